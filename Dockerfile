@@ -1,0 +1,24 @@
+# verify in a container: Debian slim, Tesseract with Simplified Chinese, non-root, gunicorn.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 OMP_THREAD_LIMIT=1 \
+    VERIFY_DATA_DIR=/data HOST=0.0.0.0 PORT=8000
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY verify/ verify/
+COPY schemas/ schemas/
+COPY wsgi.py gunicorn.conf.py ./
+
+RUN useradd --system --uid 10001 --home-dir /app verify && mkdir -p /data && chown verify /data
+USER verify
+VOLUME ["/data"]
+EXPOSE 8000
+
+# Migrate, make the first keys if none exist, then serve.
+CMD ["sh", "-c", "flask --app wsgi setup && exec gunicorn -c gunicorn.conf.py wsgi:app"]

@@ -1,0 +1,49 @@
+# verify: `make run` serves the API, `make test` runs the suite. Both install what is missing:
+# Debian packages (when root), a .venv and the pinned requirements.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VERIFY_DATA_DIR ?= ./instance
+export HOST PORT VERIFY_DATA_DIR
+
+# Tesseract with Simplified Chinese for the service; CJK fonts for the tests' synthetic certificates.
+RUN_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim
+TEST_PACKAGES := $(RUN_PACKAGES) fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai
+
+.PHONY: run test bench lint system-run system-test clean
+
+run: system-run $(VENV)/.run-deps
+	$(VENV)/bin/flask --app wsgi setup
+	exec $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+test: system-test $(VENV)/.test-deps
+	OMP_THREAD_LIMIT=1 $(VENV)/bin/pytest -q
+
+bench: system-test $(VENV)/.test-deps
+	$(VENV)/bin/python bench/pipeline.py
+
+lint: $(VENV)/.test-deps
+	$(VENV)/bin/ruff check verify schemas tests bench wsgi.py
+
+system-run:
+	@bash .ci/apt-ensure $(RUN_PACKAGES)
+
+system-test:
+	@bash .ci/apt-ensure $(TEST_PACKAGES)
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || bash .ci/apt-ensure python3-venv
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-deps: requirements.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV)/.run-deps $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,32 @@
+"""gunicorn settings for ``make run`` and production (``gunicorn wsgi:app``).
+
+Each web worker also runs the embedded job runner (VERIFY_WORKERS threads): claims are
+atomic, so several workers never process one job twice; the document work itself runs
+in isolated child processes.
+"""
+
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+timeout = 60
+graceful_timeout = 30
+accesslog = "-"
+# Never log query strings: they could carry personal data.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+
+
+def post_worker_init(worker):
+    from verify.jobs.runner import JobRunner
+
+    if os.environ.get("VERIFY_QUEUE", "local") == "local":
+        services = worker.wsgi.extensions["verify"]
+        worker.job_runner = JobRunner(services, services.settings.workers).start()
+
+
+def worker_exit(server, worker):
+    runner = getattr(worker, "job_runner", None)
+    if runner is not None:
+        runner.stop(timeout=5)

@@ -1,0 +1,102 @@
+"""Verifications: the multipart submission, the verification object and its list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from marshmallow import Schema, validate
+from marshmallow import fields as ma
+
+from verify.domain import Profession, VerificationStatus
+from verify.masking import mask_id_number, mask_number
+from verify.services.labels import describe
+from verify.services.verifications import Record
+
+_PROFESSIONS = [p.value for p in Profession]
+_STATUSES = [s.value for s in VerificationStatus]
+# Field values that are personal data masked for platforms.
+_MASKED_FIELDS = ("id_number",)
+
+
+class VerificationFormSchema(Schema):
+    """The non-file parts of ``POST /v1/verifications`` (multipart/form-data)."""
+
+    account_id = ma.Str(required=True, validate=validate.Length(1, 128))
+    profession = ma.Str(required=True, validate=validate.OneOf(_PROFESSIONS))
+    holder_name = ma.Str(validate=validate.Length(1, 128))
+    holder_id_number = ma.Str(validate=validate.Length(1, 32))
+
+
+class VerificationListQuerySchema(Schema):
+    account_id = ma.Str(validate=validate.Length(1, 128))
+    status = ma.Str(validate=validate.OneOf(_STATUSES))
+    limit = ma.Int(load_default=50, validate=validate.Range(1, 100))
+    cursor = ma.Str(validate=validate.Length(1, 200))
+
+
+class CheckSchema(Schema):
+    code = ma.Str(required=True)
+    status = ma.Str(required=True, validate=validate.OneOf(["pass", "fail", "warn"]))
+    message = ma.Str(required=True)
+
+
+class CredentialSchema(Schema):
+    kind = ma.Str(allow_none=True)
+    number = ma.Str(allow_none=True, metadata={"description": "Embedded ID numbers are masked"})
+    fields = ma.Dict(keys=ma.Str(), values=ma.Str(),
+                         metadata={"description": "name, gender, birth_date, id_number (masked), category ..."})
+    field_confidence = ma.Dict(keys=ma.Str(), values=ma.Float())
+    confidence = ma.Float(allow_none=True)
+
+
+class LabelSummarySchema(Schema):
+    id = ma.Str(required=True)
+    token = ma.Str(required=True)
+    display = ma.Str(required=True)
+    domain = ma.Str(required=True)
+    title = ma.Str(required=True)
+    expires_at = ma.DateTime(required=True)
+
+
+class VerificationSchema(Schema):
+    id = ma.Str(required=True)
+    account_id = ma.Str(required=True)
+    profession = ma.Str(required=True, validate=validate.OneOf(_PROFESSIONS))
+    status = ma.Str(required=True, validate=validate.OneOf(_STATUSES))
+    credential = ma.Nested(CredentialSchema, allow_none=True)
+    checks = ma.List(ma.Nested(CheckSchema))
+    reasons = ma.List(ma.Str())
+    label = ma.Nested(LabelSummarySchema, allow_none=True)
+    created_at = ma.DateTime(required=True)
+    updated_at = ma.DateTime(required=True)
+
+
+class VerificationPageSchema(Schema):
+    items = ma.List(ma.Nested(VerificationSchema), required=True)
+    next_cursor = ma.Str(allow_none=True)
+
+
+def verification_view(record: Record, *, now: datetime, reveal: bool = False) -> dict[str, Any]:
+    """The verification object; personal data masked unless ``reveal`` (reviewers)."""
+    v = record.verification
+    values = {name: field["value"] for name, field in (v.fields or {}).items() if name != "number"}
+    if not reveal:
+        for name in _MASKED_FIELDS:
+            if name in values:
+                values[name] = mask_id_number(values[name])
+    credential = None
+    if v.kind or values:
+        credential = {
+            "kind": v.kind,
+            "number": v.number if reveal else mask_number(v.kind, v.number),
+            "fields": values,
+            "field_confidence": {name: field["confidence"] for name, field in (v.fields or {}).items()},
+            "confidence": v.confidence,
+        }
+    label = describe(record.label, now)
+    return VerificationSchema().dump({
+        "id": v.id, "account_id": v.account_id, "profession": v.profession, "status": v.status,
+        "credential": credential, "checks": v.checks or [], "reasons": v.reasons or [],
+        "label": label, "created_at": v.created_at, "updated_at": v.updated_at,
+    })

@@ -1,0 +1,74 @@
+"""Fixtures: an app on a real SQLite file in a temporary data dir, keys, certificates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from verify import create_app
+from verify.services.context import Services
+from verify.services.keys import create_key
+from verify.services.processing import process_next
+from verify.store.db import upgrade
+
+TEST_SETTINGS: dict[str, Any] = {"job_lease_seconds": 5.0, "ocr_engine": "tesseract"}
+
+
+def make_app(data_dir: Path, **overrides: Any) -> Flask:
+    app = create_app({"data_dir": data_dir, **TEST_SETTINGS, **overrides})
+    upgrade(app.extensions["verify"].settings.database)
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = make_app(tmp_path / "data")
+    yield app
+    app.extensions["verify"].store.dispose()
+
+
+@pytest.fixture
+def services(app: Flask) -> Services:
+    return app.extensions["verify"]
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def new_key(services: Services, platform: str, role: str) -> str:
+    return create_key(services.store, platform, role, datetime.now(UTC))[1]
+
+
+@pytest.fixture
+def platform_key(services: Services) -> str:
+    return new_key(services, "acme-video", "platform")
+
+
+@pytest.fixture
+def other_platform_key(services: Services) -> str:
+    return new_key(services, "rival-live", "platform")
+
+
+@pytest.fixture
+def reviewer_key(services: Services) -> str:
+    return new_key(services, "acme-video", "reviewer")
+
+
+def process_all(services: Services) -> int:
+    """Run every pending job in this process; returns how many ran."""
+    count = 0
+    while process_next(services):
+        count += 1
+    return count

@@ -1,0 +1,92 @@
+"""Junk at every validator: ``is_valid`` never raises, ``compact`` is idempotent."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from types import ModuleType
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum.exceptions import ValidationError
+
+from verify.registry import MODULES
+from verify.registry import exceptions as errors
+
+MODULE_LIST = list(MODULES.values())
+VALID = {
+    "verify.registry.physician_qualification": "201233110330106198501150020",
+    "verify.registry.physician_practice": "110330106001234",
+    "verify.registry.lawyer_practice": "11102200810000003",
+    "verify.registry.legal_qualification": "A20194401060123",
+    "verify.registry.teacher_qualification": "20184412342001234",
+    "verify.registry.resident_id": "330106198501150020",
+    "verify.registry.uscc": "31440000MD0123454E",
+}
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+JUNK: list[object] = [
+    None, "", " ", "-", b"330106198501150020", bytearray(b"1"), 123, 330106198501150020, 1.5, [], {},
+    object(), "😀" * 18, "１２３", "٣", "x" * 10_000, "1" * 10_000, "\x00" * 18,
+    "３３０１０６１９８５０１１５００２０\u200b",  # zero-width space
+    "𝟑𝟑𝟎𝟏𝟎𝟔𝟏𝟗𝟖𝟓𝟎𝟏𝟏𝟓𝟎𝟎𝟐𝟎",  # mathematical bold digits
+    "²" * 15, "①" * 17, "ⅩⅩ", "\ud800" * 18,
+]
+
+
+@pytest.mark.parametrize("module", MODULE_LIST, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("junk", JUNK, ids=repr)
+def test_is_valid_never_raises(module: ModuleType, junk: object) -> None:
+    assert module.is_valid(junk) is False
+
+
+@pytest.mark.parametrize("module", MODULE_LIST, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("junk", JUNK, ids=repr)
+def test_validate_raises_only_validation_errors(module: ModuleType, junk: object) -> None:
+    with pytest.raises(ValidationError):
+        module.validate(junk, date(2025, 6, 1))
+
+
+@pytest.mark.parametrize("module", MODULE_LIST, ids=lambda m: m.__name__)
+def test_full_width_is_accepted_other_unicode_digits_are_not(module: ModuleType) -> None:
+    valid = VALID[module.__name__]
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in valid)
+    assert module.is_valid(full_width)
+    assert module.compact(full_width) == valid
+    assert not module.is_valid(valid.translate(ARABIC_INDIC))  # int('٣') == 3: must not sneak through
+
+
+@pytest.mark.parametrize("module", MODULE_LIST, ids=lambda m: m.__name__)
+def test_separators_and_case(module: ModuleType) -> None:
+    valid = VALID[module.__name__]
+    spaced = " " + "-".join(valid[i:i + 4] for i in range(0, len(valid), 4)).lower() + ".\u3000"
+    assert module.compact(spaced) == valid
+    assert module.format(spaced) == valid
+
+
+@pytest.mark.parametrize("module", MODULE_LIST, ids=lambda m: m.__name__)
+def test_compact_rejects_non_text(module: ModuleType) -> None:
+    with pytest.raises(errors.InvalidFormat):
+        module.compact(b"330106")
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_compact_is_idempotent(text: str) -> None:
+    for module in MODULE_LIST:
+        once = module.compact(text)
+        assert module.compact(once) == once
+        assert isinstance(module.is_valid(text), bool)
+
+
+@pytest.mark.parametrize("module", MODULE_LIST, ids=lambda m: m.__name__)
+def test_messages_never_echo_the_number(module: ModuleType) -> None:
+    valid = VALID[module.__name__]
+    for position in range(len(valid)):
+        for replacement in "0X9A":
+            changed = valid[:position] + replacement + valid[position + 1:]
+            try:
+                module.validate(changed, date(2025, 6, 1))
+            except errors.RegistryError as exc:
+                assert changed not in str(exc)
+                assert not re.search("[0-9X]{5,}", str(exc))

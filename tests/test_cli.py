@@ -1,0 +1,68 @@
+"""The flask commands: keys, signing, setup and the offline check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import Flask
+
+from tests.certificates import make_certificate, render_image, render_pdf, to_png
+from tests.conftest import bearer
+
+
+def test_keys_create_list_revoke(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["keys", "create", "--platform", "acme", "--role", "platform"])
+    assert created.exit_code == 0, created.output
+    key = created.output.strip().splitlines()[-1]
+    assert key.startswith("vk_")
+    key_id = key.split("_")[1]
+    client = app.test_client()
+    assert client.get("/v1/verifications", headers=bearer(key)).status_code == 200
+    listed = runner.invoke(args=["keys", "list"]).output
+    assert key_id in listed and "acme" in listed and key not in listed
+    assert runner.invoke(args=["keys", "revoke", key_id]).exit_code == 0
+    assert "revoked=20" in runner.invoke(args=["keys", "list"]).output
+    assert runner.invoke(args=["keys", "revoke", "nope"]).exit_code != 0
+
+
+def test_setup_prints_the_first_admin_key_once(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["setup"]).output.strip().splitlines()[-1]
+    assert first.startswith("vk_")
+    assert "vk_" not in runner.invoke(args=["setup"]).output
+    assert app.test_client().get("/v1/review/items", headers=bearer(first)).status_code == 200
+
+
+def test_signing_rotate_keeps_the_old_key_published(app: Flask) -> None:
+    before = {k["kid"] for k in app.test_client().get("/.well-known/jwks.json").json["keys"]}
+    assert app.test_cli_runner().invoke(args=["signing", "rotate"]).exit_code == 0
+    after = {k["kid"] for k in app.test_client().get("/.well-known/jwks.json").json["keys"]}
+    assert before < after
+
+
+def test_check_prints_fields_checks_and_decision(app: Flask, tmp_path: Path) -> None:
+    cert = make_certificate("lawyer_practice", seed=2)
+    pdf = tmp_path / "lawyer.pdf"
+    pdf.write_bytes(render_pdf(cert))
+    result = app.test_cli_runner().invoke(args=["check", str(pdf), "--json", "--profession", "lawyer"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["kind"] == "lawyer_practice"
+    assert report["fields"]["number"]["value"] == cert.fields["number"]
+    assert report["decision"] == "approved", report["reasons"]
+    assert report["checks"] and all(c["status"] == "pass" for c in report["checks"])
+
+
+def test_check_several_files_gives_an_array_and_text_mode_reads(app: Flask, tmp_path: Path) -> None:
+    paths = []
+    for seed, kind in enumerate(["teacher_qualification", "physician_qualification"]):
+        path = tmp_path / f"{kind}.png"
+        path.write_bytes(to_png(render_image(make_certificate(kind, seed=seed))))
+        paths.append(str(path))
+    runner = app.test_cli_runner()
+    reports = json.loads(runner.invoke(args=["check", *paths, "--json"]).stdout)
+    assert [r["kind"] for r in reports] == ["teacher_qualification", "physician_qualification"]
+    text = runner.invoke(args=["check", paths[0]]).output
+    assert "decision:" in text and "teacher_qualification" in text

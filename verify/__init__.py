@@ -1,0 +1,42 @@
+"""verify: credential verification for platforms (doctors, lawyers, teachers)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from flask import Flask
+
+from verify.config import Settings, load_settings
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """The WSGI application: settings, database, keyring, services, blueprints, errors.
+
+    ``test_config`` overrides settings by name (``{"data_dir": tmp_path}``).
+    """
+    from verify.api import register
+    from verify.cli import register as register_commands
+    from verify.keyfile import key_encryption_key
+    from verify.labels.keyring import Keyring
+    from verify.services.context import Services
+    from verify.store.db import Store
+
+    settings: Settings = load_settings(overrides=test_config)
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.limits.max_upload_bytes + 64 * 1024,
+        MAX_FORM_PARTS=settings.limits.max_parts + 10,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    keyring = Keyring.open(settings.keys_dir, key_encryption_key(settings))
+    app.extensions["verify"] = Services(settings=settings, store=Store(settings.database), keyring=keyring)
+    register(app)
+    register_commands(app)
+    logging.getLogger("verify").setLevel(logging.INFO)
+    return app
+
+
+__all__ = ["create_app"]

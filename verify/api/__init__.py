@@ -1,0 +1,57 @@
+"""The HTTP layer: thin blueprints over the service functions, errors as RFC 9457 problems."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from verify import errors
+from verify.api import credentials, labels, ops, review, verifications
+from verify.api.common import problem
+
+log = logging.getLogger(__name__)
+
+_HTTP_PROBLEMS: dict[int, type[errors.VerifyError]] = {
+    400: errors.BadRequest, 401: errors.Unauthorized, 403: errors.Forbidden, 404: errors.NotFound,
+    409: errors.Conflict, 413: errors.FileTooLarge, 415: errors.TypeNotAllowed,
+}
+
+
+class MethodNotAllowed(errors.VerifyError):
+    status, type_slug, title = 405, "method_not_allowed", "Method not allowed"
+
+
+class PayloadTooLarge(errors.FileTooLarge):
+    """413 raised by Werkzeug's own limits (body size, form parts, form memory)."""
+
+
+def _http_error(exc: HTTPException) -> Response:
+    code = exc.code or 500
+    if code == 405:
+        return problem(MethodNotAllowed(), request.path)
+    error_class = _HTTP_PROBLEMS.get(code)
+    if error_class is None:
+        error = errors.VerifyError("The request could not be handled.")
+        error.status = code
+        return problem(error, request.path)
+    return problem(error_class(), request.path)
+
+
+def _verify_error(exc: errors.VerifyError) -> Response:
+    return problem(exc, request.path)
+
+
+def _unexpected(exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return problem(errors.VerifyError("An unexpected error occurred; it has been logged."), request.path)
+
+
+def register(app: Flask) -> None:
+    for module in (verifications, credentials, labels, review, ops):
+        app.register_blueprint(module.bp)
+    app.register_error_handler(errors.VerifyError, _verify_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+    app.after_request(ops.count_request)

@@ -1,0 +1,42 @@
+"""What every blueprint shares: the services, request parsing and problem answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, jsonify
+from marshmallow import Schema, ValidationError
+
+from verify.errors import InvalidRequest, VerifyError
+from verify.services.context import Services
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def services() -> Services:
+    return current_app.extensions["verify"]
+
+
+def load(schema: Schema, data: Any) -> dict[str, Any]:
+    """Validate ``data`` with ``schema``; a 422 problem listing the field errors otherwise."""
+    if data is None:
+        raise InvalidRequest("The body must be a JSON object.")
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise InvalidRequest(errors=exc.normalized_messages()) from exc
+
+
+def problem(error: VerifyError, instance: str | None = None) -> Response:
+    body: dict[str, Any] = {
+        "type": error.type_uri, "title": error.title, "status": error.status, "detail": error.detail,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update({k: v for k, v in error.extra.items() if k == "errors"})
+    response = jsonify(body)
+    response.status_code = error.status
+    response.content_type = PROBLEM_JSON
+    if error.status == 503:
+        response.headers["Retry-After"] = "5"
+    return response

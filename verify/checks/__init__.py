@@ -1,0 +1,114 @@
+"""Cross-field checks: one code path for the document pipeline and the validate endpoint.
+
+``check_number`` checks a credential number on its own (and against the account holder);
+``check_credential`` runs the same number checks, then the printed-field checks of a
+certificate. Hard rules (CONFIRMED in registry-formats.md) FAIL; doubtful ones WARN; a field
+a rule needs but the document lacks WARNs (an OCR miss is possible). Every rule that passes
+says so (PASS), so a reviewer can read what was verified.
+
+>>> from datetime import date
+>>> report = check_number(CredentialKind.LAWYER_PRACTICE, '11102200810000003', Holder(), date(2025, 1, 1))
+>>> report.valid, report.parsed['category']
+(True, {'code': '1', 'name': '专职律师'})
+>>> check_number(CredentialKind.RESIDENT_ID, '110105194912310021', Holder(), date(2025, 1, 1)).errors
+[{'code': 'number.checksum', 'message': 'The check character does not match.'}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import ModuleType
+from typing import Any
+
+from verify.checks import (
+    common,
+    lawyer_practice,
+    legal_qualification,
+    person,
+    physician_practice,
+    physician_qualification,
+    resident_id,
+    teacher_qualification,
+    uscc,
+)
+from verify.domain import CREDENTIAL_FIELDS, Check, CheckStatus, CredentialKind, Holder
+from verify.registry import MODULES
+
+#: The rules of each kind: ``PARTS`` and ``number_facts`` (all), ``field_checks`` (certificates).
+RULES: dict[CredentialKind, ModuleType] = {
+    CredentialKind.PHYSICIAN_QUALIFICATION: physician_qualification,
+    CredentialKind.PHYSICIAN_PRACTICE: physician_practice,
+    CredentialKind.LAWYER_PRACTICE: lawyer_practice,
+    CredentialKind.LEGAL_QUALIFICATION: legal_qualification,
+    CredentialKind.TEACHER_QUALIFICATION: teacher_qualification,
+    CredentialKind.RESIDENT_ID: resident_id,
+    CredentialKind.USCC: uscc,
+}
+#: How each kind's number is labelled on its document (for messages).
+NUMBER_LABELS: dict[CredentialKind, str] = {
+    CredentialKind.PHYSICIAN_QUALIFICATION: "证书编码",
+    CredentialKind.PHYSICIAN_PRACTICE: "证书编码",
+    CredentialKind.LAWYER_PRACTICE: "执业证号",
+    CredentialKind.LEGAL_QUALIFICATION: "证书编号",
+    CredentialKind.TEACHER_QUALIFICATION: "证书号码",
+    CredentialKind.RESIDENT_ID: "公民身份号码",
+    CredentialKind.USCC: "统一社会信用代码",
+}
+
+
+@dataclass(frozen=True)
+class NumberReport:
+    """A number's verdict: ``valid`` is False when the number is missing or any check FAILs.
+
+    ``parsed`` is the registry's ``as_dict()`` ({} when invalid; never the ID number itself);
+    ``errors`` lists ``{code, message}`` of the FAIL checks (or of the missing number).
+    """
+
+    valid: bool
+    parsed: dict[str, Any]
+    errors: list[dict[str, str]]
+    checks: list[Check]
+
+
+def check_number(kind: CredentialKind, number: str | None, holder: Holder, today: date) -> NumberReport:
+    """Check a credential number of any kind on its own (``POST /v1/credentials/validate``).
+
+    One check per part of the number (PASS, or WARN for a doubtful finding), or one FAIL for
+    the first hard rule broken; then the number against the account holder.
+    """
+    rules = RULES[kind]
+    parsed, checks = common.parse_number(
+        MODULES[kind], number, today, rules.PARTS, field="number", label=NUMBER_LABELS[kind]
+    )
+    if parsed is not None:
+        checks += rules.number_facts(parsed, holder, today)
+    errors = [
+        {"code": c.code, "message": c.message}
+        for c in checks
+        if c.status is CheckStatus.FAIL or (parsed is None and c.code == "number.format")
+    ]
+    valid = parsed is not None and not any(c.status is CheckStatus.FAIL for c in checks)
+    return NumberReport(valid, parsed.as_dict() if parsed is not None else {}, errors, checks)
+
+
+def check_credential(
+    kind: CredentialKind, fields: Mapping[str, str], holder: Holder, today: date
+) -> list[Check]:
+    """Check the fields read from a certificate (one of ``CREDENTIAL_FIELDS``' kinds).
+
+    The number goes through the same checks as ``check_number``; rules that need the number
+    or the printed ID number are skipped when it is missing or invalid (its own check says so).
+    """
+    if kind not in CREDENTIAL_FIELDS:
+        raise ValueError(f"{kind} is not a certificate kind")
+    report = check_number(kind, fields.get("number"), holder, today)
+    checks = list(report.checks)
+    number = MODULES[kind].validate(fields["number"], today) if report.parsed else None
+    ident, id_checks = person.printed_id(fields, holder, today)
+    checks += id_checks
+    checks += person.checks(fields, ident, holder, has_birth_date="birth_date" in CREDENTIAL_FIELDS[kind])
+    if number is not None:
+        checks += RULES[kind].field_checks(fields, number, ident, holder, today)
+    return checks

@@ -1,0 +1,161 @@
+"""Shared pieces of the cross-field checks: building checks, reading printed fields, dates.
+
+Check codes read ``<field>.<rule>``: the field the rule is about, then what it verifies.
+Messages never contain an ID number, a credential number or a name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
+from datetime import date
+from types import ModuleType
+from typing import Any
+
+from verify.domain import Check, CheckStatus
+from verify.registry import regions
+from verify.registry.exceptions import RegistryError
+
+PASS, FAIL, WARN = CheckStatus.PASS, CheckStatus.FAIL, CheckStatus.WARN
+
+#: How the canonical fields are labelled on the documents (for messages).
+LABELS = {
+    "name": "姓名", "gender": "性别", "birth_date": "出生日期", "id_number": "身份证号", "number": "证书编码",
+    "level": "医师级别", "category": "类别", "scope": "执业范围", "institution": "执业机构",
+    "issuer": "发证机关", "issue_date": "发证日期", "qualification_number": "法律职业资格或律师资格证号",
+}
+#: What each part of a valid number says, for the PASS checks.
+PART_PASSES = {
+    "format": "{label} has the expected layout.",
+    "checksum": "The check character is correct.",
+    "date": "The birth date is a real date and not in the future.",
+    "year": "The year is within the possible range.",
+    "region": "The region code is known.",
+    "level": "The level code is known.",
+    "category": "The category code is known.",
+    "serial": "The serial part can be issued.",
+    "sex_digit": "The sex digit is in the expected set.",
+    "embedded_id": "The ID number inside the credential number is valid.",
+    "org_code": "The embedded organisation code's check character is correct.",
+}
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
+
+
+def check(code: str, status: CheckStatus, message: str, fields: Iterable[str]) -> Check:
+    return Check(code, status, message, tuple(fields))
+
+
+def agree(
+    code: str, same: bool, what: str | tuple[str, str], fields: Iterable[str], status: CheckStatus = FAIL
+) -> Check:
+    """PASS when ``same``, else ``status``.
+
+    ``what`` reads like "性别 and the ID number" (+ agree/disagree), or is a (pass, fail) message pair.
+    """
+    passed, failed = what if isinstance(what, tuple) else (f"{what} agree.", f"{what} disagree.")
+    return check(code, PASS if same else status, passed if same else failed, fields)
+
+
+def text(fields: Mapping[str, str], name: str) -> str | None:
+    """The stripped value of a field, or ``None`` when absent or empty."""
+    value = fields.get(name)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def missing(code: str, name: str) -> Check:
+    """WARN: a field the rule needs is not on the document (an OCR miss, perhaps)."""
+    return check(code, WARN, f"{LABELS.get(name, name)} not found on the document.", (name,))
+
+
+def allows(allowed: Collection[str] | None, code: str) -> bool | None:
+    """Whether ``code`` is allowed (``None`` when the printed word was not recognised)."""
+    return None if allowed is None else code in allowed
+
+
+def printed_date(value: str) -> tuple[date, bool] | None:
+    """A printed ``YYYY-MM-DD`` (or ``YYYY-MM``) date and whether the day is known."""
+    match = _DATE.fullmatch(value)
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    try:
+        return date(int(year), int(month), int(day or 1)), day is not None
+    except ValueError:
+        return None
+
+
+def parse_number(
+    module: ModuleType, number: object, today: date, parts: tuple[str, ...], *, field: str, label: str
+) -> tuple[Any, list[Check]]:
+    """Validate a number: one check per part (PASS or WARN from a flag), or one FAIL.
+
+    Returns the parsed value (``None`` when missing or invalid) and the checks.
+    """
+    if number is None or (isinstance(number, str) and not number.strip()):
+        return None, [check(f"{field}.format", WARN, f"{label} not found on the document.", (field,))]
+    try:
+        parsed = module.validate(number, today)
+    except RegistryError as exc:
+        return None, [check(f"{field}.{exc.part}", FAIL, str(exc), (field,))]
+    flagged: dict[str, list[str]] = {}
+    for flag in parsed.flags:
+        flagged.setdefault(flag.part, []).append(flag.message)
+    checks = []
+    for part in dict.fromkeys(parts + tuple(flagged)):
+        if part in flagged:
+            checks.append(check(f"{field}.{part}", WARN, " ".join(flagged[part]), (field,)))
+        else:
+            checks.append(check(f"{field}.{part}", PASS, PART_PASSES[part].format(label=label), (field,)))
+    return parsed, checks
+
+
+def compare(
+    code: str,
+    fields: Mapping[str, str],
+    name: str,
+    same: Callable[[str], bool | None],
+    what: str | tuple[str, str],
+    used: Iterable[str] | None = None,
+    status: CheckStatus = FAIL,
+    needs: Iterable[str] = (),
+) -> Check:
+    """Compare a printed field: WARN when it (or one of ``needs``) is absent, or unrecognised
+    (``same`` gives ``None``); else PASS or ``status``."""
+    for required in (name, *needs):
+        if text(fields, required) is None:
+            return missing(code, required)
+    label = LABELS.get(name, name)
+    result = same(text(fields, name) or "")
+    if result is None:
+        return check(code, WARN, f"{label} is not a recognised value.", (name,))
+    return agree(code, result, what, used or (name,), status)
+
+
+def issue_date(fields: Mapping[str, str], today: date) -> tuple[date | None, list[Check]]:
+    """The printed issue date and ``issue_date.not_future`` (FAIL; WARN when absent or unreadable)."""
+    read = printed_date(text(fields, "issue_date") or "")
+    check_ = compare("issue_date.not_future", fields, "issue_date",
+                     lambda v: read[0] <= today if read else None,
+                     ("发证日期 is not in the future.", "发证日期 is in the future."))
+    return (read[0] if read else None), [check_]
+
+
+def issuer_province(fields: Mapping[str, str], province: str) -> list[Check]:
+    """Whether 发证机关 names the number's province (WARN: a move explains a difference).
+
+    No check when the issuer names no province or city we know (e.g. a national body).
+    """
+    found = regions.provinces_in_text(text(fields, "issuer") or "")
+    if text(fields, "issuer") is not None and not found:
+        return []
+    return [compare("issuer.province_matches", fields, "issuer", lambda v: province in found,
+                    "发证机关 and the province in the number", ("issuer", "number"), WARN)]
+
+
+def number_years(code: str, issued: date | None, year: int, *, equal: bool = False) -> list[Check]:
+    """The number's year vs the printed issue date's year (not after it, or ``equal``); FAIL."""
+    if issued is None:
+        return []
+    same = issued.year == year if equal else year <= issued.year
+    what = "The year in the number and the year of 发证日期"
+    return [agree(code, same, what, ("issue_date", "number"))]

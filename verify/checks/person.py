@@ -1,0 +1,143 @@
+"""Checks about the person: the printed ID number, name, gender and birth date, the account holder, age.
+
+The printed 身份证号 is validated like any number (``id_number.format`` …); the printed name,
+性别 and 出生日期 must agree with it (FAIL) and with what the platform knows (FAIL; the name only
+WARNs, as transliterations and OCR vary).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from verify.checks.common import (
+    FAIL,
+    LABELS,
+    PASS,
+    WARN,
+    agree,
+    check,
+    compare,
+    parse_number,
+    printed_date,
+    text,
+)
+from verify.domain import Check, CheckStatus, Holder
+from verify.registry import resident_id
+from verify.registry.exceptions import RegistryError
+
+ID_PARTS = ("format", "checksum", "date", "region")
+_NAME_NOISE = re.compile(r"[\s·•・‧･.]")
+
+
+def same_name(a: str, b: str) -> bool:
+    """Names compared without whitespace and middle dots (维吾尔族 names are written with ·)."""
+    def norm(s: str) -> str:
+        return _NAME_NOISE.sub("", unicodedata.normalize("NFKC", s))
+
+    return norm(a) == norm(b)
+
+
+def holder_id(holder: Holder, today: date) -> resident_id.ResidentId | None:
+    """The holder's ID number parsed, or ``None`` (absent or not valid)."""
+    try:
+        return resident_id.validate(holder.id_number, today) if holder.id_number else None
+    except RegistryError:
+        return None
+
+
+def holder_birth_date(holder: Holder, today: date) -> date | None:
+    """The holder's birth date, given or read from the holder's ID number."""
+    parsed = holder_id(holder, today)
+    return holder.birth_date or (parsed.birth_date if parsed else None)
+
+
+def same_id(parsed: resident_id.ResidentId, other: str, today: date) -> bool:
+    """Whether an ID number equals ``parsed`` (legacy 15-digit forms compared as 18 digits)."""
+    try:
+        return resident_id.validate(other, today).as_18 == parsed.as_18
+    except RegistryError:
+        return resident_id.compact(other) == parsed.number
+
+
+def id_matches_holder(parsed: resident_id.ResidentId, holder: Holder, today: date) -> list[Check]:
+    """The ID number inside a number vs what the platform knows about the holder (FAIL)."""
+    checks = []
+    used = ("number",)
+    if holder.id_number:
+        checks.append(agree("number.matches_holder_id", same_id(parsed, holder.id_number, today),
+                            "The ID number and the account holder's ID number", used))
+    if holder.gender:
+        checks.append(agree("number.matches_holder_gender", parsed.gender == holder.gender,
+                            "The sex in the ID number and the account holder's gender", used))
+    if holder.birth_date:
+        checks.append(agree("number.matches_holder_birth_date", parsed.birth_date == holder.birth_date,
+                            "The birth date in the ID number and the account holder's birth date", used))
+    return checks
+
+
+def age_plausible(
+    year: int, birth: date | None, minimum: int, fields: Iterable[str], status: CheckStatus = FAIL
+) -> list[Check]:
+    """The holder was at least ``minimum`` years old (by year) in ``year``."""
+    if birth is None:
+        return []
+    ok = year - birth.year >= minimum
+    message = (f"The holder was at least {minimum} in {year}." if ok
+               else f"The holder would have been under {minimum} in {year}.")
+    return [check("age.plausible", PASS if ok else status, message, fields)]
+
+
+def same_birth_date(value: str, other: date) -> bool | None:
+    """A printed birth date (day optional) vs a date; ``None`` when unreadable."""
+    read = printed_date(value)
+    if read is None:
+        return None
+    printed, day_known = read
+    return printed == other if day_known else (printed.year, printed.month) == (other.year, other.month)
+
+
+def printed_id(
+    fields: Mapping[str, str], holder: Holder, today: date
+) -> tuple[resident_id.ResidentId | None, list[Check]]:
+    """The printed ID number: its own checks, then whether it is the holder's."""
+    label = LABELS["id_number"]
+    value = text(fields, "id_number")
+    parsed, checks = parse_number(resident_id, value, today, ID_PARTS, field="id_number", label=label)
+    if parsed is not None and holder.id_number:
+        checks.append(agree("id_number.matches_holder", same_id(parsed, holder.id_number, today),
+                            f"{label} and the account holder's ID number", ("id_number",)))
+    return parsed, checks
+
+
+def checks(
+    fields: Mapping[str, str], ident: resident_id.ResidentId | None, holder: Holder, *, has_birth_date: bool
+) -> list[Check]:
+    """Printed name, gender and birth date vs the printed ID number (FAIL) and the holder.
+
+    Checks against the printed ID number are skipped when it is missing or invalid: its own
+    ``id_number.*`` check already says so.
+    """
+    found: list[Check] = []
+    if holder.name:
+        name = holder.name
+        found.append(compare("name.matches_holder", fields, "name", lambda v: same_name(v, name),
+                              "姓名 and the account holder's name", status=WARN))
+    if ident is not None:
+        found.append(compare("gender.matches_id", fields, "gender", lambda v: v == ident.gender,
+                              "性别 and the sex in 身份证号", ("gender", "id_number")))
+    if holder.gender:
+        found.append(compare("gender.matches_holder", fields, "gender", lambda v: v == holder.gender,
+                              "性别 and the account holder's gender"))
+    if has_birth_date and ident is not None:
+        found.append(compare("birth_date.matches_id", fields, "birth_date",
+                              lambda v: same_birth_date(v, ident.birth_date),
+                              "出生日期 and the birth date in 身份证号", ("birth_date", "id_number")))
+    if has_birth_date and holder.birth_date:
+        born = holder.birth_date
+        found.append(compare("birth_date.matches_holder", fields, "birth_date",
+                              lambda v: same_birth_date(v, born),
+                              "出生日期 and the account holder's birth date"))
+    return found

@@ -1,0 +1,111 @@
+"""Every setting with its default, read once.
+
+Settings come from defaults, then ``VERIFY_*`` environment variables, then the
+``test_config`` mapping given to ``create_app``. Nothing else in the package reads the
+environment.
+
+>>> Limits().max_upload_bytes
+10485760
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Budgets for hostile or oversized input (security-reliability.md proposals)."""
+
+    max_upload_bytes: int = 10 * 1024 * 1024
+    max_parts: int = 20  # document parts (pages) in one submission
+    max_pages: int = 20  # pages of one PDF
+    max_frames: int = 10  # frames of one TIFF
+    max_pixels: int = 40_000_000  # per image or rendered page
+    max_side: int = 20_000  # pixels per side
+    ocr_seconds_per_page: float = 20.0
+    job_seconds: float = 300.0  # wall clock for reading one whole submission
+    job_memory_bytes: int = 3 * 1024**3  # address space of the isolated reading process
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's configuration; see README for each ``VERIFY_*`` variable."""
+
+    data_dir: Path = Path("instance")
+    database_url: str = ""  # default: sqlite file under data_dir
+    issuer: str = "https://verify.example"  # label ``iss``
+    label_lifetime_days: int = 180
+    secret_key: str = ""  # key-encryption key for signing keys (else read from secret_key_file)
+    secret_key_file: Path | None = None  # default: data_dir/secret.key, created on first start
+    queue: str = "local"  # local | celery
+    workers: int = 1  # background jobs per serving process
+    job_lease_seconds: float = 30.0
+    job_max_attempts: int = 3
+    job_poll_seconds: float = 1.0
+    ocr_engine: str = "tesseract"  # tesseract | none
+    ocr_confidence_floor: float = 0.80  # below this a failed check goes to review, not rejection
+    page_size_max: int = 100
+    auth_cache_seconds: float = 5.0
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def database(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'verify.db').resolve()}"
+
+    @property
+    def secret_path(self) -> Path:
+        return self.secret_key_file or self.data_dir / "secret.key"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+
+def _coerce(value: str, like: Any) -> Any:
+    if isinstance(like, bool):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(like, int):
+        return int(value)
+    if isinstance(like, float):
+        return float(value)
+    if isinstance(like, Path) or like is None:
+        return Path(value)
+    return value
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Settings:
+    """Build settings from defaults, ``VERIFY_*`` variables and explicit overrides.
+
+    ``VERIFY_LIMITS_MAX_PAGES=5`` sets ``limits.max_pages``.
+
+    >>> load_settings({"VERIFY_WORKERS": "3"}).workers
+    3
+    >>> load_settings({"VERIFY_LIMITS_MAX_PAGES": "5"}).limits.max_pages
+    5
+    """
+    environ = os.environ if environ is None else environ
+    base, limits = Settings(), Limits()
+    values: dict[str, Any] = {}
+    limit_values: dict[str, Any] = {}
+    for f in fields(Settings):
+        name = "VERIFY_" + f.name.upper()
+        if f.name != "limits" and name in environ:
+            values[f.name] = _coerce(environ[name], getattr(base, f.name))
+    for f in fields(Limits):
+        name = "VERIFY_LIMITS_" + f.name.upper()
+        if name in environ:
+            limit_values[f.name] = _coerce(environ[name], getattr(limits, f.name))
+    for key, value in (overrides or {}).items():
+        if key == "limits" and isinstance(value, Mapping):
+            limit_values.update(value)
+        elif key in {f.name for f in fields(Settings)}:
+            values[key] = Path(value) if key == "data_dir" else value
+    return replace(base, limits=replace(limits, **limit_values), **values)

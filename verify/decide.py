@@ -1,0 +1,72 @@
+"""Checks -> outcome with reasons.
+
+The rule of the house: a hard rule that fails rejects, unless an OCR misread could
+explain it (the field came from OCR with low confidence): then a person decides.
+Anything doubtful (a WARN, a missing field, an unsure read) goes to manual review.
+Nothing read by OCR is approved unless every field the checks read was read with
+confidence at or above the floor.
+
+>>> from verify.domain import Check, CheckStatus as S
+>>> decide(None, []).outcome
+<Outcome.NEEDS_REVIEW: 'needs_review'>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from verify.domain import Check, CheckStatus, Decision, Extraction, Outcome
+
+#: Document errors that a second look (or a better scan) may fix go to review;
+#: the others reject the upload.
+_REVIEW_ERRORS = frozenset({"parse_timeout", "ocr_timeout", "processing_failed"})
+
+
+def _min_ocr_confidence(extraction: Extraction, names: Iterable[str]) -> float:
+    scores = [
+        extraction.fields[name].confidence
+        for name in names
+        if name in extraction.fields and extraction.fields[name].source == "ocr"
+    ]
+    return min(scores, default=1.0)
+
+
+def decide(
+    extraction: Extraction | None, checks: list[Check], *, confidence_floor: float = 0.9
+) -> Decision:
+    """The outcome of a document's checks.
+
+    ``confidence_floor`` applies to OCR-read fields only (a text layer has 1.0).
+    """
+    if extraction is None or extraction.kind is None:
+        return Decision(Outcome.NEEDS_REVIEW, ("kind_not_recognised",))
+    if not extraction.fields.get("number"):
+        return Decision(Outcome.NEEDS_REVIEW, ("number_not_found",))
+    hard: list[str] = []
+    doubtful: list[str] = []
+    for check in checks:
+        if check.status is CheckStatus.FAIL:
+            unsure = _min_ocr_confidence(extraction, check.fields) < confidence_floor
+            (doubtful if unsure else hard).append(check.code)
+        elif check.status is CheckStatus.WARN:
+            doubtful.append(check.code)
+    if hard:
+        return Decision(Outcome.REJECTED, tuple(hard))
+    if doubtful:
+        return Decision(Outcome.NEEDS_REVIEW, tuple(doubtful))
+    read = {name for check in checks for name in check.fields}
+    if _min_ocr_confidence(extraction, read) < confidence_floor:
+        return Decision(Outcome.NEEDS_REVIEW, ("low_confidence",))
+    return Decision(Outcome.APPROVED)
+
+
+def decide_unreadable(error_slug: str) -> Decision:
+    """The outcome when the document could not be read at all (a problem type slug).
+
+    >>> decide_unreadable("ocr_timeout").outcome
+    <Outcome.NEEDS_REVIEW: 'needs_review'>
+    >>> decide_unreadable("encrypted_pdf").reasons
+    ('encrypted_pdf',)
+    """
+    outcome = Outcome.NEEDS_REVIEW if error_slug in _REVIEW_ERRORS else Outcome.REJECTED
+    return Decision(outcome, (error_slug,))

@@ -1,0 +1,116 @@
+"""One error family for the whole service.
+
+Every class knows its HTTP status and its stable RFC 9457 problem ``type`` slug; the
+API turns them into ``application/problem+json`` at the edge. The ``detail`` is written
+for the client: never put personal data or ``str(exception)`` of a library in it.
+
+>>> FileTooLarge("Uploads are limited to 10 MiB.").status
+413
+"""
+
+from __future__ import annotations
+
+PROBLEM_BASE = "https://verify.example/problems/"
+
+
+class VerifyError(Exception):
+    """Base class: a failure with a stable problem type."""
+
+    status: int = 500
+    type_slug: str = "internal_error"
+    title: str = "Internal error"
+
+    def __init__(self, detail: str | None = None, **extra: object) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.extra = extra
+
+    @property
+    def type_uri(self) -> str:
+        return PROBLEM_BASE + self.type_slug
+
+
+# --- request and auth -------------------------------------------------------------
+class BadRequest(VerifyError):
+    status, type_slug, title = 400, "bad_request", "Bad request"
+
+
+class InvalidRequest(VerifyError):
+    """The body parsed but a field is missing or wrong (``errors`` in extra)."""
+
+    status, type_slug, title = 422, "validation_error", "The request is not valid"
+
+
+class Unauthorized(VerifyError):
+    status, type_slug, title = 401, "unauthorized", "A valid API key is required"
+
+
+class Forbidden(VerifyError):
+    status, type_slug, title = 403, "forbidden", "This key's role may not do that"
+
+
+class NotFound(VerifyError):
+    status, type_slug, title = 404, "not_found", "Not found"
+
+
+class Conflict(VerifyError):
+    status, type_slug, title = 409, "conflict", "Conflict"
+
+
+class IdempotencyKeyReused(Conflict):
+    type_slug, title = "idempotency_key_reused", "Idempotency-Key was used for a different request"
+
+
+class ServiceUnavailable(VerifyError):
+    status, type_slug, title = 503, "service_unavailable", "Service unavailable"
+
+
+# --- documents ---------------------------------------------------------------------
+class DocumentError(VerifyError):
+    """A document we cannot take or cannot read."""
+
+    status, type_slug, title = 422, "document_error", "The document cannot be processed"
+
+
+class FileTooLarge(DocumentError):
+    status, type_slug, title = 413, "file_too_large", "The document is too large"
+
+
+class TypeNotAllowed(DocumentError):
+    status, type_slug, title = 415, "type_not_allowed", "Only PDF, JPEG, PNG, TIFF and WebP are accepted"
+
+
+class TypeMismatch(DocumentError):
+    status, type_slug, title = 415, "type_mismatch", "The file's content does not match its declared type"
+
+
+class TooManyPages(DocumentError):
+    status, type_slug, title = 422, "too_many_pages", "The document has too many pages"
+
+
+class PixelLimit(DocumentError):
+    status, type_slug, title = 422, "pixel_limit", "The image is too large"
+
+
+class EncryptedPdf(DocumentError):
+    status, type_slug, title = 422, "encrypted_pdf", "Password-protected PDFs are not accepted"
+
+
+class ParseError(DocumentError):
+    status, type_slug, title = 422, "parse_error", "The document could not be parsed"
+
+
+class ParseTimeout(DocumentError):
+    status, type_slug, title = 422, "parse_timeout", "Reading the document took too long"
+
+
+class OcrTimeout(DocumentError):
+    status, type_slug, title = 422, "ocr_timeout", "Text recognition took too long"
+
+
+class OcrUnavailable(ServiceUnavailable):
+    type_slug, title = "ocr_unavailable", "Text recognition (Tesseract with chi_sim) is not available"
+
+
+class ResourceLimit(DocumentError):
+    status, type_slug, title = 422, "resource_limit", "Reading the document needed more memory or CPU than allowed"

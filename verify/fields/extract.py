@@ -1,0 +1,202 @@
+"""Find a certificate's kind and fields in its page texts.
+
+Layouts handled: ``label：value``, ``label: value`` and ``label value`` on one line,
+table rows, several labels on one line (columns), a value on the line below its
+label(s), free-text values continued on the next line. The credential number and the
+ID number are also found by their shape when OCR lost or garbled their label.
+Confidence of a field is the lowest word confidence it was read from (1.0 for a PDF
+text layer).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from verify.domain import (
+    CREDENTIAL_FIELDS,
+    DOCUMENT_KINDS,
+    DOCUMENT_TITLES,
+    CredentialKind,
+    Extraction,
+    FieldValue,
+    Profession,
+)
+from verify.fields.labels import canonical_label, distinctive_labels, label_fields, label_pattern, preference
+from verify.fields.values import LEGAL_QUALIFICATION_SHAPE, NUMBER_SHAPES, read_value
+from verify.reading import OcrLine, PageText
+
+#: Fields whose value may run on to the next printed line.
+FREE_TEXT_FIELDS = frozenset({"institution", "issuer", "scope", "subject"})
+_SEPARATORS = re.compile(r"[\s:：|丨]*")
+#: Runs of characters that may be (part of) a number, with OCR look-alikes and spaces inside.
+_NUMBER_RUN = re.compile(r"[A-Ca-c]?[0-9OoIl|][0-9OoIl|Xx \-]*[0-9OoIl|Xx]")
+_COLUMN_GAP = re.compile(r"\s{2,}|\s(?=\S)")
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One line of the document with where it came from."""
+
+    page: int
+    source: str
+    line: OcrLine
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    field: str
+    raw: str
+    confidence: float
+    source: str
+    preference: int
+    order: int
+
+
+def detect_kind(pages: Sequence[PageText], profession: Profession | None) -> CredentialKind | None:
+    """The certificate kind the pages show, by printed title and labels; ``None`` if none fits.
+
+    With a ``profession`` only its document kinds (``DOCUMENT_KINDS``) are considered.
+    """
+    every_kind = tuple(DOCUMENT_TITLES)
+    kinds = DOCUMENT_KINDS[profession] if profession is not None else every_kind
+    text = re.sub(r"\s+", "", "\n".join(page.text for page in pages))
+    scores = {kind: _kind_score(kind, text, every_kind) for kind in kinds}
+    best = max(scores.values(), default=0)
+    winners = [kind for kind, score in scores.items() if score == best]
+    return winners[0] if best > 0 and len(winners) == 1 else None
+
+
+def _kind_score(kind: CredentialKind, text: str, every_kind: tuple[CredentialKind, ...]) -> int:
+    """10 for the printed title, 1 per field whose label appears, 2 more per distinctive label."""
+    title = re.search(re.escape(DOCUMENT_TITLES[kind]) + "(?![编号])", text) is not None
+    found = {canonical_label(kind, m.group()) for m in label_pattern(kind).finditer(text)}
+    mapping = label_fields(kind)
+    fields = {mapping[label] for label in found} - {None}
+    return 10 * title + len(fields) + 2 * len(found & distinctive_labels(kind, every_kind))
+
+
+def extract_fields(kind: CredentialKind, pages: Sequence[PageText]) -> Extraction:
+    """The fields of ``kind`` found in ``pages`` (``domain.Extraction``; missing fields are absent)."""
+    lines = [_Line(page.index, page.source, line) for page in pages for line in _lines_of(page)]
+    candidates = _labelled_candidates(kind, lines)
+    fields: dict[str, FieldValue] = {}
+    for name in CREDENTIAL_FIELDS[kind]:
+        chosen = _choose(kind, name, [c for c in candidates if c.field == name])
+        if chosen is not None:
+            fields[name] = chosen
+    _fill_by_shape(kind, lines, fields)
+    return Extraction(kind, fields)
+
+
+def _lines_of(page: PageText) -> list[OcrLine]:
+    if page.lines:
+        return page.lines
+    return [OcrLine(text) for text in page.text.splitlines() if text.strip()]
+
+
+def _labelled_candidates(kind: CredentialKind, lines: list[_Line]) -> list[_Candidate]:
+    """Values next to, below, or continuing from their labels."""
+    pattern, mapping = label_pattern(kind), label_fields(kind)
+    candidates: list[_Candidate] = []
+    below_labels: set[int] = set()  # lines already read as the values of the labels above
+    for i, entry in enumerate(lines):
+        text = entry.line.text
+        matches = list(pattern.finditer(text))
+        if not matches:
+            last = candidates[-1] if candidates else None
+            if i not in below_labels and last is not None and _continues(last, lines, i):
+                candidates[-1] = _Candidate(
+                    last.field, last.raw + text.strip(), min(last.confidence, entry.line.confidence),
+                    last.source, last.preference, i,
+                )
+            continue
+        pending: list[tuple[str | None, int]] = []
+        for j, match in enumerate(matches):
+            label = canonical_label(kind, match.group())
+            field = mapping[label]
+            end = matches[j + 1].start() if j + 1 < len(matches) else len(text)
+            start = _SEPARATORS.match(text, match.end(), end).end()  # type: ignore[union-attr]
+            raw = text[start:end].rstrip()
+            if not raw.strip("|丨 "):
+                pending.append((field, preference(kind, label) if field else 0))
+            elif field is not None:
+                confidence = entry.line.confidence_of(start, start + len(raw))
+                candidates.append(_Candidate(field, raw, confidence, entry.source, preference(kind, label), i))
+        if pending and i + 1 < len(lines) and not pattern.search(lines[i + 1].text):
+            below = lines[i + 1].line
+            below_labels.add(i + 1)
+            for (field, pref), (raw, start) in zip(pending, _columns(below.text, len(pending)), strict=False):
+                if field is not None:
+                    confidence = below.confidence_of(start, start + len(raw))
+                    candidates.append(_Candidate(field, raw, confidence, lines[i + 1].source, pref, i + 1))
+    return candidates
+
+
+def _columns(text: str, count: int) -> list[tuple[str, int]]:
+    """``text`` split into ``count`` values with their offsets (the whole line for one)."""
+    if count == 1:
+        stripped = text.strip()
+        return [(stripped, text.find(stripped))]
+    spans = [(m.group(), m.start()) for m in re.finditer(r"\S+(?: \S+)*", text)]
+    if len(spans) != count:
+        spans = [(m.group(), m.start()) for m in re.finditer(r"\S+", text)]
+    return spans if len(spans) == count else []
+
+
+def _continues(last: _Candidate, lines: list[_Line], i: int) -> bool:
+    """Whether line ``i`` (without labels) carries on the free-text value ``last``."""
+    text = lines[i].line.text.strip()
+    return (
+        last.field in FREE_TEXT_FIELDS
+        and last.order == i - 1
+        and lines[i].page == lines[i - 1].page
+        and bool(re.fullmatch(r"[\u3400-\u9fff（）()、·]{1,20}", text))
+    )
+
+
+def _choose(kind: CredentialKind, name: str, candidates: list[_Candidate]) -> FieldValue | None:
+    """The best candidate: plausible first, then the preferred label, then document order."""
+    if not candidates:
+        return None
+    readings = [(read_value(kind, name, c.raw), c) for c in candidates]
+    reading, chosen = min(readings, key=lambda rc: (not rc[0].plausible, rc[1].preference, rc[1].order))
+    if not reading.value:
+        return None
+    return FieldValue(reading.value, chosen.raw.strip(), round(chosen.confidence, 3), chosen.source)
+
+
+def _fill_by_shape(kind: CredentialKind, lines: list[_Line], fields: dict[str, FieldValue]) -> None:
+    """Find the ID number, credential number and qualification number by their shape when missing or malformed."""
+    wanted = [name for name in ("id_number", "number", "qualification_number") if name in CREDENTIAL_FIELDS[kind]]
+    for name in wanted:
+        current = fields.get(name)
+        if current is not None and read_value(kind, name, current.raw).plausible:
+            continue
+        taken = {f.value for f in fields.values()}
+        for entry, raw, start in _number_runs(lines):
+            reading = read_value(kind, name, raw)
+            if reading.plausible and reading.value not in taken and _fits_strictly(kind, name, reading.value):
+                confidence = entry.line.confidence_of(start, start + len(raw))
+                fields[name] = FieldValue(reading.value, raw, round(confidence, 3), entry.source)
+                break
+
+
+def _fits_strictly(kind: CredentialKind, name: str, value: str) -> bool:
+    """Unlabelled numbers need the full shape: an 18-character ID, the kind's number layout."""
+    if name == "id_number":
+        return len(value) == 18
+    if name == "qualification_number":
+        return bool(LEGAL_QUALIFICATION_SHAPE.fullmatch(value))
+    return bool(NUMBER_SHAPES[kind].fullmatch(value))
+
+
+def _number_runs(lines: list[_Line]) -> Iterator[tuple[_Line, str, int]]:
+    """Every run of number-like characters, and each of its space-separated pieces."""
+    for entry in lines:
+        for match in _NUMBER_RUN.finditer(entry.line.text):
+            yield entry, match.group(), match.start()
+            if " " in match.group():
+                for piece in re.finditer(r"\S+", match.group()):
+                    yield entry, piece.group(), match.start() + piece.start()

@@ -1,0 +1,125 @@
+"""Printed labels and their synonyms, per certificate kind, mapped to canonical field names.
+
+Sources: registry-formats.md §1.4, §2.4, §3.4, §4.4 (the exact label strings are only
+partly confirmed, hence the synonyms). Within a field, earlier synonyms are preferred
+when a document prints several (``主要执业机构`` over ``执业地点``). Labels mapped to
+``None`` are printed on some versions but not extracted; knowing them stops their text
+from running into a neighbouring value.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from verify.domain import CREDENTIAL_FIELDS, CredentialKind
+
+_PERSON: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "持证人姓名", "持证人"),
+    "gender": ("性别",),
+    "birth_date": ("出生日期", "出生年月"),
+    "id_number": ("身份证号", "身份证件号码", "公民身份号码", "身份证号码", "证件号码"),
+    "ethnicity": ("民族",),
+}
+_NUMBER = ("证书编码", "执业证书编码", "执业证号", "证书号码", "证书编号")
+_ISSUER = ("发证机关", "签发机关", "颁发机关", "认定机构", "发证机构")
+_ISSUE_DATE = ("发证日期", "签发日期", "颁发日期", "认定时间", "认定日期", "批准日期")
+
+#: canonical field -> printed labels, per kind.
+LABELS: dict[CredentialKind, dict[str, tuple[str, ...]]] = {
+    CredentialKind.PHYSICIAN_PRACTICE: {
+        **_PERSON,
+        "number": _NUMBER,
+        "level": ("医师级别", "执业级别", "资格级别"),
+        "category": ("执业类别", "执业证类别"),
+        "scope": ("执业范围",),
+        "institution": ("主要执业机构", "执业机构", "执业地点"),
+        "issuer": _ISSUER,
+        "issue_date": _ISSUE_DATE,
+    },
+    CredentialKind.PHYSICIAN_QUALIFICATION: {
+        **_PERSON,
+        "level": ("资格级别", "医师级别", "执业级别"),
+        "category": ("类别", "资格类别", "执业类别"),
+        "institution": ("毕业学校", "毕业院校"),
+        "number": _NUMBER,
+        "issuer": _ISSUER,
+        "issue_date": _ISSUE_DATE,
+    },
+    CredentialKind.LAWYER_PRACTICE: {
+        **_PERSON,
+        "institution": ("执业机构",),
+        "category": ("执业证类别", "执业类别"),
+        "number": ("执业证号", "执业证书编号", "执业证书号", "证书编号", "证书号码"),
+        "qualification_number": (
+            "法律职业资格或律师资格证号",
+            "法律职业资格证号",
+            "法律职业资格证书编号",
+            "律师资格证号",
+            "资格证号",
+        ),
+        "issuer": _ISSUER,
+        "issue_date": _ISSUE_DATE,
+    },
+    CredentialKind.TEACHER_QUALIFICATION: {
+        **_PERSON,
+        "category": ("资格种类", "教师资格种类", "资格类别"),
+        "subject": ("任教学科",),
+        "number": ("证书号码", "证书编号", "证书编码", "资格证书号码"),
+        "issuer": _ISSUER,
+        "issue_date": _ISSUE_DATE,
+    },
+}
+
+#: Printed labels of fields we do not extract, per kind.
+OTHER_LABELS: dict[CredentialKind, tuple[str, ...]] = {
+    CredentialKind.PHYSICIAN_PRACTICE: (
+        "医师资格证书编码", "执业机构地址", "审批机构", "审批日期", "变更项目", "变更日期", "批准机关", "备注",
+    ),
+    CredentialKind.PHYSICIAN_QUALIFICATION: ("学历", "专业", "管理号", "备注"),
+    CredentialKind.LAWYER_PRACTICE: ("流水号", "备注"),
+    CredentialKind.TEACHER_QUALIFICATION: ("备注",),
+}
+
+
+@cache
+def label_fields(kind: CredentialKind) -> dict[str, str | None]:
+    """Every printed label of ``kind`` -> its canonical field (``None``: printed, not extracted)."""
+    fields = set(CREDENTIAL_FIELDS[kind])
+    mapping: dict[str, str | None] = dict.fromkeys(OTHER_LABELS[kind])
+    for name, synonyms in LABELS[kind].items():
+        if name in fields:
+            mapping.update(dict.fromkeys(synonyms, name))
+    return mapping
+
+
+def preference(kind: CredentialKind, label: str) -> int:
+    """How preferred a label is for its field (0 = first synonym)."""
+    field = label_fields(kind)[label]
+    return LABELS[kind][field].index(label) if field else 0
+
+
+@cache
+def label_pattern(kind: CredentialKind) -> re.Pattern[str]:
+    """A pattern finding any label of ``kind``, longest first, letter-spaced or not.
+
+    >>> label_pattern(CredentialKind.TEACHER_QUALIFICATION).search("姓  名：张三").group()
+    '姓  名'
+    """
+    labels = sorted(label_fields(kind), key=len, reverse=True)
+    return re.compile("|".join(r"[ \t\u3000]*".join(map(re.escape, label)) for label in labels))
+
+
+def canonical_label(kind: CredentialKind, printed: str) -> str:
+    """The label a (possibly letter-spaced) match stands for.
+
+    >>> canonical_label(CredentialKind.LAWYER_PRACTICE, "持 证 人")
+    '持证人'
+    """
+    return re.sub(r"[ \t\u3000]", "", printed)
+
+
+def distinctive_labels(kind: CredentialKind, among: tuple[CredentialKind, ...]) -> frozenset[str]:
+    """Labels of ``kind`` that no other kind in ``among`` prints."""
+    others = {label for other in among if other != kind for label in label_fields(other)}
+    return frozenset(label for label in label_fields(kind) if label not in others)

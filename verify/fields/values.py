@@ -1,0 +1,114 @@
+"""How each canonical field's text is cleaned, normalised and judged plausible.
+
+``read_value(kind, field, raw)`` returns the normalised value and whether it has the
+shape the field must have (a valid date, an ID number with its check character, the
+kind's credential-number layout ...). The shape decides between candidates; it is not
+a validation of the credential (that is verify.registry's job).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from verify.domain import CredentialKind
+from verify.fields.normalise import (
+    compact_lettered_number,
+    compact_number,
+    is_id_number,
+    normalise_date,
+    normalise_gender,
+    normalise_name,
+    squeeze,
+)
+
+#: The credential number's layout per kind (registry-formats.md §9).
+NUMBER_SHAPES: dict[CredentialKind, re.Pattern[str]] = {
+    CredentialKind.PHYSICIAN_QUALIFICATION: re.compile(r"\d{9}(?:\d{17}[\dX]|\d{15})"),
+    CredentialKind.PHYSICIAN_PRACTICE: re.compile(r"\d{15}"),
+    CredentialKind.LAWYER_PRACTICE: re.compile(r"1\d{16}"),
+    CredentialKind.TEACHER_QUALIFICATION: re.compile(r"\d{17}"),
+}
+LEGAL_QUALIFICATION_SHAPE = re.compile(r"[ABC]\d{14}")
+LEGACY_ID_SHAPE = re.compile(r"\d{15}")
+
+#: Table rules and brackets OCR reads at the edges of a cell.
+_EDGE_JUNK = "|丨[]【】()（）「」“”\"'`~_—-=:：;；,，.。、"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A field value as normalised, and whether it has the field's shape."""
+
+    value: str
+    plausible: bool
+
+
+def strip_edges(raw: str) -> str:
+    """The text without whitespace and table-rule debris at either end.
+
+    >>> strip_edges("| 张三 丨")
+    '张三'
+    """
+    return raw.strip().strip(_EDGE_JUNK + " \t\u3000").strip()
+
+
+def _name(raw: str) -> Reading:
+    value = normalise_name(strip_edges(raw))
+    return Reading(value, bool(re.fullmatch(r"[\u3400-\u9fff]{2,5}|[\u3400-\u9fff·]{3,20}", value)))
+
+
+def _gender(raw: str) -> Reading:
+    value = normalise_gender(raw)
+    return Reading(value or squeeze(raw), value is not None)
+
+
+def _date(raw: str) -> Reading:
+    value = normalise_date(raw)
+    return Reading(value or squeeze(raw), value is not None)
+
+
+def _id_number(raw: str) -> Reading:
+    return _shaped(raw, lambda v: is_id_number(v) or bool(LEGACY_ID_SHAPE.fullmatch(v)))
+
+
+def _words(raw: str) -> Reading:
+    value = squeeze(strip_edges(raw))
+    return Reading(value, bool(re.search(r"[\u3400-\u9fff]", value)))
+
+
+def _shaped(raw: str, fits: Callable[[str], bool], compact: Callable[[str], str] = compact_number) -> Reading:
+    """Compact a number; a rule (``|``) read at either end counts as debris unless it is a 1."""
+    inner = compact(strip_edges(raw))
+    if fits(inner):
+        return Reading(inner, True)
+    whole = compact(raw.strip())
+    return Reading(whole, True) if fits(whole) else Reading(inner, False)
+
+
+def read_value(kind: CredentialKind, field: str, raw: str) -> Reading:
+    """Normalise ``raw`` as ``field`` of ``kind``.
+
+    >>> read_value(CredentialKind.PHYSICIAN_PRACTICE, "number", "11O32OOOO126955 |")
+    Reading(value='110320000126955', plausible=True)
+    >>> read_value(CredentialKind.LAWYER_PRACTICE, "issue_date", "2017年3月15日")
+    Reading(value='2017-03-15', plausible=True)
+    >>> read_value(CredentialKind.LAWYER_PRACTICE, "name", "贾 洁")
+    Reading(value='贾洁', plausible=True)
+    """
+    if field == "number":
+        return _shaped(raw, lambda v: bool(NUMBER_SHAPES[kind].fullmatch(v)))
+    if field == "qualification_number":
+        return _shaped(raw, lambda v: bool(LEGAL_QUALIFICATION_SHAPE.fullmatch(v)), compact_lettered_number)
+    reader = _READERS.get(field, _words)
+    return reader(raw)
+
+
+_READERS: dict[str, Callable[[str], Reading]] = {
+    "name": _name,
+    "gender": _gender,
+    "birth_date": _date,
+    "issue_date": _date,
+    "id_number": _id_number,
+}

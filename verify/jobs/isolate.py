@@ -1,0 +1,80 @@
+"""Run untrusted-document work in a child process with limits.
+
+Parsers and OCR never run in the web or job-runner process: a child forked from a
+forkserver (with the pipeline modules preloaded, so a fork costs milliseconds) gets an
+address-space and CPU limit, its own process group (Tesseract children die with it)
+and a wall-clock deadline. Whatever happens in it comes back as a value or as one of
+our own errors.
+
+>>> run_isolated(pow, 2, 10, timeout=30)
+1024
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+from verify.errors import ParseTimeout, ResourceLimit, VerifyError
+
+T = TypeVar("T")
+
+_context = multiprocessing.get_context("forkserver")
+_context.set_forkserver_preload(["verify.pipeline", "verify.reading", "verify.fields", "verify.checks"])
+
+
+def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], memory_bytes: int | None,
+           cpu_seconds: int) -> None:
+    os.setpgrp()
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+    try:
+        conn.send(("ok", fn(*args)))
+    except VerifyError as exc:
+        conn.send(("error", type(exc), exc.detail))
+    except MemoryError:
+        conn.send(("error", ResourceLimit, None))
+    finally:
+        conn.close()
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_isolated(fn: Callable[..., T], *args: Any, timeout: float, memory_bytes: int | None = None) -> T:
+    """``fn(*args)`` in a limited child process; raises ParseTimeout or ResourceLimit.
+
+    ``fn`` and its arguments must be picklable (module-level functions, plain data).
+    """
+    receive, send = _context.Pipe(duplex=False)
+    process = _context.Process(
+        target=_child, args=(send, fn, args, memory_bytes, int(timeout) + 1), daemon=True
+    )
+    process.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise ParseTimeout()
+        try:
+            message = receive.recv()
+        except (EOFError, OSError) as exc:  # died without answering: killed by a limit
+            raise ResourceLimit() from exc
+    finally:
+        if process.pid is not None:
+            _kill_group(process.pid)
+        process.join(5)
+        receive.close()
+    if message[0] == "ok":
+        return message[1]
+    _, error_class, detail = message
+    raise error_class(detail)

@@ -1,0 +1,48 @@
+"""The embedded job runner: threads in the serving process that take pending work.
+
+Each thread claims one verification at a time (see ``services.processing``); the
+document work itself runs in an isolated child process, so the web worker only waits.
+Several serving processes can each run one: claims are atomic.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from verify.services.context import Services
+from verify.services.processing import process_next
+
+log = logging.getLogger(__name__)
+
+
+class JobRunner:
+    def __init__(self, services: Services, threads: int = 1) -> None:
+        self._services = services
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._loop, name=f"verify-jobs-{i}", daemon=True) for i in range(threads)
+        ]
+
+    def start(self) -> JobRunner:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._services.wake_workers()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def _loop(self) -> None:
+        poll = self._services.settings.job_poll_seconds
+        while not self._stop.is_set():
+            try:
+                busy = process_next(self._services)
+            except Exception:
+                log.exception("job runner iteration failed; retrying")
+                busy = False
+            if not busy:
+                self._services.work_waiting.wait(poll)
+                self._services.work_waiting.clear()

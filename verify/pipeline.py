@@ -1,0 +1,89 @@
+"""The document pipeline: bytes -> text -> fields -> checks -> decision.
+
+Plain functions with every collaborator passed in (OCR engine, limits, today), so the
+same code runs inside the isolated job process, in ``flask check`` and in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from verify.checks import check_credential
+from verify.config import Limits
+from verify.decide import decide, decide_unreadable
+from verify.domain import (
+    DOCUMENT_KINDS,
+    Check,
+    CredentialKind,
+    Decision,
+    Extraction,
+    Holder,
+    Outcome,
+    Profession,
+)
+from verify.errors import DocumentError
+from verify.fields import detect_kind, extract_fields
+from verify.reading import read_document
+from verify.reading.ocr import NullEngine, OcrEngine, TesseractEngine
+
+
+def make_ocr_engine(name: str) -> OcrEngine:
+    """The OCR engine called ``name`` in settings: ``tesseract`` (default) or ``none``."""
+    if name == "none":
+        return NullEngine()
+    if name == "tesseract":
+        return TesseractEngine()
+    raise ValueError(f"unknown OCR engine {name!r}")
+
+
+@dataclass
+class PipelineResult:
+    """What the pipeline found in one submission."""
+
+    decision: Decision
+    extraction: Extraction | None = None
+    checks: list[Check] = field(default_factory=list)
+    pages: int = 0
+
+    @property
+    def kind(self) -> CredentialKind | None:
+        return self.extraction.kind if self.extraction else None
+
+    @property
+    def confidence(self) -> float | None:
+        if not self.extraction or not self.extraction.fields:
+            return None
+        return round(min(f.confidence for f in self.extraction.fields.values()), 3)
+
+
+def run_pipeline(
+    parts: Sequence[bytes],
+    profession: Profession | None,
+    holder: Holder,
+    *,
+    ocr: OcrEngine,
+    limits: Limits,
+    today: date,
+    confidence_floor: float,
+) -> PipelineResult:
+    """Read, extract, check and decide one submission (its parts are pages).
+
+    Document errors (unreadable, too large, timed out ...) become a decision with the
+    error's problem type as the reason; they are not raised.
+    """
+    try:
+        pages = read_document(parts, ocr=ocr, limits=limits)
+    except DocumentError as exc:
+        return PipelineResult(decide_unreadable(exc.type_slug))
+    kind = detect_kind(pages, None)
+    if kind is None:
+        return PipelineResult(decide(None, []), pages=len(pages))
+    extraction = extract_fields(kind, pages)
+    if profession is not None and kind not in DOCUMENT_KINDS[profession]:
+        decision = Decision(Outcome.NEEDS_REVIEW, ("document_kind_mismatch",))
+        return PipelineResult(decision, extraction, pages=len(pages))
+    checks = check_credential(kind, extraction.values(), holder, today)
+    decision = decide(extraction, checks, confidence_floor=confidence_floor)
+    return PipelineResult(decision, extraction, checks, pages=len(pages))

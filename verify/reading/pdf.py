@@ -1,0 +1,146 @@
+"""Read a PDF page by page: its text layer, or a rendering of the page for OCR.
+
+pdfplumber (pdfminer.six) reads the text layer; a page whose layer holds too little
+text (no CJK, or fewer than ``MIN_TEXT_CHARS`` characters) is rendered with pypdfium2
+instead. The page count is checked before any page is processed, pages are released
+after use, and every library failure becomes ``EncryptedPdf`` or ``ParseError``.
+pdfminer has no time or memory limits of its own: run this in a killable worker.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import islice
+from typing import TypeVar
+
+import pdfplumber
+import pypdfium2 as pdfium
+from pdfminer.pdfdocument import PDFEncryptionError
+from pdfminer.pdfpage import PDFPage
+from pdfplumber.utils.exceptions import PdfminerException
+from PIL import Image
+
+from verify.config import Limits
+from verify.errors import EncryptedPdf, ParseError, TooManyPages, VerifyError
+
+T = TypeVar("T")
+
+#: A text layer with fewer visible characters than this (or no CJK) is OCRed instead.
+MIN_TEXT_CHARS = 10
+RENDER_DPI = 300
+
+_CID = re.compile(r"\(cid:\d+\)")  # glyphs pdfminer could not map to Unicode
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass
+class PdfPage:
+    """One page: ``text`` from its text layer, or ``image`` (RGB) to OCR."""
+
+    index: int
+    text: str | None = None
+    image: Image.Image | None = None
+
+
+def has_usable_text(text: str) -> bool:
+    """Whether a text layer is worth trusting over OCR.
+
+    >>> has_usable_text("医师执业证书 姓名：张三")
+    True
+    >>> has_usable_text("Scanned by CamScanner")
+    False
+    """
+    visible = re.sub(r"\s+", "", _CID.sub("", text))
+    return len(visible) >= MIN_TEXT_CHARS and bool(_CJK.search(visible))
+
+
+def count_pages(data: bytes, limits: Limits) -> int:
+    """The number of pages, touching at most ``limits.max_pages + 1`` of them."""
+    with _opened(data) as pdf:
+        return _checked_count(pdf, limits)
+
+
+def iter_pages(data: bytes, limits: Limits, *, dpi: int = RENDER_DPI) -> Iterator[PdfPage]:
+    """Each page's text layer, or its rendering when the layer is too thin."""
+    with _opened(data) as pdf:
+        _checked_count(pdf, limits)
+        renderer: pdfium.PdfDocument | None = None
+        try:
+            for index, page in enumerate(_guard(lambda: pdf.pages)):
+                text = _guard(lambda page=page: _CID.sub("", page.extract_text() or ""))
+                page.close()
+                if has_usable_text(text):
+                    yield PdfPage(index, text=text)
+                    continue
+                if renderer is None:
+                    renderer = _guard(lambda: pdfium.PdfDocument(data))
+                yield PdfPage(index, image=render_page(renderer, index, limits, dpi))
+        finally:
+            if renderer is not None:
+                renderer.close()
+
+
+def render_page(document: pdfium.PdfDocument, index: int, limits: Limits, dpi: int = RENDER_DPI) -> Image.Image:
+    """Render one page as RGB at ``dpi``, scaled down to fit the pixel limits."""
+
+    def render() -> Image.Image:
+        page = document[index]
+        try:
+            width, height = page.get_size()
+            scale = _render_scale(width, height, dpi, limits)
+            return page.render(scale=scale).to_pil().convert("RGB")
+        finally:
+            page.close()
+
+    return _guard(render)
+
+
+def _render_scale(width: float, height: float, dpi: int, limits: Limits) -> float:
+    """Pixels per PDF point: ``dpi / 72``, reduced to keep within max_pixels and max_side."""
+    if width <= 0 or height <= 0:
+        raise ParseError("The PDF page has no area.")
+    scale = dpi / 72
+    scale = min(scale, math.sqrt(limits.max_pixels / (width * height)), limits.max_side / max(width, height))
+    return scale * 0.999
+
+
+def _checked_count(pdf: pdfplumber.PDF, limits: Limits) -> int:
+    pages = _guard(lambda: sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), limits.max_pages + 1)))
+    if pages > limits.max_pages:
+        raise TooManyPages(f"A PDF may have at most {limits.max_pages} pages.")
+    if pages == 0:
+        raise ParseError("The PDF has no pages.")
+    return pages
+
+
+@contextmanager
+def _opened(data: bytes) -> Iterator[pdfplumber.PDF]:
+    pdf = _guard(lambda: pdfplumber.open(io.BytesIO(data)))
+    try:
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def _guard(call: Callable[[], T]) -> T:
+    """Run a library call, turning whatever it raises into our errors."""
+    try:
+        return call()
+    except VerifyError:
+        raise
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else None
+        if isinstance(cause, PDFEncryptionError):
+            raise EncryptedPdf() from exc
+        raise ParseError("The PDF could not be parsed.") from exc
+    except PDFEncryptionError as exc:
+        raise EncryptedPdf() from exc
+    except pdfium.PdfiumError as exc:
+        raise ParseError("The PDF page could not be rendered.") from exc
+    except Exception as exc:  # pdfminer raises anything on malformed files (pdfminer.six #547)
+        raise ParseError("The PDF could not be parsed.") from exc

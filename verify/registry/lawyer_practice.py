@@ -1,0 +1,120 @@
+"""律师执业证 执业证号 (lawyer practising certificate number), 17 digits.
+
+Layout (registry-formats.md §3.1, CONFIRMED: the 司法部 rule text with its worked example,
+reproduced by aarioai/golib and implemented by ValidX): ``1`` (律师执业证) + province (2) +
+city (2) of the practice organisation (GB/T 2260) + year practice was first approved (4) +
+执业证类别 (1, ``1``–``9``) + sex (1, ``0`` 男 / ``1`` 女) + lifelong serial (6). No check digit.
+A move or a change of category changes only the province/city or category digits.
+
+Hard rules (raise): shape, known province, year in [1979, this year], category 1–9, sex 0/1.
+Flags (return, for review): city code not a known division (a move explains it), 港澳台
+province.
+
+>>> n = validate('11102200810000003')
+>>> n.province.name, n.city.code, n.first_approval_year, n.category.name, n.gender, n.serial
+('北京', '1102', 2008, '专职律师', '男', '000003')
+>>> validate('14403201511012345').gender
+'女'
+>>> validate('11101201970204567').category.name
+'公司律师'
+>>> validate('21102200810000003')
+Traceback (most recent call last):
+    ...
+verify.registry.exceptions.InvalidFormat: A lawyer's practising number starts with 1.
+>>> is_valid('11102200830000003'), is_valid('11102200800000003')
+(True, False)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from verify.registry import regions
+from verify.registry.exceptions import (
+    InvalidFormat,
+    InvalidLength,
+    InvalidSexDigit,
+    RegistryError,
+    UnknownCategory,
+    UnknownProvince,
+    YearOutOfRange,
+)
+from verify.registry.util import Coded, Flag, Parsed, clean, matches
+
+FIRST_YEAR = 1979
+#: 执业证类别 (digit 10).
+CATEGORIES = {
+    "1": "专职律师", "2": "兼职律师", "3": "香港居民律师", "4": "澳门居民律师", "5": "台湾居民律师",
+    "6": "公职律师", "7": "公司律师", "8": "法律援助律师", "9": "军队律师",
+}
+#: Sex (digit 11).
+GENDERS = {"0": "男", "1": "女"}
+
+_SHAPE = re.compile(r"([0-9])([0-9]{2})([0-9]{2})([0-9]{4})([0-9])([0-9])([0-9]{6})")
+
+
+@dataclass(frozen=True)
+class LawyerPractice(Parsed):
+    """A parsed 执业证号; ``city`` is the 4-digit province + city code of the practice organisation."""
+
+    province: Coded
+    city: Coded
+    first_approval_year: int
+    category: Coded
+    gender: str
+    serial: str
+    flags: tuple[Flag, ...]
+
+
+def compact(number: str) -> str:
+    """Normalise: full-width to ASCII, no spaces/hyphens/dots."""
+    return clean(number)
+
+
+def validate(number: str, today: date | None = None) -> LawyerPractice:
+    """Parse the number or raise a ``verify.registry.exceptions`` error."""
+    number = compact(number)
+    today = today or date.today()
+    if len(number) != 17:
+        raise InvalidLength()
+    kind, province, city, year, category, sex, serial = matches(_SHAPE, number).groups()
+    if kind != "1":
+        raise InvalidFormat("A lawyer's practising number starts with 1.")
+    if category not in CATEGORIES:
+        raise UnknownCategory()
+    if sex not in GENDERS:
+        raise InvalidSexDigit()
+    if province not in regions.PROVINCES:
+        raise UnknownProvince()
+    if not FIRST_YEAR <= int(year) <= today.year:
+        raise YearOutOfRange(f"The first-approval year must be between {FIRST_YEAR} and this year.")
+    city_code = province + city + "00"
+    flags: tuple[Flag, ...] = ()
+    if regions.is_hmt(province):
+        flags = (Flag("hmt_region", "region", "港澳台 province code: needs manual review."),)
+    elif not regions.exists(city_code):
+        flags = (Flag("unknown_region", "region", "The city code is not a known division."),)
+    return LawyerPractice(
+        province=Coded(province, regions.province_name(province)),
+        city=Coded(province + city, regions.region_name(city_code)),
+        first_approval_year=int(year),
+        category=Coded(category, CATEGORIES[category]),
+        gender=GENDERS[sex],
+        serial=serial,
+        flags=flags,
+    )
+
+
+def is_valid(number: object) -> bool:
+    """Whether the number is valid; never raises."""
+    try:
+        return bool(validate(number))  # type: ignore[arg-type]
+    except RegistryError:
+        return False
+
+
+def format(number: str) -> str:
+    """The printed form: the compact number."""
+    return compact(number)

@@ -1,0 +1,92 @@
+"""医师执业证书 证书编码 (physician practising certificate number), 15 digits.
+
+Layout (registry-formats.md §2.1, PARTLY CONFIRMED): level (1) + category (2) + the issuing
+health authority's GB/T 2260 code (6: province, city or ``00``, county or ``00``) + serial
+(6, 000001–999999). Sources: imhan.cn/b/2/380861 and a public registration form validating
+``^(\\d)(\\d{2})(\\d{2})(00|\\d{2})(00|\\d{2})(\\d{6})$``. No check digit. The level and category
+code values are assumed to be those of the qualification number (UNCONFIRMED).
+
+Hard rules (raise): 15 digits, serial not ``000000``, a known province code (§2.3).
+Flags (return, for review): unknown level/category codes, a region code not in the
+historical GB/T 2260 table, 港澳台 province.
+
+>>> p = validate('110330106001234')
+>>> p.level.name, p.category.name, p.region.name, p.serial
+('执业医师', '临床', '西湖区', '001234')
+>>> validate('141440000012345').region.code
+'440000'
+>>> validate('110330106000000')
+Traceback (most recent call last):
+    ...
+verify.registry.exceptions.InvalidSerial: The serial part of the number cannot be issued.
+>>> is_valid('110990106001234')
+False
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from verify.registry import regions
+from verify.registry.exceptions import InvalidLength, InvalidSerial, RegistryError, UnknownProvince
+from verify.registry.physician_qualification import CATEGORIES, LEVELS, category_flags, level_flags
+from verify.registry.util import Coded, Flag, Parsed, clean, matches
+
+_SHAPE = re.compile(r"([0-9])([0-9]{2})([0-9]{6})([0-9]{6})")
+
+
+@dataclass(frozen=True)
+class PhysicianPractice(Parsed):
+    """A parsed 证书编码; ``region`` is the issuing authority's GB/T 2260 code."""
+
+    level: Coded
+    category: Coded
+    province: Coded
+    region: Coded
+    serial: str
+    flags: tuple[Flag, ...]
+
+
+def compact(number: str) -> str:
+    """Normalise: full-width to ASCII, no spaces/hyphens/dots."""
+    return clean(number)
+
+
+def validate(number: str, today: date | None = None) -> PhysicianPractice:
+    """Parse the number or raise a ``verify.registry.exceptions`` error (``today`` is unused)."""
+    number = compact(number)
+    if len(number) != 15:
+        raise InvalidLength()
+    level, category, region, serial = matches(_SHAPE, number).groups()
+    if serial == "000000":
+        raise InvalidSerial()
+    if region[:2] not in regions.PROVINCES:
+        raise UnknownProvince()
+    flags = level_flags(level) + category_flags(category)
+    if regions.is_hmt(region):
+        flags += (Flag("hmt_region", "region", "港澳台 region code: needs manual review."),)
+    elif not regions.exists(region):
+        flags += (Flag("unknown_region", "region", "The authority's region code is not a known division."),)
+    return PhysicianPractice(
+        level=Coded(level, LEVELS.get(level)),
+        category=Coded(category, CATEGORIES.get(category)),
+        province=Coded(region[:2], regions.province_name(region[:2])),
+        region=Coded(region, regions.region_name(region)),
+        serial=serial,
+        flags=flags,
+    )
+
+
+def is_valid(number: object) -> bool:
+    """Whether the number is valid; never raises."""
+    try:
+        return bool(validate(number))  # type: ignore[arg-type]
+    except RegistryError:
+        return False
+
+
+def format(number: str) -> str:
+    """The printed form: the compact number."""
+    return compact(number)

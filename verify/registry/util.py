@@ -1,0 +1,99 @@
+"""Shared helpers of the registry modules: normalising input and the parsed-result base.
+
+>>> clean('３３０１ 0619-85.01ｘ')
+'330106198501X'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+from typing import Any
+
+from verify.registry.exceptions import InvalidDate, InvalidFormat
+
+#: Full-width ASCII forms (U+FF01..U+FF5E) and the ideographic space, mapped to ASCII.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+#: Separators people and OCR put inside numbers (after full-width mapping).
+_SEPARATORS = frozenset("-.·‐‑‒–—―")
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def clean(number: object) -> str:
+    """Map full-width characters to ASCII, drop whitespace, hyphens and dots, upper-case ASCII.
+
+    Only ASCII letters are upper-cased and only full-width forms are mapped, so the result is
+    stable: ``clean(clean(x)) == clean(x)``. Anything but ``str`` raises ``InvalidFormat``.
+    """
+    if not isinstance(number, str):
+        raise InvalidFormat("The number must be text.")
+    text = number.translate(_FULL_WIDTH)
+    text = "".join(c for c in text if not c.isspace() and c not in _SEPARATORS)
+    return text.translate(_ASCII_UPPER)
+
+
+def matches(pattern: re.Pattern[str], number: str) -> re.Match[str]:
+    """``pattern.fullmatch`` or ``InvalidFormat`` (patterns use ``[0-9]``, never ``\\d``)."""
+    match = pattern.fullmatch(number)
+    if match is None:
+        raise InvalidFormat()
+    return match
+
+
+def to_date(year: int, month: int, day: int) -> date:
+    """A real calendar date or ``InvalidDate``."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InvalidDate() from None
+
+
+@dataclasses.dataclass(frozen=True)
+class Coded:
+    """A code and its meaning (``name`` is ``None`` when the code is not in our tables)."""
+
+    code: str
+    name: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Flag:
+    """A doubtful finding that does not make the number invalid: the checks layer WARNs.
+
+    ``part`` names the part of the number it is about (as ``RegistryError.part``).
+    """
+
+    code: str
+    part: str
+    message: str
+
+
+#: ``field(metadata=PRIVATE)`` keeps a field out of ``as_dict`` (personal data).
+PRIVATE = {"private": True}
+
+
+class Parsed:
+    """Mixin for the frozen dataclasses ``validate`` returns."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-safe values: dates as ISO strings, flags as their codes, private fields left out."""
+        return {
+            f.name: _json_safe(getattr(self, f.name))
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            if not f.metadata.get("private")
+        }
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, Flag):
+        return value.code
+    if isinstance(value, Parsed):
+        return value.as_dict()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _json_safe(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_json_safe(v) for v in value]
+    return value

@@ -1,0 +1,1 @@
+"""Service functions: what the API and CLI do, testable without Flask."""

@@ -1,0 +1,188 @@
+"""Processing submitted verifications as durable, leased jobs.
+
+A worker claims the oldest pending verification with one atomic UPDATE (SQLite
+serialises writers; PostgreSQL uses ``FOR UPDATE SKIP LOCKED``), keeps its lease alive
+with a heartbeat while the isolated pipeline runs, and writes the result only if it
+still holds the lease (the lease token is the fencing check). A lease that lapses —
+the process died — makes the job claimable again; after ``job_max_attempts`` the case
+goes to manual review instead of being retried for ever.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+
+from verify.config import Limits
+from verify.decide import decide_unreadable
+from verify.domain import Holder, Outcome, Profession, VerificationStatus
+from verify.errors import DocumentError
+from verify.jobs.isolate import run_isolated
+from verify.pipeline import PipelineResult, make_ocr_engine, run_pipeline
+from verify.services.context import Services
+from verify.services.labels import issue_for_verification
+from verify.services.review import open_review_item
+from verify.store.models import Document, Verification
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Claim:
+    verification_id: str
+    token: str
+    attempts: int
+
+
+def _ready(now: datetime) -> Any:
+    return or_(
+        Verification.status == VerificationStatus.PENDING.value,
+        and_(Verification.status == VerificationStatus.PROCESSING.value, Verification.lease_expires_at < now),
+    )
+
+
+def claim_next(services: Services) -> Claim | None:
+    """Take the oldest claimable verification, or None when there is none."""
+    now, lease = services.clock(), timedelta(seconds=services.settings.job_lease_seconds)
+    oldest = select(Verification.id).where(_ready(now)).order_by(Verification.created_at).limit(1)
+    if not services.store.is_sqlite:
+        oldest = oldest.with_for_update(skip_locked=True)
+    token = uuid.uuid4().hex
+    statement = (
+        update(Verification)
+        .where(Verification.id == oldest.scalar_subquery(), _ready(now))
+        .values(status=VerificationStatus.PROCESSING.value, lease_token=token, lease_expires_at=now + lease,
+                attempts=Verification.attempts + 1, updated_at=now)
+        .returning(Verification.id, Verification.attempts)
+    )
+    with services.store.write() as session:
+        row = session.execute(statement, execution_options={"synchronize_session": False}).first()
+    return Claim(row[0], token, row[1]) if row else None
+
+
+def renew_lease(services: Services, claim: Claim) -> bool:
+    """Extend the lease; False when it was lost to another worker."""
+    now = services.clock()
+    with services.store.write() as session:
+        result = session.execute(
+            update(Verification)
+            .where(Verification.id == claim.verification_id, Verification.lease_token == claim.token,
+                   Verification.status == VerificationStatus.PROCESSING.value)
+            .values(lease_expires_at=now + timedelta(seconds=services.settings.job_lease_seconds)),
+            execution_options={"synchronize_session": False},
+        )
+    return result.rowcount == 1
+
+
+class _Heartbeat:
+    """Renews a claim's lease every third of its length until stopped."""
+
+    def __init__(self, services: Services, claim: Claim) -> None:
+        self._services, self._claim = services, claim
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="lease-heartbeat", daemon=True)
+
+    def _run(self) -> None:
+        interval = self._services.settings.job_lease_seconds / 3
+        while not self._stop.wait(interval):
+            try:
+                if not renew_lease(self._services, self._claim):
+                    return
+            except Exception:  # a busy database must not kill the heartbeat
+                log.warning("lease renewal failed for a job; will retry", exc_info=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _pipeline_in_child(
+    parts: list[bytes], profession: Profession, holder: Holder, ocr_name: str, limits: Limits, today: date,
+    confidence_floor: float,
+) -> PipelineResult:
+    return run_pipeline(parts, profession, holder, ocr=make_ocr_engine(ocr_name), limits=limits, today=today,
+                        confidence_floor=confidence_floor)
+
+
+def _load_job(services: Services, claim: Claim) -> tuple[list[bytes], Profession, Holder]:
+    with services.store.read() as session:
+        verification = session.get(Verification, claim.verification_id)
+        assert verification is not None
+        parts = session.scalars(
+            select(Document.content).where(Document.verification_id == claim.verification_id)
+            .order_by(Document.position)
+        ).all()
+        holder = Holder(name=verification.holder_name, id_number=verification.holder_id_number)
+        return [p or b"" for p in parts], Profession(verification.profession), holder
+
+
+def run_job(services: Services, claim: Claim) -> PipelineResult:
+    """The pipeline for one claimed job, in an isolated child process."""
+    settings = services.settings
+    if claim.attempts > settings.job_max_attempts:
+        return PipelineResult(decide_unreadable("processing_failed"))
+    parts, profession, holder = _load_job(services, claim)
+    try:
+        with _Heartbeat(services, claim):
+            return run_isolated(
+                _pipeline_in_child, parts, profession, holder, settings.ocr_engine, settings.limits,
+                services.clock().date(), settings.ocr_confidence_floor,
+                timeout=settings.limits.job_seconds, memory_bytes=settings.limits.job_memory_bytes,
+            )
+    except DocumentError as exc:
+        return PipelineResult(decide_unreadable(exc.type_slug))
+
+
+def complete(services: Services, claim: Claim, result: PipelineResult) -> bool:
+    """Write the result if we still hold the lease; issue the label or open the review item."""
+    now = services.clock()
+    with services.store.write() as session:
+        verification = session.get(Verification, claim.verification_id)
+        if (verification is None or verification.lease_token != claim.token
+                or verification.status != VerificationStatus.PROCESSING.value):
+            log.warning("lease lost before completion; result discarded")
+            return False
+        extraction = result.extraction
+        decision = result.decision
+        verification.kind = result.kind.value if result.kind else None
+        verification.fields = {
+            name: {"value": f.value, "raw": f.raw, "confidence": round(f.confidence, 3), "source": f.source}
+            for name, f in (extraction.fields.items() if extraction else ())
+        }
+        verification.number = extraction.fields["number"].value if extraction and "number" in extraction.fields \
+            else None
+        verification.confidence = result.confidence
+        verification.checks = [
+            {"code": c.code, "status": c.status.value, "message": c.message, "fields": list(c.fields)}
+            for c in result.checks
+        ]
+        if decision.outcome is Outcome.APPROVED and not issue_for_verification(services, session, verification,
+                                                                              now):
+            decision = type(decision)(Outcome.NEEDS_REVIEW, ("label_unknown",))
+        verification.status = decision.outcome.value
+        verification.reasons = list(decision.reasons)
+        verification.lease_token = None
+        verification.lease_expires_at = None
+        verification.updated_at = verification.finished_at = now
+        if decision.outcome is Outcome.NEEDS_REVIEW:
+            open_review_item(session, verification, now)
+    return True
+
+
+def process_next(services: Services) -> bool:
+    """Claim, run and complete one job; False when there was nothing to do."""
+    claim = claim_next(services)
+    if claim is None:
+        return False
+    complete(services, claim, run_job(services, claim))
+    return True

@@ -1,0 +1,194 @@
+"""Submitting verifications and reading them back, scoped to the caller's platform.
+
+A submission and its document parts are committed in one transaction before the
+caller gets its 202, so an acknowledged submission is never lost. ``Idempotency-Key``
+replays the first answer for the same request and refuses a different one (409).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from verify.config import Limits
+from verify.domain import Holder, Profession, VerificationStatus
+from verify.errors import BadRequest, FileTooLarge, IdempotencyKeyReused, NotFound
+from verify.reading.intake import check_part
+from verify.services.keys import Principal
+from verify.store.db import Store
+from verify.store.models import Document, IdempotencyRecord, Label, Verification
+
+
+@dataclass(frozen=True)
+class UploadPart:
+    data: bytes
+    filename: str | None = None
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    account_id: str
+    profession: Profession
+    holder: Holder
+    parts: Sequence[UploadPart]
+
+    def fingerprint(self) -> str:
+        """A digest of everything that makes two requests 'the same request'."""
+        digest = hashlib.sha256()
+        head = [self.account_id, self.profession.value, self.holder.name, self.holder.id_number]
+        digest.update(json.dumps(head).encode())
+        for part in self.parts:
+            digest.update(hashlib.sha256(part.data).digest())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Record:
+    """A verification with its label (if any), as the API shows it."""
+
+    verification: Verification
+    label: Label | None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The answer to a submission: a new record, or the replay of the first answer."""
+
+    record: Record | None
+    replay: dict[str, Any] | None = None
+
+
+def _scoped(principal: Principal) -> Any:
+    return True if principal.is_admin else Verification.platform_id == principal.platform_id
+
+
+def _replay(session: Session, principal: Principal, key: str, fingerprint: str) -> dict[str, Any] | None:
+    stored = session.get(IdempotencyRecord, (principal.platform_id, key))
+    if stored is None:
+        return None
+    if stored.request_hash != fingerprint:
+        raise IdempotencyKeyReused("This Idempotency-Key was used with a different request.")
+    return stored.response
+
+
+def submit(
+    store: Store,
+    principal: Principal,
+    submission: Submission,
+    *,
+    limits: Limits,
+    now: datetime,
+    idempotency_key: str | None = None,
+    render: Callable[[Record], dict[str, Any]],
+) -> Accepted:
+    """Check the parts (type allowlist, size), then store the submission for processing."""
+    if not submission.parts:
+        raise BadRequest("Attach the document as a multipart part named 'document'.")
+    if len(submission.parts) > limits.max_parts:
+        raise FileTooLarge(f"At most {limits.max_parts} document parts per submission.")
+    media_types = [check_part(p.data, limits, p.content_type or p.filename) for p in submission.parts]
+    fingerprint = submission.fingerprint()
+    if idempotency_key:
+        with store.read() as session:
+            replay = _replay(session, principal, idempotency_key, fingerprint)
+        if replay is not None:
+            return Accepted(None, replay)
+    verification = Verification(
+        id=uuid.uuid4().hex, platform_id=principal.platform_id, account_id=submission.account_id,
+        profession=submission.profession.value, status=VerificationStatus.PENDING.value,
+        holder_name=submission.holder.name, holder_id_number=submission.holder.id_number,
+        fields={}, checks=[], reasons=[], attempts=0, created_at=now, updated_at=now,
+    )
+    record = Record(verification, None)
+    try:
+        with store.write() as session:
+            session.add(verification)
+            session.flush()  # the parent row first: documents reference it
+            for position, (part, media_type) in enumerate(zip(submission.parts, media_types, strict=True)):
+                session.add(Document(
+                    id=uuid.uuid4().hex, verification_id=verification.id, position=position,
+                    media_type=str(media_type), size=len(part.data),
+                    sha256=hashlib.sha256(part.data).hexdigest(), content=part.data,
+                ))
+            if idempotency_key:
+                session.add(IdempotencyRecord(
+                    platform_id=principal.platform_id, key=idempotency_key, request_hash=fingerprint,
+                    verification_id=verification.id, status_code=202, response=render(record),
+                    created_at=now,
+                ))
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        with store.read() as session:  # a concurrent request with the same key won the race
+            replay = _replay(session, principal, idempotency_key, fingerprint)
+        if replay is None:
+            raise
+        return Accepted(None, replay)
+    return Accepted(record)
+
+
+def get(store: Store, principal: Principal, verification_id: str) -> Record:
+    """One verification; another platform's id answers NotFound like a missing one."""
+    with store.read() as session:
+        row = session.execute(
+            select(Verification, Label)
+            .outerjoin(Label, Label.verification_id == Verification.id)
+            .where(Verification.id == verification_id, _scoped(principal))
+        ).first()
+    if row is None:
+        raise NotFound("No such verification.")
+    return Record(*row)
+
+
+def _encode_cursor(row: Verification) -> str:
+    raw = f"{row.created_at.isoformat()}|{row.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        created, verification_id = raw.split("|", 1)
+        return datetime.fromisoformat(created), verification_id
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("The cursor is not valid.") from exc
+
+
+def list_records(
+    store: Store, principal: Principal, *, account_id: str | None, status: str | None, limit: int,
+    cursor: str | None,
+) -> tuple[list[Record], str | None]:
+    """Newest first, ``limit`` at a time; returns the page and the cursor of the next one."""
+    query = (
+        select(Verification, Label)
+        .outerjoin(Label, Label.verification_id == Verification.id)
+        .where(_scoped(principal))
+        .order_by(Verification.created_at.desc(), Verification.id.desc())
+        .limit(limit + 1)
+    )
+    if account_id is not None:
+        query = query.where(Verification.account_id == account_id)
+    if status is not None:
+        query = query.where(Verification.status == status)
+    if cursor:
+        created, last_id = _decode_cursor(cursor)
+        query = query.where(or_(
+            Verification.created_at < created,
+            and_(Verification.created_at == created, Verification.id < last_id),
+        ))
+    with store.read() as session:
+        rows = session.execute(query).all()
+    records = [Record(*row) for row in rows[:limit]]
+    next_cursor = _encode_cursor(records[-1].verification) if len(rows) > limit else None
+    return records, next_cursor

@@ -1,0 +1,1 @@
+"""Database tables and the functions that read and write them."""

@@ -1,0 +1,3 @@
+from verify import create_app
+
+app = create_app()
