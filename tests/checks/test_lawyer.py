@@ -43,6 +43,7 @@ def test_category_digit_vs_printed_category(printed: str, status: CheckStatus) -
     ({"number": "13399201011012345"}, "number.region", WARN),
     ({"number": "13301201001012345"}, "number.category", FAIL),
     ({"number": "13301202611012345"}, "number.year", FAIL),
+    ({"number": "13301201012012345"}, "number.sex_digit", FAIL),
 ])
 def test_lawyer_rules(changes: dict[str, str], code: str, status: CheckStatus) -> None:
     assert result(**changes)[code] is status

@@ -72,7 +72,8 @@ def build_spec() -> dict[str, Any]:
         ("Problem", ProblemSchema), ("Verification", VerificationSchema), ("VerificationPage", VerificationPageSchema),
         ("VerificationForm", VerificationFormSchema), ("ValidateRequest", ValidateRequestSchema),
         ("ValidateResponse", ValidateResponseSchema), ("LabelCheckRequest", LabelCheckRequestSchema),
-        ("Label", LabelSchema), ("LabelCheckResponse", LabelCheckResponseSchema), ("RevokeRequest", RevokeRequestSchema),
+        ("Label", LabelSchema), ("LabelCheckResponse", LabelCheckResponseSchema),
+        ("RevokeRequest", RevokeRequestSchema),
         ("AccountLabels", AccountLabelsSchema), ("ReviewItem", ReviewItemSchema),
         ("ReviewItemList", ReviewItemListSchema), ("DecisionRequest", DecisionRequestSchema),
     ]:

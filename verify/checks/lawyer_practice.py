@@ -20,7 +20,7 @@ from verify.registry import legal_qualification
 from verify.registry.lawyer_practice import CATEGORIES, LawyerPractice
 from verify.registry.resident_id import ResidentId
 
-PARTS = ("format", "region", "year", "category")
+PARTS = ("format", "region", "year", "category", "sex_digit")
 MIN_AGE = 20
 
 _PRINTED_CATEGORIES = {word: code for code, word in CATEGORIES.items()}

@@ -12,6 +12,7 @@ our own errors.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import resource
@@ -45,10 +46,8 @@ def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], memo
 
 
 def _kill_group(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def run_isolated(fn: Callable[..., T], *args: Any, timeout: float, memory_bytes: int | None = None) -> T:

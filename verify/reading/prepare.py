@@ -31,8 +31,49 @@ def prepare_page(image: Image.Image) -> Image.Image:
     if abs(angle) >= 0.2:
         grey = grey.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
     ink = sauvola(grey, window=_odd(1.5 * TARGET_TEXT_HEIGHT))
+    if is_colourless(image):
+        ink = darkest_ink(grey, ink)
     ink = remove_rules(ink, length=4 * TARGET_TEXT_HEIGHT)
     return Image.fromarray(np.where(ink, 0, 255).astype(np.uint8), "L")
+
+
+def is_colourless(image: Image.Image) -> bool:
+    """Whether the image is grey (a grey scan), so a seal cannot be told apart by colour."""
+    if image.mode in ("L", "1", "I", "F"):
+        return True
+    small = np.asarray(image.convert("RGB").reduce(max(1, max(image.size) // 256)), dtype=np.int16)
+    return float((small.max(axis=2) - small.min(axis=2)).mean()) < 8
+
+
+def darkest_ink(grey: Image.Image, ink: np.ndarray) -> np.ndarray:
+    """Keep only the darkest ink when it stands apart from lighter ink (a seal printed in grey).
+
+    Otsu's threshold over the ink pixels splits them; the lighter part is dropped when
+    the two parts differ by more than 60 grey levels.
+    """
+    values = np.asarray(grey)[ink]
+    if values.size == 0:
+        return ink
+    threshold = otsu_threshold(values)
+    dark, light = values[values <= threshold], values[values > threshold]
+    if dark.size == 0 or light.size == 0 or float(light.mean()) - float(dark.mean()) < 60:
+        return ink
+    return ink & (np.asarray(grey) <= threshold)
+
+
+def otsu_threshold(values: np.ndarray) -> int:
+    """Otsu's threshold of 8-bit values: the level that best separates two classes.
+
+    >>> otsu_threshold(np.array([10] * 50 + [200] * 50, dtype=np.uint8))
+    10
+    """
+    histogram = np.bincount(values.ravel(), minlength=256).astype(np.float64)
+    weight_low = np.cumsum(histogram)
+    mass_low = np.cumsum(histogram * np.arange(256))
+    weight_high = weight_low[-1] - weight_low
+    mean_low = np.divide(mass_low, weight_low, out=np.zeros(256), where=weight_low > 0)
+    mean_high = np.divide(mass_low[-1] - mass_low, weight_high, out=np.zeros(256), where=weight_high > 0)
+    return int(np.argmax(weight_low * weight_high * (mean_low - mean_high) ** 2))
 
 
 def measure_page(grey: Image.Image, size: int = 1200) -> tuple[float, float | None]:

@@ -2,7 +2,6 @@
 
 from alembic import context
 
-
 from verify.store.db import make_engine
 from verify.store.models import Base
 
