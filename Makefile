@@ -12,7 +12,7 @@ export HOST PORT VERIFY_DATA_DIR
 RUN_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim
 TEST_PACKAGES := $(RUN_PACKAGES) fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai
 
-.PHONY: run test bench lint system-run system-test clean
+.PHONY: run test bench lint sample system-run system-test clean
 
 run: system-run $(VENV)/.run-deps
 	$(VENV)/bin/flask --app wsgi setup
@@ -23,6 +23,13 @@ test: system-test $(VENV)/.test-deps
 
 bench: system-test $(VENV)/.test-deps
 	$(VENV)/bin/python bench/pipeline.py
+
+# A synthetic certificate to try the service with: make sample KIND=lawyer OUT=lawyer.png
+KIND ?= physician_practice
+OUT ?= doctor.pdf
+SEED ?= 7
+sample: system-test $(VENV)/.test-deps
+	$(VENV)/bin/python -m tests.certificates $(KIND) $(OUT) --seed $(SEED)
 
 lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check verify schemas tests bench wsgi.py

@@ -395,13 +395,13 @@ def _physician_qualification(rng: random.Random, p: _Person) -> dict[str, str]:
 
 def _lawyer_practice(rng: random.Random, p: _Person) -> dict[str, str]:
     category = _weighted(rng, _LAWYER_CATEGORY_WEIGHTS)
-    exam_year = _career_year(rng, max(p.birth.year + 22, 2002), span=12)
-    first_year = min(exam_year + rng.randint(1, 3), REFERENCE_DATE.year)
-    issue = _random_date(rng, date(first_year, 1, 1), REFERENCE_DATE) if rng.random() < 0.4 else (
-        _in_year(rng, first_year))
+    exam_year = min(_career_year(rng, max(p.birth.year + 22, 2002), span=12), REFERENCE_DATE.year - 1)
+    first_year = min(exam_year + rng.randint(1, 3), REFERENCE_DATE.year)  # after a year's 实习
+    reissued = rng.random() < 0.4  # a later certificate (moved firm, renewed booklet) keeps the number
+    issue = _random_date(rng, date(first_year, 1, 1), REFERENCE_DATE) if reissued else _in_year(rng, first_year)
     place = p.place
-    number = (f"1{place.code[:4]}{first_year}{_LAWYER_CATEGORIES[category]}{'0' if p.gender == '男' else '1'}"
-              f"{_serial(rng)}")
+    sex_digit = "0" if p.gender == "男" else "1"
+    number = f"1{place.code[:4]}{first_year}{_LAWYER_CATEGORIES[category]}{sex_digit}{_serial(rng)}"
     qualification = f"A{exam_year}{place.code}{_serial(rng, 4)}"
     issuer = f"{place.province}司法{'局' if place.municipality else '厅'}"
     return {
@@ -538,7 +538,7 @@ class _Layout:
     texts: list[_Text]
     cells: list[_Rect]
     photo: _Rect
-    seal_centre: tuple[float, float]
+    seal_centre: Point
 
 
 def _fit(text: str, size: float, room: float, measure: Measure) -> float:
@@ -577,7 +577,7 @@ def _layout(cert: Certificate, layout: str, measure: Measure, jitter: random.Ran
     return _Layout(PAGE_WIDTH_MM, height, texts, cells, photo, (seal_x, seal_y))
 
 
-def _guilloche(width: float, height: float, phase: float) -> list[list[tuple[float, float]]]:
+def _guilloche(width: float, height: float, phase: float) -> list[list[Point]]:
     """Light wavy security lines (mm)."""
     curves = []
     for k in range(int(height / 4.0)):

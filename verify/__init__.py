@@ -28,9 +28,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(
         MAX_CONTENT_LENGTH=settings.limits.max_upload_bytes + 64 * 1024,
         MAX_FORM_PARTS=settings.limits.max_parts + 10,
-        JSON_SORT_KEYS=False,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     keyring = Keyring.open(settings.keys_dir, key_encryption_key(settings))
     app.extensions["verify"] = Services(settings=settings, store=Store(settings.database), keyring=keyring)

@@ -91,9 +91,11 @@ class Verification(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_token: Mapped[str | None] = mapped_column(String(32))
     lease_expires_at: Mapped[datetime | None]
+    previous_id: Mapped[str | None] = mapped_column(String(32))  # the rejected case this resubmits
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
+    redacted_at: Mapped[datetime | None]  # personal data removed (DELETE or retention)
 
 
 class Document(Base):
@@ -108,6 +110,8 @@ class Document(Base):
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)  # data key, when content is encrypted
+    purged_at: Mapped[datetime | None]
 
 
 class IdempotencyRecord(Base):
@@ -141,6 +145,8 @@ class Label(Base):
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     revoke_reason: Mapped[str | None] = mapped_column(String(255))
+    suspended_at: Mapped[datetime | None]
+    status_index: Mapped[int | None] = mapped_column(Integer, unique=True)  # position in the status list
 
 
 class ReviewItem(Base):
@@ -164,3 +170,21 @@ class ReviewItem(Base):
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained record of every claim, decision, label change and key rotation."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(64))  # API key id, or "system"
+    platform_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[str] = mapped_column(String(64), index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
