@@ -10,7 +10,7 @@ export HOST PORT VERIFY_DATA_DIR
 
 # Tesseract with Simplified Chinese for the service; CJK fonts for the tests' synthetic certificates.
 RUN_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim
-TEST_PACKAGES := $(RUN_PACKAGES) fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai
+TEST_PACKAGES := $(RUN_PACKAGES) fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai chromium wrk
 
 .PHONY: run test bench lint sample system-run system-test clean
 

@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from schemas.verification import CheckSchema
+from verify.checks import ERROR_CODES
 from verify.domain import CredentialKind
 
 VALIDATE_KINDS = [k.value for k in CredentialKind]
@@ -21,8 +23,12 @@ class ValidateRequestSchema(Schema):
 
 
 class ErrorSchema(Schema):
-    code = fields.Str(required=True)
-    message = fields.Str(required=True)
+    code = fields.Str(required=True, metadata={
+        "enum": list(ERROR_CODES),
+        "description": "The rule the number broke: number.<part> for its own layout, "
+                       "number.matches_holder_* and age.plausible for the holder.",
+    })
+    message = fields.Str(required=True, metadata={"description": "For people; never repeats the number."})
 
 
 class ValidateResponseSchema(Schema):
@@ -30,4 +36,5 @@ class ValidateResponseSchema(Schema):
     kind = fields.Str(required=True)
     parsed = fields.Dict(required=True)
     errors = fields.List(fields.Nested(ErrorSchema), required=True)
-    checks = fields.List(fields.Dict())
+    checks = fields.List(fields.Nested(CheckSchema), metadata={
+        "description": "Every rule applied to the number: pass, fail, or warn (a doubtful finding; still valid)."})

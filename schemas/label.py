@@ -1,4 +1,4 @@
-"""Labels: the check request and answer, revocation, an account's labels."""
+"""Labels: the check request and answer, revocation, suspension, an account's labels."""
 
 from marshmallow import Schema, fields, validate
 
@@ -6,6 +6,7 @@ CHECK_REASONS = [
     "malformed", "bad_signature", "unknown_key", "alg_not_allowed", "expired", "revoked", "wrong_account",
     "wrong_platform",
 ]
+LABEL_STATES = ["active", "suspended", "expired", "revoked"]
 
 
 class LabelCheckRequestSchema(Schema):
@@ -22,19 +23,28 @@ class LabelSchema(Schema):
     account_id = fields.Str(required=True)
     issued_at = fields.DateTime(required=True)
     expires_at = fields.DateTime(required=True)
-    state = fields.Str(required=True, validate=validate.OneOf(["active", "expired", "revoked"]))
+    state = fields.Str(required=True, validate=validate.OneOf(LABEL_STATES))
     revoked_at = fields.DateTime(allow_none=True)
+    revoke_reason = fields.Str(allow_none=True, metadata={"description": "`superseded` when a newer label replaced it"})
+    suspended_at = fields.DateTime(allow_none=True)
     token = fields.Str()
 
 
 class LabelCheckResponseSchema(Schema):
     valid = fields.Bool(required=True)
-    reason = fields.Str(allow_none=True, validate=validate.OneOf(CHECK_REASONS))
+    reason = fields.Str(allow_none=True, validate=validate.OneOf(CHECK_REASONS),
+                        metadata={"description": "null when valid; a suspended label answers `revoked`"})
     label = fields.Nested(LabelSchema, allow_none=True)
 
 
 class RevokeRequestSchema(Schema):
     reason = fields.Str(required=True, validate=validate.Length(1, 255))
+
+
+class LabelChangeRequestSchema(Schema):
+    """Suspend or resume: the body is optional; a reason is kept in the audit log."""
+
+    reason = fields.Str(validate=validate.Length(1, 255))
 
 
 class AccountLabelsSchema(Schema):

@@ -11,6 +11,7 @@ from marshmallow import fields as ma
 from verify.domain import Profession, VerificationStatus
 from verify.masking import mask_id_number, mask_number
 from verify.services.labels import describe
+from verify.services.review import applicant_review
 from verify.services.verifications import Record
 
 _PROFESSIONS = [p.value for p in Profession]
@@ -26,6 +27,8 @@ class VerificationFormSchema(Schema):
     profession = ma.Str(required=True, validate=validate.OneOf(_PROFESSIONS))
     holder_name = ma.Str(validate=validate.Length(1, 128))
     holder_id_number = ma.Str(validate=validate.Length(1, 32))
+    resubmission_of = ma.Str(validate=validate.Length(1, 32),
+                             metadata={"description": "The id of a rejected verification this resubmits"})
 
 
 class VerificationListQuerySchema(Schema):
@@ -59,6 +62,15 @@ class LabelSummarySchema(Schema):
     expires_at = ma.DateTime(required=True)
 
 
+class ReviewSummarySchema(Schema):
+    """A person's decision, as the applicant may see it."""
+
+    decision = ma.Str(required=True, validate=validate.OneOf(["approve", "reject"]))
+    reason_code = ma.Str(required=True)
+    message = ma.Str(allow_none=True, metadata={"description": "User-safe message for the applicant"})
+    decided_at = ma.DateTime(allow_none=True)
+
+
 class VerificationSchema(Schema):
     id = ma.Str(required=True)
     account_id = ma.Str(required=True)
@@ -68,8 +80,11 @@ class VerificationSchema(Schema):
     checks = ma.List(ma.Nested(CheckSchema))
     reasons = ma.List(ma.Str())
     label = ma.Nested(LabelSummarySchema, allow_none=True)
+    review = ma.Nested(ReviewSummarySchema, allow_none=True, metadata={"description": "Set once a reviewer decided"})
     created_at = ma.DateTime(required=True)
     updated_at = ma.DateTime(required=True)
+    redacted_at = ma.DateTime(allow_none=True, metadata={
+        "description": "When the personal data was removed (DELETE, or retention after the decision)"})
 
 
 class VerificationPageSchema(Schema):
@@ -98,5 +113,6 @@ def verification_view(record: Record, *, now: datetime, reveal: bool = False) ->
     return VerificationSchema().dump({
         "id": v.id, "account_id": v.account_id, "profession": v.profession, "status": v.status,
         "credential": credential, "checks": v.checks or [], "reasons": v.reasons or [],
-        "label": label, "created_at": v.created_at, "updated_at": v.updated_at,
+        "label": label, "review": applicant_review(record.review), "created_at": v.created_at,
+        "updated_at": v.updated_at, "redacted_at": v.redacted_at,
     })

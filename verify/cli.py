@@ -1,4 +1,4 @@
-"""Flask commands: ``keys``, ``signing``, ``check``, ``worker``, ``db`` and ``setup``."""
+"""Flask commands: ``keys``, ``signing``, ``check``, ``worker``, ``purge``, ``db``, ``audit`` and ``setup``."""
 
 from __future__ import annotations
 
@@ -14,17 +14,19 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from verify import audit
 from verify.domain import Holder, Profession
 from verify.errors import NotFound
 from verify.jobs.runner import JobRunner
 from verify.pipeline import PipelineResult, make_ocr_engine, run_pipeline
-from verify.services import keys
+from verify.services import keys, privacy
 from verify.services.context import Services
 from verify.store.db import upgrade
 
 keys_group = AppGroup("keys", help="Create, list and revoke API keys.")
 signing_group = AppGroup("signing", help="Label signing keys.")
 db_group = AppGroup("db", help="Database migrations.")
+audit_group = AppGroup("audit", help="The hash-chained audit log.")
 
 
 def _services() -> Services:
@@ -68,7 +70,13 @@ def keys_revoke(key_id: str) -> None:
 def signing_rotate() -> None:
     """Make a new current signing key; old public keys stay in the JWKS while their labels live."""
     ctx = _services()
-    kid = ctx.keyring.rotate(ctx.clock())
+    now = ctx.clock()
+    with ctx.store.write() as session:  # the audit entry commits only if the rotation succeeded
+        ctx.keyring.reload_if_changed()
+        old = ctx.keyring.current.kid
+        kid = ctx.keyring.rotate(now)
+        audit.record(session, actor="cli", action="signing.rotate", subject_type="signing_key", subject_id=kid,
+                     now=now, before={"current": old}, after={"current": kid, "retired": old})
     click.echo(f"New signing key {kid}.")
 
 
@@ -77,6 +85,19 @@ def db_upgrade() -> None:
     """Apply the database migrations."""
     upgrade(_services().settings.database)
     click.echo("Database is up to date.")
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Walk the audit log; exit 1 naming every edited, removed or re-linked entry."""
+    report = audit.check_log(_services().store)
+    for problem in report.breaks:
+        where = f"entry {problem.event_id}" if problem.event_id else "head anchor"
+        click.echo(f"audit log broken at {where}: {problem.problem}", err=True)
+    if report.breaks:
+        raise SystemExit(1)
+    head = f"head #{report.head.id} {report.head.hash[:16]}" if report.head else "empty"
+    click.echo(f"Audit log intact: {report.entries} entries, {head}.")
 
 
 def setup() -> None:
@@ -177,7 +198,17 @@ def worker(threads: int | None) -> None:
     runner.stop()
 
 
+@click.command("purge")
+@with_appcontext
+def purge() -> None:
+    """Remove the personal data of verifications decided more than VERIFY_RETENTION_DAYS ago."""
+    ctx = _services()
+    count = privacy.purge_expired(ctx)
+    click.echo(f"Purged the personal data of {count} verification(s) decided over {ctx.settings.retention_days:g} "
+               "days ago.")
+
+
 def register(app: Flask) -> None:
-    for command in (keys_group, signing_group, db_group, check, worker):
+    for command in (keys_group, signing_group, db_group, audit_group, check, worker, purge):
         app.cli.add_command(command)
     app.cli.command("setup", help=setup.__doc__)(setup)

@@ -30,6 +30,14 @@ class Limits:
     ocr_seconds_per_page: float = 20.0
     job_seconds: float = 300.0  # wall clock for reading one whole submission
     job_memory_bytes: int = 3 * 1024**3  # address space of the isolated reading process
+    # Rate limits per API key, token buckets kept per serving process (N processes allow N times this).
+    uploads_per_minute: float = 60.0  # POST /v1/verifications; 0 switches the limit off
+    upload_burst: int = 30
+    checks_per_second: float = 2000.0  # POST /v1/labels/check; 0 switches the limit off
+    check_burst: int = 4000
+    # Quota per platform account over a sliding day, counted in the database (so across processes).
+    account_uploads_per_day: int = 20  # submissions; 0 switches the quota off
+    account_bytes_per_day: int = 200 * 1024 * 1024  # document bytes
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,11 @@ class Settings:
     database_url: str = ""  # default: sqlite file under data_dir
     issuer: str = "https://verify.example"  # label ``iss``
     label_lifetime_days: int = 180
+    label_status_refresh_seconds: float = 5.0  # a revocation by another process reaches label checks within this
+    label_cache_size: int = 10_000  # verified label tokens remembered per process
+    status_list_ttl_seconds: int = 300  # status list ``ttl``: how stale a served list may be
+    status_list_valid_seconds: int = 86_400  # status list ``exp`` = ``iat`` + this
+    status_list_size: int = 1 << 20  # entries per status list (2 bits each)
     secret_key: str = ""  # key-encryption key for signing keys (else read from secret_key_file)
     secret_key_file: Path | None = None  # default: data_dir/secret.key, created on first start
     queue: str = "local"  # local | celery
@@ -51,6 +64,10 @@ class Settings:
     ocr_confidence_floor: float = 0.80  # below this a failed check goes to review, not rejection
     page_size_max: int = 100
     auth_cache_seconds: float = 5.0
+    review_lease_seconds: float = 900.0  # a reviewer's claim on a case lapses after this
+    max_resubmissions: int = 3  # times a rejected case may be resubmitted (a chain of previous_id links)
+    retention_days: float = 30.0  # documents and personal fields are purged this long after the decision
+    purge_interval_seconds: float = 3600.0  # how often the job runner purges what is past retention
     limits: Limits = field(default_factory=Limits)
 
     @property

@@ -19,7 +19,7 @@ from verify.domain import Check, CheckStatus, Decision, Extraction, Outcome
 
 #: Document errors that a second look (or a better scan) may fix go to review;
 #: the others reject the upload.
-_REVIEW_ERRORS = frozenset({"parse_timeout", "ocr_timeout", "processing_failed"})
+_REVIEW_ERRORS = frozenset({"parse_timeout", "ocr_timeout", "processing_failed", "integrity_error"})
 
 
 def _min_ocr_confidence(extraction: Extraction, names: Iterable[str]) -> float:

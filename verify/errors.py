@@ -61,8 +61,60 @@ class IdempotencyKeyReused(Conflict):
     type_slug, title = "idempotency_key_reused", "Idempotency-Key was used for a different request"
 
 
+# --- manual review and resubmission ---------------------------------------------------
+class AlreadyClaimed(Conflict):
+    type_slug, title = "already_claimed", "Another reviewer holds this case"
+
+
+class AlreadyDecided(Conflict):
+    type_slug, title = "already_decided", "The case was already decided"
+
+
+class LeaseLost(Conflict):
+    type_slug, title = "lease_lost", "You do not hold a live claim on this case"
+
+
+class StaleFencingToken(Conflict):
+    type_slug, title = "stale_fencing_token", "The case was claimed again since this form was loaded"
+
+
+class ResubmissionRefused(Conflict):
+    type_slug, title = "resubmission_refused", "This verification cannot be resubmitted"
+
+
+class ResubmissionLimit(Conflict):
+    type_slug, title = "resubmission_limit", "The case was resubmitted as often as allowed"
+
+
 class ServiceUnavailable(VerifyError):
     status, type_slug, title = 503, "service_unavailable", "Service unavailable"
+
+
+class StorageFull(ServiceUnavailable):
+    """The disk or database refused the write (ENOSPC, SQLITE_FULL); nothing was acknowledged."""
+
+    type_slug, title = "storage_full", "Storage is full; nothing was stored, try again later"
+
+
+# --- rate limits, personal data --------------------------------------------------------
+class RateLimited(VerifyError):
+    """Too many requests for this API key; ``retry_after`` (seconds) in extra."""
+
+    status, type_slug, title = 429, "rate_limited", "Too many requests for this API key"
+
+
+class QuotaExceeded(RateLimited):
+    type_slug, title = "quota_exceeded", "The upload quota for this account is used up"
+
+
+class NotDecided(Conflict):
+    type_slug, title = "not_decided", "The verification has no decision yet"
+
+
+class IntegrityFailure(Conflict):
+    """Stored personal data failed its authentication check (tampered or moved); nothing of it is shown."""
+
+    type_slug, title = "integrity_error", "Stored data failed its integrity check"
 
 
 # --- documents ---------------------------------------------------------------------

@@ -111,3 +111,20 @@ def test_messages_never_contain_the_number(kind: CredentialKind) -> None:
     for number in (VALID[kind], INVALID[kind][0]):
         for check in check_number(kind, number, holder, TODAY).checks:
             assert not re.search("[0-9X]{7,}", check.message)
+
+
+@pytest.mark.parametrize(("kind", "number", "born", "status"), [
+    # 医师资格 2012: at least 18 (by year) in the qualification year, else FAIL
+    (K.PHYSICIAN_QUALIFICATION, "201233110" + make_id(birth=date(1994, 12, 31)), None, CheckStatus.PASS),
+    (K.PHYSICIAN_QUALIFICATION, "201233110" + make_id(birth=date(1995, 1, 1)), None, CheckStatus.FAIL),
+    # 律师执业 first approved 2010: at least 20 (the rule says ~21; a year of slack), else FAIL
+    (K.LAWYER_PRACTICE, "13301201011012345", date(1990, 12, 31), CheckStatus.PASS),
+    (K.LAWYER_PRACTICE, "13301201011012345", date(1991, 1, 1), CheckStatus.FAIL),
+    # 教师资格 2010: under 18 only WARNs
+    (K.TEACHER_QUALIFICATION, "20103300142001234", date(1992, 12, 31), CheckStatus.PASS),
+    (K.TEACHER_QUALIFICATION, "20103300142001234", date(1993, 1, 1), CheckStatus.WARN),
+])
+def test_age_boundaries(kind: CredentialKind, number: str, born: date | None, status: CheckStatus) -> None:
+    report = check_number(kind, number, Holder(birth_date=born), TODAY)
+    assert {c.code: c.status for c in report.checks}["age.plausible"] is status
+    assert report.valid is (status is not CheckStatus.FAIL)

@@ -62,7 +62,7 @@ def test_year_range(year: str) -> None:
     ("330106198501150021", "invalid_checksum"),
     (make_id(birth=date(2026, 1, 1)), "future_date"),
     ("110105561331002", "invalid_date"),
-    (make_id("999999"), "unknown_region"),
+    (make_id("660101"), "unknown_region"),
 ])
 def test_embedded_id_must_be_valid(tail: str, reason: str) -> None:
     with pytest.raises(exceptions.EmbeddedIdInvalid) as caught:

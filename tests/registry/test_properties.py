@@ -8,9 +8,10 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.registry.build import USCC_ALPHABET, make_id, make_uscc
+from tests.registry.build import USCC_ALPHABET, make_id, make_legacy_id, make_uscc
 from verify.registry import (
     lawyer_practice,
+    legal_qualification,
     physician_practice,
     physician_qualification,
     regions,
@@ -107,3 +108,61 @@ def test_teacher_numbers_built_from_valid_parts(province: str, year: int, author
 def test_practice_numbers_built_from_valid_parts(level: str, category: str, region: str, serial: int) -> None:
     parsed = physician_practice.validate(f"{level}{category}{region}{serial:06d}")
     assert (parsed.region.code, parsed.flags) == (region, ())
+
+
+@EXAMPLES
+@given(st.sampled_from("ABC"), st.integers(2002, 2025), regions_now, st.integers(0, 9999))
+def test_legal_qualification_numbers_built_from_valid_parts(letter: str, year: int, region: str, serial: int) -> None:
+    parsed = legal_qualification.validate(f"{letter}{year}{region}{serial:04d}", TODAY)
+    assert (parsed.certificate_class.code, parsed.year, parsed.region.code, parsed.flags) == (
+        letter, year, region, ())
+
+
+HISTORICAL = sorted(
+    (code, period.end) for code, periods in regions.table().items() for period in periods
+    if period.end is not None and code[4:] != "00"
+)
+
+
+@EXAMPLES
+@given(st.sampled_from(HISTORICAL), st.integers(0, 60), sequences)
+def test_ids_with_retired_region_codes_validate_for_anyone_born_before_retirement(
+    retired: tuple[str, int], years_before: int, seq: int
+) -> None:
+    """The attributable rule (registry-formats.md §5): in force at birth or at any later date."""
+    code, end = retired
+    birth = min(date(max(1900, end - years_before), 6, 15), TODAY)
+    assert resident_id.validate(make_id(code, birth, seq), TODAY).region.code == code
+
+
+@EXAMPLES
+@given(regions_now, st.dates(date(1900, 1, 1), date(1999, 12, 31)), sequences)
+def test_legacy_ids_built_from_valid_parts_validate(region: str, birth: date, seq: int) -> None:
+    parsed = resident_id.validate(make_legacy_id(region, birth, seq), TODAY)
+    assert (parsed.birth_date, parsed.gender, parsed.legacy) == (birth, "男" if seq % 2 else "女", True)
+    assert parsed.as_18 == make_id(region, birth, seq)
+
+
+@EXAMPLES
+@given(st.integers(1998, 2025), provinces, st.sampled_from("12"), st.sampled_from(sorted(
+    set(physician_qualification.CATEGORIES) - physician_qualification.UNCONFIRMED_CATEGORIES)),
+    resident_ids() | st.builds(lambda r, b, s: (make_legacy_id(r, b, s), b, s), regions_now,
+                                st.dates(date(1900, 1, 1), date(1980, 12, 31)), sequences))
+def test_physician_qualification_numbers_built_from_valid_parts(
+    year: int, province: str, level: str, category: str, built: tuple[str, date, int]
+) -> None:
+    parsed = physician_qualification.validate(f"{year}{province}{level}{category}{built[0]}", TODAY)
+    assert (parsed.year, parsed.province.code, parsed.level.code, parsed.category.code) == (
+        year, province, level, category)
+    assert parsed.embedded_id.birth_date == built[1]
+    assert all(f.code == "embedded_legacy_id" for f in parsed.flags)
+
+
+@EXAMPLES
+@given(st.integers(1996, 2025), provinces, st.sampled_from("1234567"), st.sampled_from("男女"))
+def test_teacher_sex_digit_follows_the_era(year: int, province: str, category: str, gender: str) -> None:
+    digits = teacher_qualification.GENDERS_FROM_2009 if year >= 2009 else teacher_qualification.GENDERS_BEFORE_2009
+    sex = {word: digit for digit, word in digits.items()}[gender]
+    parsed = teacher_qualification.validate(f"{year}{province}001{category}{sex}000001", TODAY)
+    assert (parsed.gender, parsed.flags) == (gender, ())
+

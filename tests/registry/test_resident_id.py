@@ -74,7 +74,7 @@ def test_not_in_the_future() -> None:
     assert resident_id.validate(number, date(2025, 6, 2))
 
 
-@pytest.mark.parametrize(("region", "year"), [("999999", 1990), ("412723", 2020), ("110103", 2011)])
+@pytest.mark.parametrize(("region", "year"), [("660101", 1990), ("119999", 1990), ("412723", 2020), ("110103", 2011)])
 def test_region_must_be_attributable(region: str, year: int) -> None:
     with pytest.raises(exceptions.UnknownRegion):
         resident_id.validate(make_id(region, date(year, 5, 5)), TODAY)
@@ -103,3 +103,18 @@ def test_compact_and_format() -> None:
     assert resident_id.compact(" 1101 0519-4912.3100 2x ") == "11010519491231002X"
     assert resident_id.compact("１１０１０５１９４９１２３１００２ｘ") == "11010519491231002X"
     assert resident_id.format("11010519491231002x") == "11010519491231002X"
+
+
+def test_foreign_permanent_residence_ids_are_flagged_not_rejected() -> None:
+    """18 characters beginning with 9 (2023 外国人永久居留身份证, UNCONFIRMED): review, not reject."""
+    parsed = resident_id.validate(make_id("944840", date(1980, 1, 1), 1), TODAY)
+    assert [f.code for f in parsed.flags] == ["foreign_permanent_resident"]
+    assert (parsed.birth_date, parsed.gender) == (date(1980, 1, 1), "男")
+    first17 = "94484019800101001"
+    with pytest.raises(exceptions.InvalidChecksum):  # the check character and the date still hold
+        resident_id.validate(first17 + ("0" if resident_id.calc_check_char(first17) != "0" else "1"), TODAY)
+    month_13 = "94484019801301001"
+    with pytest.raises(exceptions.InvalidDate):
+        resident_id.validate(month_13 + resident_id.calc_check_char(month_13), TODAY)
+    with pytest.raises(exceptions.UnknownRegion):  # no legacy 15-digit form of it
+        resident_id.validate("944840800101001", TODAY)

@@ -31,7 +31,10 @@ JUNK: list[object] = [
     "３３０１０６１９８５０１１５００２０\u200b",  # zero-width space
     "𝟑𝟑𝟎𝟏𝟎𝟔𝟏𝟗𝟖𝟓𝟎𝟏𝟏𝟓𝟎𝟎𝟐𝟎",  # mathematical bold digits
     "²" * 15, "①" * 17, "ⅩⅩ", "\ud800" * 18,
+    "😀" * 10_000, "１" * 10_000, "٣" * 10_000, " " * 10_000, "-" * 10_000,  # 10,000 characters of each sort
+    "３３０１０６１９８５０１１５００２０" * 600, "३३०१०६१९८५०११५००२०",  # full-width x600; Devanagari digits
 ]
+JUNK_TEXT = [junk for junk in JUNK if isinstance(junk, str)]
 
 
 @pytest.mark.parametrize("module", MODULE_LIST, ids=lambda m: m.__name__)
@@ -68,6 +71,21 @@ def test_separators_and_case(module: ModuleType) -> None:
 def test_compact_rejects_non_text(module: ModuleType) -> None:
     with pytest.raises(errors.InvalidFormat):
         module.compact(b"330106")
+
+
+@pytest.mark.parametrize("module", MODULE_LIST, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("junk", JUNK_TEXT, ids=lambda j: repr(j[:20]))
+def test_compact_is_idempotent_on_the_junk(module: ModuleType, junk: str) -> None:
+    once = module.compact(junk)
+    assert module.compact(once) == once
+    assert module.format(once) == once
+
+
+@pytest.mark.parametrize("module", MODULE_LIST, ids=lambda m: m.__name__)
+def test_a_valid_number_inside_10000_characters_is_not_valid(module: ModuleType) -> None:
+    valid = VALID[module.__name__]
+    assert not module.is_valid(valid * (10_000 // len(valid) + 1))
+    assert not module.is_valid(valid + "0" * 10_000)
 
 
 @settings(max_examples=300)

@@ -10,6 +10,8 @@ from werkzeug.exceptions import HTTPException
 from verify import errors
 from verify.api import credentials, labels, ops, review, verifications
 from verify.api.common import problem
+from verify.store.db import is_storage_full
+from verify.web import console
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,9 @@ def _verify_error(exc: errors.VerifyError) -> Response:
 
 
 def _unexpected(exc: Exception) -> Response:
+    if is_storage_full(exc):  # e.g. spooling a large upload to a full temp dir: nothing was acknowledged
+        log.error("storage full on %s %s", request.method, request.path)
+        return problem(errors.StorageFull(), request.path)
     log.exception("unhandled error on %s %s", request.method, request.path)
     return problem(errors.VerifyError("An unexpected error occurred; it has been logged."), request.path)
 
@@ -51,6 +56,7 @@ def _unexpected(exc: Exception) -> Response:
 def register(app: Flask) -> None:
     for module in (verifications, credentials, labels, review, ops):
         app.register_blueprint(module.bp)
+    app.register_blueprint(console.bp)  # the reviewers' console at /review/
     app.register_error_handler(errors.VerifyError, _verify_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

@@ -2,7 +2,8 @@
 
 Authentication results are cached in-process for ``auth_cache_seconds`` (keyed by a
 hash of the key), so the label-check hot path does not read the database for its key;
-a revoked key therefore stops working within that many seconds.
+a revoked key therefore stops working within that many seconds. Each authorised call
+is then charged to its key's rate limit (``verify.api.ratelimit``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 
 from flask import g, request
 
+from verify.api import ratelimit
 from verify.api.common import services
 from verify.errors import Forbidden, Unauthorized
 from verify.services.keys import Principal, authenticate
@@ -56,6 +58,7 @@ def require(*roles: str) -> Callable[[F], F]:
             if principal.role not in roles and not principal.is_admin:
                 raise Forbidden(f"This needs the role {' or '.join(roles)}.")
             g.principal = principal
+            ratelimit.charge(principal, services().settings.limits)
             return view(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

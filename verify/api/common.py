@@ -37,6 +37,8 @@ def problem(error: VerifyError, instance: str | None = None) -> Response:
     response = jsonify(body)
     response.status_code = error.status
     response.content_type = PROBLEM_JSON
-    if error.status == 503:
+    if "retry_after" in error.extra:
+        response.headers["Retry-After"] = str(error.extra["retry_after"])
+    elif error.status == 503:
         response.headers["Retry-After"] = "5"
     return response

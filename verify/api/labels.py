@@ -1,42 +1,82 @@
-"""Labels: the check hot path, revocation and an account's labels."""
+"""Labels: the check hot path, revocation, suspension and resumption, an account's labels, status lists."""
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
 from schemas.label import (
     AccountLabelsSchema,
+    LabelChangeRequestSchema,
     LabelCheckRequestSchema,
-    LabelCheckResponseSchema,
     LabelSchema,
     RevokeRequestSchema,
 )
 from verify.api.auth import current_principal, require
 from verify.api.common import load, services
+from verify.labels.status_list import MEDIA_TYPE
 from verify.services import labels
 
 bp = Blueprint("labels", __name__)
 _check_request = LabelCheckRequestSchema()
-_check_response = LabelCheckResponseSchema()
+_CHECK_FIELDS = frozenset(_check_request.fields)
+_MAX_TOKEN_CHARS = _check_request.fields["token"].validators[0].max  # type: ignore[attr-defined]
+_MAX_ACCOUNT_CHARS = _check_request.fields["account_id"].validators[0].max  # type: ignore[attr-defined]
+_revoke_request = RevokeRequestSchema()
+_change_request = LabelChangeRequestSchema()
+_label = LabelSchema()
+_account_labels = AccountLabelsSchema()
+
+
+def _check_body() -> dict[str, Any]:
+    """The check request: well-formed bodies are taken as they are; anything else gets the schema's 422."""
+    body = request.get_json(silent=True)
+    if isinstance(body, dict) and body.keys() <= _CHECK_FIELDS:
+        token, account_id = body.get("token"), body.get("account_id", "")
+        if (isinstance(token, str) and 0 < len(token) <= _MAX_TOKEN_CHARS
+                and isinstance(account_id, str) and len(account_id) <= _MAX_ACCOUNT_CHARS
+                and (account_id or "account_id" not in body)):
+            return body
+    return load(_check_request, body)
 
 
 @bp.post("/v1/labels/check")
 @require("platform")
 def check() -> Response:
-    body = load(_check_request, request.get_json(silent=True))
-    ctx = services()
-    result = labels.check(ctx, current_principal(), body["token"], body.get("account_id"))
-    label = labels.describe(result.label, ctx.clock()) if result.valid else None
-    return jsonify(_check_response.dump({"valid": result.valid, "reason": result.reason, "label": label}))
+    """The hot path: the body is checked without a schema and the answer (``LabelCheckResponse``) dumped as it is."""
+    body = _check_body()
+    result = labels.check(services(), current_principal(), body["token"], body.get("account_id"))
+    answer = {"valid": result.valid, "reason": result.reason, "label": result.label}
+    return Response(json.dumps(answer, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
 
 
 @bp.post("/v1/labels/<label_id>/revoke")
 @require("platform")
 def revoke(label_id: str) -> Response:
-    body = load(RevokeRequestSchema(), request.get_json(silent=True))
+    body = load(_revoke_request, request.get_json(silent=True))
     ctx = services()
     label = labels.revoke(ctx, current_principal(), label_id, body["reason"])
-    return jsonify(LabelSchema().dump(labels.describe(label, ctx.clock())))
+    return jsonify(_label.dump(labels.describe(label, ctx.clock())))
+
+
+@bp.post("/v1/labels/<label_id>/suspend")
+@require("platform")
+def suspend(label_id: str) -> Response:
+    body = load(_change_request, request.get_json(silent=True) or {})
+    ctx = services()
+    label = labels.suspend(ctx, current_principal(), label_id, body.get("reason"))
+    return jsonify(_label.dump(labels.describe(label, ctx.clock())))
+
+
+@bp.post("/v1/labels/<label_id>/resume")
+@require("platform")
+def resume(label_id: str) -> Response:
+    body = load(_change_request, request.get_json(silent=True) or {})
+    ctx = services()
+    label = labels.resume(ctx, current_principal(), label_id, body.get("reason"))
+    return jsonify(_label.dump(labels.describe(label, ctx.clock())))
 
 
 @bp.get("/v1/accounts/<account_id>/labels")
@@ -46,4 +86,15 @@ def for_account(account_id: str) -> Response:
     now = ctx.clock()
     rows = labels.for_account(ctx, current_principal(), account_id)
     body = {"account_id": account_id, "labels": [labels.describe(label, now) for label in rows]}
-    return jsonify(AccountLabelsSchema().dump(body))
+    return jsonify(_account_labels.dump(body))
+
+
+@bp.get("/v1/status-lists/<int:list_id>")
+def status_list(list_id: int) -> Response:
+    """A Token Status List, ``application/statuslist+jwt``: public, no auth, cacheable for what is left of its ttl."""
+    ctx = services()
+    published = labels.status_list(ctx, list_id)
+    response = Response(published.token, mimetype=MEDIA_TYPE)
+    response.headers["Cache-Control"] = f"public, max-age={published.max_age(ctx.clock().timestamp())}"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

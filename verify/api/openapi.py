@@ -10,13 +10,21 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from schemas.credential import ValidateRequestSchema, ValidateResponseSchema
 from schemas.label import (
     AccountLabelsSchema,
+    LabelChangeRequestSchema,
     LabelCheckRequestSchema,
     LabelCheckResponseSchema,
     LabelSchema,
     RevokeRequestSchema,
 )
 from schemas.problem import ProblemSchema
-from schemas.review import DecisionRequestSchema, ReviewItemListSchema, ReviewItemSchema
+from schemas.review import (
+    ClaimNextRequestSchema,
+    DecisionRequestSchema,
+    LeaseRequestSchema,
+    ReviewCaseSchema,
+    ReviewItemListSchema,
+    ReviewItemSchema,
+)
 from schemas.verification import VerificationFormSchema, VerificationPageSchema, VerificationSchema
 from verify import errors
 
@@ -60,6 +68,80 @@ def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "schema": schema}
 
 
+def _review_paths(spec: APISpec) -> None:
+    item = [_path_param("item_id")]
+    spec.path("/v1/review/items", operations={"get": _op(
+        "The review queue, oldest first (a lapsed claim is open again)", ("200", "Items", "ReviewItemList"), "422",
+        params=[_query("state", {"type": "string", "enum": ["open", "claimed", "decided"]}),
+                _query("profession", {"type": "string", "enum": ["doctor", "lawyer", "teacher"]}),
+                _query("reason", {"type": "string"}), _query("platform", {"type": "string"}),
+                _query("limit", {"type": "integer", "minimum": 1, "maximum": 100})])})
+    claim_next = _op("Claim the oldest open item matching the filters", ("200", "The claimed item", "ReviewItem"),
+                     "422")
+    claim_next["responses"]["204"] = {"description": "Nothing to claim"}
+    claim_next["requestBody"] = {"required": False, **_json("ClaimNextRequest")}
+    spec.path("/v1/review/next", operations={"post": claim_next})
+    spec.path("/v1/review/items/{item_id}", operations={"get": _op(
+        "One case: the item, the unmasked verification, earlier submissions (the view is audited)",
+        ("200", "The case", "ReviewCase"), "404", params=item)})
+    spec.path("/v1/review/items/{item_id}/claim", operations={"post": _op(
+        "Claim (lease) an item; the answer's fencing goes with the decision", ("200", "The claimed item",
+                                                                               "ReviewItem"),
+        "404", "409", params=item)})
+    release = _op("Give a claimed item back to the queue", ("200", "The item", "ReviewItem"), "404", "409", "422",
+                  params=item)
+    release["requestBody"] = {"required": False, **_json("LeaseRequest")}
+    spec.path("/v1/review/items/{item_id}/release", operations={"post": release})
+    spec.path("/v1/review/items/{item_id}/decision", operations={"post": _op(
+        "Approve (issues the label) or reject a claimed item", ("200", "The decided item", "ReviewItem"), "404",
+        "409", "422", body="DecisionRequest", params=item)})
+
+
+def _page(summary: str, *, post: bool = False, params: list[dict[str, Any]] | None = None,
+          content_type: str = "text/html") -> dict[str, Any]:
+    """A console page or form post: session cookie auth, HTML (or a redirect) back."""
+    operation: dict[str, Any] = {
+        "summary": summary, "tags": ["console"], "security": [{"console_session": []}],
+        "responses": {"200": {"description": "The page", "content": {content_type: {"schema": {"type": "string"}}}},
+                      "302": {"description": "Not signed in: to /review/login"},
+                      "403": {"description": "The signed-in key is not a reviewer's"}},
+    }
+    if post:
+        operation["responses"] = {"303": {"description": "Done: to the next page"},
+                                  "400": {"description": "Missing or wrong CSRF token"},
+                                  **{k: v for k, v in operation["responses"].items() if k != "200"}}
+        operation["requestBody"] = {"required": True, "content": {"application/x-www-form-urlencoded": {
+            "schema": {"type": "object", "required": ["csrf_token"],
+                       "properties": {"csrf_token": {"type": "string"}}}}}}
+    if params:
+        operation["parameters"] = params
+    return operation
+
+
+def _console_paths(spec: APISpec) -> None:
+    """The reviewers' console (``/review/``): HTML pages for people, documented so every route is."""
+    spec.components.security_scheme("console_session", {"type": "apiKey", "in": "cookie", "name": "verify_review"})
+    item = [_path_param("item_id")]
+    login = _page("Sign-in form")
+    login["security"] = []
+    login_post = _page("Sign in with a reviewer API key (form: api_key, next, csrf_token)", post=True)
+    login_post["security"] = []
+    spec.path("/review/login", operations={"get": login, "post": login_post})
+    spec.path("/review/logout", operations={"post": _page("Sign out", post=True)})
+    spec.path("/review/", operations={"get": _page("The queue page (state, profession, reason, platform filters)")})
+    spec.path("/review/next", operations={"post": _page("Claim the oldest open case and open it", post=True)})
+    spec.path("/review/items/{item_id}", operations={"get": _page("The case page", params=item)})
+    spec.path("/review/items/{item_id}/pages/{page}", operations={"get": _page(
+        "Page N of the case's document as a PNG (attachment, nosniff)", content_type="image/png",
+        params=[*item, {"name": "page", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}],
+    )})
+    for action, summary in (("claim", "Claim the case"), ("release", "Give the case back (form: fencing)"),
+                            ("decision", "Decide (form: decision, reason_code, message, note, fencing)")):
+        spec.path(f"/review/items/{{item_id}}/{action}", operations={"post": _page(summary, post=True, params=item)})
+    spec.path("/review/static/{filename}", operations={"get": _page(
+        "The console's CSS and JS", content_type="text/plain", params=[_path_param("filename")])})
+
+
 def build_spec() -> dict[str, Any]:
     spec = APISpec(
         title="verify", version="1", openapi_version="3.1.0", plugins=[MarshmallowPlugin()],
@@ -73,9 +155,11 @@ def build_spec() -> dict[str, Any]:
         ("VerificationForm", VerificationFormSchema), ("ValidateRequest", ValidateRequestSchema),
         ("ValidateResponse", ValidateResponseSchema), ("LabelCheckRequest", LabelCheckRequestSchema),
         ("Label", LabelSchema), ("LabelCheckResponse", LabelCheckResponseSchema),
-        ("RevokeRequest", RevokeRequestSchema),
+        ("RevokeRequest", RevokeRequestSchema), ("LabelChangeRequest", LabelChangeRequestSchema),
         ("AccountLabels", AccountLabelsSchema), ("ReviewItem", ReviewItemSchema),
         ("ReviewItemList", ReviewItemListSchema), ("DecisionRequest", DecisionRequestSchema),
+        ("ReviewCase", ReviewCaseSchema), ("LeaseRequest", LeaseRequestSchema),
+        ("ClaimNextRequest", ClaimNextRequestSchema),
     ]:
         spec.components.schema(name, schema=schema)
     form = {"allOf": [{"$ref": "#/components/schemas/VerificationForm"}, {
@@ -83,7 +167,7 @@ def build_spec() -> dict[str, Any]:
         "properties": {"document": {"type": "array", "items": {"type": "string", "format": "binary"}}},
     }]}
     submit = _op("Submit a qualification document", ("202", "Accepted for processing", "Verification"),
-                 "400", "409", "413", "415", "422", "503",
+                 "400", "409", "413", "415", "422", "429", "503",
                  params=[{"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"}}])
     submit["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": form}}}
     spec.path("/v1/verifications", operations={
@@ -96,27 +180,34 @@ def build_spec() -> dict[str, Any]:
     spec.path("/v1/verifications/{verification_id}", operations={
         "get": _op("One verification", ("200", "The verification", "Verification"), "404",
                    params=[_path_param("verification_id")]),
+        "delete": _op("Remove the personal data (documents, holder and personal fields); the decision, checks and "
+                      "label stay", ("200", "The redacted verification", "Verification"), "404", "409",
+                      params=[_path_param("verification_id")]),
     })
     spec.path("/v1/credentials/validate", operations={"post": _op(
         "Check a number without a document", ("200", "The report (valid may be false)", "ValidateResponse"),
         "422", body="ValidateRequest")})
     spec.path("/v1/labels/check", operations={"post": _op(
-        "Check a label token", ("200", "The result", "LabelCheckResponse"), "422", body="LabelCheckRequest")})
+        "Check a label token", ("200", "The result", "LabelCheckResponse"), "422", "429",
+        body="LabelCheckRequest")})
     spec.path("/v1/labels/{label_id}/revoke", operations={"post": _op(
         "Revoke a label", ("200", "The revoked label", "Label"), "404", "422", body="RevokeRequest",
         params=[_path_param("label_id")])})
+    for action, summary in (("suspend", "Suspend a label (reversible)"), ("resume", "Lift a label's suspension")):
+        change = _op(summary, ("200", "The label", "Label"), "404", "409", "422", params=[_path_param("label_id")])
+        change["requestBody"] = {"required": False, **_json("LabelChangeRequest")}
+        spec.path(f"/v1/labels/{{label_id}}/{action}", operations={"post": change})
+    status_list = _op("A Token Status List (draft-ietf-oauth-status-list), 2 bits per label",
+                      ("200", "The signed list", None), "404", secured=False,
+                      params=[{"name": "list_id", "in": "path", "required": True,
+                               "schema": {"type": "integer", "minimum": 1}}])
+    status_list["responses"]["200"]["content"] = {"application/statuslist+jwt": {"schema": {"type": "string"}}}
+    spec.path("/v1/status-lists/{list_id}", operations={"get": status_list})
     spec.path("/v1/accounts/{account_id}/labels", operations={"get": _op(
         "An account's labels", ("200", "Labels with their state", "AccountLabels"),
         params=[_path_param("account_id")])})
-    spec.path("/v1/review/items", operations={"get": _op(
-        "The review queue, oldest first", ("200", "Items", "ReviewItemList"), "422",
-        params=[_query("state", {"type": "string", "enum": ["open", "claimed", "decided"]})])})
-    spec.path("/v1/review/items/{item_id}/claim", operations={"post": _op(
-        "Claim (lease) an item", ("200", "The claimed item", "ReviewItem"), "404", "409",
-        params=[_path_param("item_id")])})
-    spec.path("/v1/review/items/{item_id}/decision", operations={"post": _op(
-        "Approve or reject a claimed item", ("200", "The decided item", "ReviewItem"), "404", "409", "422",
-        body="DecisionRequest", params=[_path_param("item_id")])})
+    _review_paths(spec)
+    _console_paths(spec)
     spec.path("/.well-known/jwks.json", operations={"get": _op(
         "Public keys that sign labels", ("200", "A JWK set", None), secured=False)})
     spec.path("/healthz", operations={"get": _op("Health", ("200", "Healthy", None), "503", secured=False)})

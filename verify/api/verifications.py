@@ -13,7 +13,7 @@ from verify.api.auth import current_principal, require
 from verify.api.common import load, services
 from verify.domain import Holder, Profession
 from verify.errors import BadRequest
-from verify.services import verifications
+from verify.services import privacy, verifications
 from verify.services.verifications import Record, Submission, UploadPart
 
 bp = Blueprint("verifications", __name__, url_prefix="/v1/verifications")
@@ -42,12 +42,14 @@ def submit() -> Response:
     submission = Submission(
         account_id=form["account_id"], profession=Profession(form["profession"]),
         holder=Holder(name=form.get("holder_name"), id_number=form.get("holder_id_number")), parts=parts,
+        resubmission_of=form.get("resubmission_of"),
     )
     ctx = services()
     now = ctx.clock()
     accepted = verifications.submit(
         ctx.store, current_principal(), submission, limits=ctx.settings.limits, now=now,
         idempotency_key=key, render=lambda record: verification_view(record, now=now),
+        max_resubmissions=ctx.settings.max_resubmissions,
     )
     if accepted.replay is not None:
         return _accepted(accepted.replay, accepted.replay["id"])
@@ -62,6 +64,18 @@ def get_one(verification_id: str) -> Response:
     ctx = services()
     record: Record = verifications.get(ctx.store, current_principal(), verification_id)
     response = jsonify(verification_view(record, now=ctx.clock(), reveal=_reveal()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.delete("/<verification_id>")
+@require("platform")
+def redact(verification_id: str) -> Response:
+    """Remove the personal data; the decision, checks and label stay (see services.privacy)."""
+    ctx = services()
+    privacy.redact(ctx, current_principal(), verification_id)
+    record = verifications.get(ctx.store, current_principal(), verification_id)
+    response = jsonify(verification_view(record, now=ctx.clock()))
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -35,6 +35,7 @@ from verify.checks import (
 )
 from verify.domain import CREDENTIAL_FIELDS, Check, CheckStatus, CredentialKind, Holder
 from verify.registry import MODULES
+from verify.registry import exceptions as _exceptions
 
 #: The rules of each kind: ``PARTS`` and ``number_facts`` (all), ``field_checks`` (certificates).
 RULES: dict[CredentialKind, ModuleType] = {
@@ -56,6 +57,15 @@ NUMBER_LABELS: dict[CredentialKind, str] = {
     CredentialKind.RESIDENT_ID: "公民身份号码",
     CredentialKind.USCC: "统一社会信用代码",
 }
+
+#: Every ``code`` that ``check_number`` can put in ``errors`` (the OpenAPI document lists them):
+#: ``number.<part>`` for each part a registry error names, and the checks against the holder.
+ERROR_CODES: tuple[str, ...] = tuple(sorted(
+    {f"number.{cls.part}" for cls in vars(_exceptions).values()
+     if isinstance(cls, type) and issubclass(cls, _exceptions.RegistryError)}
+    | {"number.matches_holder_id", "number.matches_holder_gender", "number.matches_holder_birth_date",
+       "age.plausible"}
+))
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 FAIL: the number's hard rules; its sex digit vs the ID number, the printed 性别 and the holder;
 执业证类别 vs the category digit; first-approval year after the issue year; age < 20 in the
 first-approval year (the rule says ~21; one year of slack for year-only arithmetic).
-WARN: 发证机关 province vs the number (a move explains it), unknown city code, a
-法律职业资格或律师资格证号 that does not parse (pre-2002 numbers have other shapes).
+WARN: category digit 0 (粤港澳大湾区律师, UNCONFIRMED), 发证机关 province vs the number (a move
+explains it), unknown city code, a 法律职业资格或律师资格证号 that does not parse (pre-2002 numbers
+have other shapes).
 """
 
 from __future__ import annotations

@@ -57,9 +57,15 @@ def holder_birth_date(holder: Holder, today: date) -> date | None:
 def same_id(parsed: resident_id.ResidentId, other: str, today: date) -> bool:
     """Whether an ID number equals ``parsed`` (legacy 15-digit forms compared as 18 digits)."""
     try:
-        return resident_id.validate(other, today).as_18 == parsed.as_18
+        number = resident_id.compact(other)
     except RegistryError:
-        return resident_id.compact(other) == parsed.number
+        return False
+    if number == parsed.number:  # the common case: no need to parse ``other`` again
+        return True
+    try:
+        return resident_id.validate(number, today).as_18 == parsed.as_18
+    except RegistryError:
+        return False
 
 
 def id_matches_holder(parsed: resident_id.ResidentId, holder: Holder, today: date) -> list[Check]:

@@ -24,7 +24,7 @@ from verify.domain import (
     Profession,
 )
 from verify.fields.labels import canonical_label, distinctive_labels, label_fields, label_pattern, preference
-from verify.fields.values import LEGAL_QUALIFICATION_SHAPE, NUMBER_SHAPES, read_value
+from verify.fields.values import LEGAL_QUALIFICATION_SHAPE, NUMBER_SHAPES, core_span, is_debris, read_value
 from verify.reading import OcrLine, PageText
 
 #: Fields whose value may run on to the next printed line.
@@ -32,7 +32,7 @@ FREE_TEXT_FIELDS = frozenset({"institution", "issuer", "scope", "subject"})
 _SEPARATORS = re.compile(r"[\s:：|丨]*")
 #: Runs of characters that may be (part of) a number, with OCR look-alikes and spaces inside.
 _NUMBER_RUN = re.compile(r"[A-Ca-c]?[0-9OoIl|][0-9OoIl|Xx \-]*[0-9OoIl|Xx]")
-_COLUMN_GAP = re.compile(r"\s{2,}|\s(?=\S)")
+_COLUMN = re.compile(r"\S+(?: \S+)*")  # text between column gaps (two or more spaces)
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def _kind_score(kind: CredentialKind, text: str, every_kind: tuple[CredentialKin
     title = re.search(re.escape(DOCUMENT_TITLES[kind]) + "(?![编号])", text) is not None
     found = {canonical_label(kind, m.group()) for m in label_pattern(kind).finditer(text)}
     mapping = label_fields(kind)
-    fields = {mapping[label] for label in found} - {None}
+    fields = {mapping.get(label) for label in found} - {None}
     return 10 * title + len(fields) + 2 * len(found & distinctive_labels(kind, every_kind))
 
 
@@ -115,23 +115,37 @@ def _labelled_candidates(kind: CredentialKind, lines: list[_Line]) -> list[_Cand
         pending: list[tuple[str | None, int]] = []
         for j, match in enumerate(matches):
             label = canonical_label(kind, match.group())
-            field = mapping[label]
+            field = mapping.get(label)
             end = matches[j + 1].start() if j + 1 < len(matches) else len(text)
-            start = _SEPARATORS.match(text, match.end(), end).end()  # type: ignore[union-attr]
-            raw = text[start:end].rstrip()
-            if not raw.strip("|丨 "):
+            value = _first_column(text, _SEPARATORS.match(text, match.end(), end).end(), end)  # type: ignore[union-attr]
+            if value is None:
                 pending.append((field, preference(kind, label) if field else 0))
             elif field is not None:
-                confidence = entry.line.confidence_of(start, start + len(raw))
+                raw, start = value
+                confidence = _confidence(entry.line, raw, start)
                 candidates.append(_Candidate(field, raw, confidence, entry.source, preference(kind, label), i))
-        if pending and i + 1 < len(lines) and not pattern.search(lines[i + 1].text):
+        if pending and i + 1 < len(lines) and not pattern.search(lines[i + 1].line.text):
             below = lines[i + 1].line
             below_labels.add(i + 1)
             for (field, pref), (raw, start) in zip(pending, _columns(below.text, len(pending)), strict=False):
                 if field is not None:
-                    confidence = below.confidence_of(start, start + len(raw))
+                    confidence = _confidence(below, raw, start)
                     candidates.append(_Candidate(field, raw, confidence, lines[i + 1].source, pref, i + 1))
     return candidates
+
+
+def _first_column(text: str, start: int, end: int) -> tuple[str, int] | None:
+    """The first column of ``text[start:end]`` that is more than debris, with its offset."""
+    for column in _COLUMN.finditer(text, start, end):
+        if not is_debris(column.group()):
+            return column.group(), column.start()
+    return None
+
+
+def _confidence(line: OcrLine, raw: str, start: int) -> float:
+    """The confidence of the words under the value proper (debris at its edges left out)."""
+    core_start, core_end = core_span(raw)
+    return line.confidence_of(start + core_start, start + core_end)
 
 
 def _columns(text: str, count: int) -> list[tuple[str, int]]:
@@ -178,7 +192,7 @@ def _fill_by_shape(kind: CredentialKind, lines: list[_Line], fields: dict[str, F
         for entry, raw, start in _number_runs(lines):
             reading = read_value(kind, name, raw)
             if reading.plausible and reading.value not in taken and _fits_strictly(kind, name, reading.value):
-                confidence = entry.line.confidence_of(start, start + len(raw))
+                confidence = _confidence(entry.line, raw, start)
                 fields[name] = FieldValue(reading.value, raw, round(confidence, 3), entry.source)
                 break
 

@@ -99,24 +99,54 @@ def preference(kind: CredentialKind, label: str) -> int:
     return LABELS[kind][field].index(label) if field else 0
 
 
+def preference_rank(kind: CredentialKind, label: str) -> int:
+    """Higher for labels to try first when repairing a misread one: extracted fields' first synonyms."""
+    field = label_fields(kind)[label]
+    return -preference(kind, label) if field else -100
+
+
+_SPACING = "[ \t\u3000]*"
+_ANY = "[^\\s:：|]"
+#: Labels this long or longer are also found with one character misread.
+FUZZY_LENGTH = 4
+
+
 @cache
 def label_pattern(kind: CredentialKind) -> re.Pattern[str]:
-    """A pattern finding any label of ``kind``, longest first, letter-spaced or not.
+    """A pattern finding any label of ``kind``: longest first, letter-spaced or not, and
+    (for labels of ``FUZZY_LENGTH`` or more) with one character misread.
 
-    >>> label_pattern(CredentialKind.TEACHER_QUALIFICATION).search("姓  名：张三").group()
-    '姓  名'
+    >>> pattern = label_pattern(CredentialKind.TEACHER_QUALIFICATION)
+    >>> pattern.search("姓  名：张三").group(), pattern.search("颂发机关：天津市").group()
+    ('姓  名', '颂发机关')
     """
     labels = sorted(label_fields(kind), key=len, reverse=True)
-    return re.compile("|".join(r"[ \t\u3000]*".join(map(re.escape, label)) for label in labels))
+    exact = [_SPACING.join(map(re.escape, label)) for label in labels]
+    fuzzy = [
+        _SPACING.join(_ANY if i == j else re.escape(ch) for j, ch in enumerate(label))
+        for label in labels
+        if len(label) >= FUZZY_LENGTH
+        for i in range(len(label))
+    ]
+    return re.compile("|".join(exact + fuzzy))
 
 
 def canonical_label(kind: CredentialKind, printed: str) -> str:
-    """The label a (possibly letter-spaced) match stands for.
+    """The label a match stands for: letter spacing removed, one misread character repaired.
 
     >>> canonical_label(CredentialKind.LAWYER_PRACTICE, "持 证 人")
     '持证人'
+    >>> canonical_label(CredentialKind.LAWYER_PRACTICE, "发证月期")
+    '发证日期'
     """
-    return re.sub(r"[ \t\u3000]", "", printed)
+    squeezed = re.sub(r"[ \t\u3000]", "", printed)
+    labels = label_fields(kind)
+    if squeezed in labels:
+        return squeezed
+    for label in sorted(labels, key=lambda label: -preference_rank(kind, label)):
+        if len(label) == len(squeezed) and sum(a != b for a, b in zip(label, squeezed, strict=True)) == 1:
+            return label
+    return squeezed
 
 
 def distinctive_labels(kind: CredentialKind, among: tuple[CredentialKind, ...]) -> frozenset[str]:

@@ -42,24 +42,23 @@ def squeeze(text: str) -> str:
 
 
 def compact_number(text: str) -> str:
-    """A number without spaces or separators, upper-case, digit look-alikes repaired.
+    """A number: letters and digits only, upper-case, digit look-alikes repaired.
 
     >>> compact_number("33010 6198501 15002x")
     '33010619850115002X'
     >>> compact_number("2O12-33ll0")
-    '2012331110'
+    '201233110'
     """
-    cleaned = re.sub(r"[\s\-_.·:]", "", to_halfwidth(text))
-    return cleaned.translate(_DIGIT_LOOKALIKES).upper()
+    return re.sub(r"[^0-9A-Z]", "", to_halfwidth(text).translate(_DIGIT_LOOKALIKES).upper())
 
 
 def compact_lettered_number(text: str) -> str:
-    """Like ``compact_number`` but the first character is a letter (e.g. ``A2019...``).
+    """Like ``compact_number`` but the first character stays a letter (``A2019...``).
 
-    >>> compact_lettered_number("a2O19 4401 060123")
+    >>> compact_lettered_number("a/2O19 4401 060123")
     'A20194401060123'
     """
-    cleaned = re.sub(r"[\s\-_.·:]", "", to_halfwidth(text))
+    cleaned = re.sub(r"[^0-9A-Za-z|〇]", "", to_halfwidth(text))
     return cleaned[:1].upper() + cleaned[1:].translate(_DIGIT_LOOKALIKES).upper()
 
 

@@ -33,8 +33,10 @@ NUMBER_SHAPES: dict[CredentialKind, re.Pattern[str]] = {
 LEGAL_QUALIFICATION_SHAPE = re.compile(r"[ABC]\d{14}")
 LEGACY_ID_SHAPE = re.compile(r"\d{15}")
 
-#: Table rules and brackets OCR reads at the edges of a cell.
-_EDGE_JUNK = "|丨[]【】()（）「」“”\"'`~_—-=:：;；,，.。、"
+#: Table rules, seal and photo-box debris OCR reads at the edges of a cell.
+_EDGE_JUNK = "|丨[]【】()（）「」“”\"'`~_—-=:：;；,，.。、\\/"
+#: A trailing token of these alone, apart from the value, is debris too ("执业医师 一 _").
+_LOOSE_JUNK = re.compile(r"(?:\s+[一_\-—~|丨、,，.。;；:'\"\[\]【】\\/]+)+\s*$")
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,30 @@ def strip_edges(raw: str) -> str:
 
     >>> strip_edges("| 张三 丨")
     '张三'
+    >>> strip_edges("执业医师 一 _"), strip_edges("王一")
+    ('执业医师', '王一')
     """
-    return raw.strip().strip(_EDGE_JUNK + " \t\u3000").strip()
+    return _LOOSE_JUNK.sub("", raw).strip().strip(_EDGE_JUNK + " \t\u3000").strip()
+
+
+def core_span(raw: str) -> tuple[int, int]:
+    """Where the value proper lies in ``raw``, without the debris ``strip_edges`` removes.
+
+    >>> core_span("| 张三 一")
+    (2, 4)
+    """
+    core = strip_edges(raw)
+    start = raw.find(core) if core else -1
+    return (start, start + len(core)) if start >= 0 else (0, len(raw))
+
+
+def is_debris(raw: str) -> bool:
+    """Whether ``raw`` holds nothing but debris.
+
+    >>> is_debris(" 一 _ |"), is_debris("女")
+    (True, False)
+    """
+    return not strip_edges(" " + raw) or bool(re.fullmatch(r"[一\s]*", strip_edges(raw)))
 
 
 def _name(raw: str) -> Reading:

@@ -2,15 +2,19 @@
 
 Each thread claims one verification at a time (see ``services.processing``); the
 document work itself runs in an isolated child process, so the web worker only waits.
-Several serving processes can each run one: claims are atomic.
+Several serving processes can each run one: claims are atomic. Every
+``purge_interval_seconds`` one of the threads also purges what is past retention
+(``services.privacy.purge_expired``; safe to run in several processes at once).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from verify.services.context import Services
+from verify.services.privacy import purge_expired
 from verify.services.processing import process_next
 
 log = logging.getLogger(__name__)
@@ -20,6 +24,8 @@ class JobRunner:
     def __init__(self, services: Services, threads: int = 1) -> None:
         self._services = services
         self._stop = threading.Event()
+        self._purge_lock = threading.Lock()
+        self._next_purge = time.monotonic()
         self._threads = [
             threading.Thread(target=self._loop, name=f"verify-jobs-{i}", daemon=True) for i in range(threads)
         ]
@@ -35,10 +41,21 @@ class JobRunner:
         for thread in self._threads:
             thread.join(timeout)
 
+    def _purge_if_due(self) -> None:
+        """Purge past-retention personal data when the interval has passed (one thread at a time)."""
+        if time.monotonic() < self._next_purge or not self._purge_lock.acquire(blocking=False):
+            return
+        try:
+            self._next_purge = time.monotonic() + self._services.settings.purge_interval_seconds
+            purge_expired(self._services)
+        finally:
+            self._purge_lock.release()
+
     def _loop(self) -> None:
         poll = self._services.settings.job_poll_seconds
         while not self._stop.is_set():
             try:
+                self._purge_if_due()
                 busy = process_next(self._services)
             except Exception:
                 log.exception("job runner iteration failed; retrying")

@@ -25,7 +25,11 @@ wrong_account       ``sub`` is not the account asked about
 wrong_platform      ``aud``/``platform`` is not the platform asking
 ==================  ==============================================================================
 
-``revoked`` is decided by the caller from ``jti``.
+``revoked`` is decided by the caller from ``jti`` (or the ``status`` claim's Token Status List entry).
+
+The check runs in two steps so that the expensive one can be cached: :func:`verify_token`
+(size, shape, header, key, signature, claim types: the same for every caller and moment)
+and :func:`judge_claims` (issuer, time, account, platform: per request).
 
 >>> import tempfile
 >>> from datetime import UTC, datetime, timedelta
@@ -49,6 +53,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -75,6 +80,11 @@ _TYPES = frozenset({LABEL_TYP, "application/" + LABEL_TYP})
 _MAX_TIME = 2**53
 _SIGNATURE_CHARS = 86  # 64 bytes, unpadded base64url
 _SIGNATURE_LAST = b"AQgw"  # the last character of a canonical encoding of 64 bytes carries 2 bits
+#: Header segments that passed every header rule in a token whose signature then verified, with their
+#: ``kid``: our own few headers (one per key), so a new token's header is not decoded again. The key
+#: is still looked up for every token; the rules never depend on the keyring, so the memo is global.
+_good_headers: dict[bytes, str] = {}
+_GOOD_HEADERS_LIMIT = 64
 
 
 class Reason(StrEnum):
@@ -117,11 +127,13 @@ def issue_label(
     text: LabelText,
     issued_at: datetime,
     expires_at: datetime,
+    status: Mapping[str, Any] | None = None,
 ) -> str:
     """Sign a label with the keyring's current key (reloaded first if another process rotated it).
 
-    Raises :class:`LabelError` for an empty identifier, a naive or inverted time span, or a
-    label that would exceed ``MAX_TOKEN_BYTES``.
+    ``status`` is the label's ``status`` claim, e.g. ``{"status_list": {"idx": 7, "uri": ...}}``
+    (draft-ietf-oauth-status-list §6.2). Raises :class:`LabelError` for an empty identifier,
+    a naive or inverted time span, or a label that would exceed ``MAX_TOKEN_BYTES``.
     """
     for name, value in (("issuer", issuer), ("platform", platform), ("account_id", account_id),
                         ("label_id", label_id)):
@@ -130,9 +142,6 @@ def issue_label(
     iat, exp = _numeric_date(issued_at), _numeric_date(expires_at)
     if exp <= iat:
         raise LabelError("A label must expire after it is issued.")
-    keyring.reload_if_changed()
-    signing = keyring.current
-    header = {"alg": ALGORITHM, "kid": signing.kid, "typ": LABEL_TYP}
     claims: dict[str, Any] = {
         "iss": issuer, "sub": account_id, "aud": platform, "platform": platform, "jti": label_id,
         "iat": iat, "nbf": iat, "exp": exp, "vct": LABEL_VCT, "kind": str(kind), "vocab": VOCABULARY_VERSION,
@@ -140,12 +149,25 @@ def issue_label(
     }
     if text.scope:
         claims["scope"] = text.scope
-    signing_input = f"{_segment(header)}.{_segment(claims)}"
-    signature = signing.private_key.sign(signing_input.encode("ascii"))
-    token = f"{signing_input}.{b64url_encode(signature)}"
+    if status is not None:
+        claims["status"] = dict(status)
+    token = sign_jwt(keyring, LABEL_TYP, claims)
     if len(token) > MAX_TOKEN_BYTES:
         raise LabelError(f"The label would be {len(token)} bytes, over the {MAX_TOKEN_BYTES}-byte limit.")
     return token
+
+
+def sign_jwt(keyring: Keyring, typ: str, claims: Mapping[str, Any]) -> str:
+    """A compact JWS of ``claims`` with header ``{alg: EdDSA, kid, typ}``, signed by the current key.
+
+    The keyring is reloaded first if another process rotated it.
+    """
+    keyring.reload_if_changed()
+    signing = keyring.current
+    header = {"alg": ALGORITHM, "kid": signing.kid, "typ": typ}
+    signing_input = f"{_segment(header)}.{_segment(claims)}"
+    signature = signing.private_key.sign(signing_input.encode("ascii"))
+    return f"{signing_input}.{b64url_encode(signature)}"
 
 
 def check_label(
@@ -163,15 +185,49 @@ def check_label(
     ``account_id`` and ``platform``, when given, must match ``sub`` and ``aud``/``platform``.
     Raises ``ValueError`` only for a naive ``now`` (a programming error, not input).
     """
-    at, slack = _numeric_time(now), leeway.total_seconds()
+    at = _numeric_time(now)
+    verified = verify_token(keyring, token)
+    if not verified.valid:
+        return verified
+    assert verified.claims is not None and verified.kid is not None
+    return judge_claims(verified.claims, verified.kid, issuer=issuer, at=at, account_id=account_id,
+                        platform=platform, leeway=leeway)
+
+
+def verify_token(keyring: Keyring, token: str | bytes) -> TokenCheck:
+    """The first, cacheable step of :func:`check_label`: shape, header, key, signature and claim types.
+
+    ``valid`` means only that the token is one of ours, intact and well-formed; it says
+    nothing yet about issuer, time, account or platform. Never raises on any ``token``.
+    """
     try:
-        return _check(keyring, token, issuer, at, slack, account_id, platform)
+        return _verify(keyring, token)
     except Exception:  # the contract: any input gets an answer; a crash here would be a 500
         return _refuse(Reason.MALFORMED, "unreadable")
 
 
-def _check(keyring: Keyring, token: object, issuer: str, at: float, slack: float,
-           account_id: str | None, platform: str | None) -> TokenCheck:
+def judge_claims(claims: dict[str, Any], kid: str, *, issuer: str, at: float, account_id: str | None = None,
+                 platform: str | None = None, leeway: timedelta = timedelta(seconds=60)) -> TokenCheck:
+    """The second, per-request step of :func:`check_label` over verified ``claims`` at time ``at``.
+
+    ``at`` is seconds since the epoch. Refuses in the module table's order: issuer
+    (``malformed``), time, account, platform.
+    """
+    slack = leeway.total_seconds()
+    if claims["iss"] != issuer:
+        return _refuse(Reason.MALFORMED, "wrong_issuer", kid=kid, claims=claims)
+    if at > claims["exp"] + slack:
+        return _refuse(Reason.EXPIRED, "expired", kid=kid, claims=claims)
+    if at + slack < max(claims["iat"], claims.get("nbf", claims["iat"])):
+        return _refuse(Reason.EXPIRED, "not_yet_valid", kid=kid, claims=claims)
+    if account_id is not None and claims["sub"] != account_id:
+        return _refuse(Reason.WRONG_ACCOUNT, "wrong_account", kid=kid, claims=claims)
+    if platform is not None and not _for_platform(claims, platform):
+        return _refuse(Reason.WRONG_PLATFORM, "wrong_audience", kid=kid, claims=claims)
+    return TokenCheck(True, None, claims, kid)
+
+
+def _verify(keyring: Keyring, token: object) -> TokenCheck:
     raw = _token_bytes(token)
     if raw is None:
         return _refuse(Reason.MALFORMED, "too_large_or_not_text")
@@ -179,6 +235,34 @@ def _check(keyring: Keyring, token: object, issuer: str, at: float, slack: float
     if shape is None:
         return _refuse(Reason.MALFORMED, "not_compact_jws")
     header_b64, payload_b64, signature_b64 = shape.groups()
+    kid = _good_headers.get(header_b64)
+    if kid is None:
+        refused = _header_refusal(header_b64)
+        if isinstance(refused, TokenCheck):
+            return refused
+        kid = refused
+    key = keyring.public_key(kid)
+    if key is None:
+        return _refuse(Reason.UNKNOWN_KEY, "unknown_kid")
+    if len(signature_b64) != _SIGNATURE_CHARS or signature_b64[-1] not in _SIGNATURE_LAST:
+        return _refuse(Reason.BAD_SIGNATURE, "bad_signature", kid=kid)
+    try:
+        key.verify(b64url_decode(signature_b64), header_b64 + b"." + payload_b64)
+    except InvalidSignature:
+        return _refuse(Reason.BAD_SIGNATURE, "bad_signature", kid=kid)
+    claims = _json_object(payload_b64)
+    if claims is None:
+        return _refuse(Reason.MALFORMED, "bad_payload", kid=kid)
+    problem = _claims_problem(claims)
+    if problem:
+        return _refuse(Reason.MALFORMED, problem, kid=kid)
+    if len(_good_headers) < _GOOD_HEADERS_LIMIT:
+        _good_headers[header_b64] = kid
+    return TokenCheck(True, None, claims, kid)
+
+
+def _header_refusal(header_b64: bytes) -> TokenCheck | str:
+    """The refusal a header segment earns under the module table's rules, or its ``kid`` if it passes."""
     header = _json_object(header_b64)
     if header is None:
         return _refuse(Reason.MALFORMED, "bad_header")
@@ -195,32 +279,7 @@ def _check(keyring: Keyring, token: object, issuer: str, at: float, slack: float
     kid = header.get("kid")
     if not isinstance(kid, str):
         return _refuse(Reason.MALFORMED, "missing_kid")
-    key = keyring.public_key(kid)
-    if key is None:
-        return _refuse(Reason.UNKNOWN_KEY, "unknown_kid")
-    if len(signature_b64) != _SIGNATURE_CHARS or signature_b64[-1] not in _SIGNATURE_LAST:
-        return _refuse(Reason.BAD_SIGNATURE, "bad_signature", kid=kid)
-    try:
-        key.verify(b64url_decode(signature_b64), header_b64 + b"." + payload_b64)
-    except InvalidSignature:
-        return _refuse(Reason.BAD_SIGNATURE, "bad_signature", kid=kid)
-    claims = _json_object(payload_b64)
-    if claims is None:
-        return _refuse(Reason.MALFORMED, "bad_payload", kid=kid)
-    problem = _claims_problem(claims)
-    if problem:
-        return _refuse(Reason.MALFORMED, problem, kid=kid)
-    if claims["iss"] != issuer:
-        return _refuse(Reason.MALFORMED, "wrong_issuer", kid=kid, claims=claims)
-    if at > claims["exp"] + slack:
-        return _refuse(Reason.EXPIRED, "expired", kid=kid, claims=claims)
-    if at + slack < max(claims["iat"], claims.get("nbf", claims["iat"])):
-        return _refuse(Reason.EXPIRED, "not_yet_valid", kid=kid, claims=claims)
-    if account_id is not None and claims["sub"] != account_id:
-        return _refuse(Reason.WRONG_ACCOUNT, "wrong_account", kid=kid, claims=claims)
-    if platform is not None and not _for_platform(claims, platform):
-        return _refuse(Reason.WRONG_PLATFORM, "wrong_audience", kid=kid, claims=claims)
-    return TokenCheck(True, None, claims, kid)
+    return kid
 
 
 def _refuse(reason: Reason, detail: str, *, kid: str | None = None,
@@ -294,7 +353,7 @@ def _for_platform(claims: dict[str, Any], platform: str) -> bool:
     return audience_ok and claims.get("platform", platform) == platform
 
 
-def _segment(value: dict[str, Any]) -> str:
+def _segment(value: Mapping[str, Any]) -> str:
     return b64url_encode(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 

@@ -80,17 +80,20 @@ def is_cjk(char: str) -> bool:
     return 0x3000 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
 
 
-def join_words(words: Sequence[tuple[str, int, int, int]], gap_ratio: float = 0.8) -> tuple[str, list[int]]:
+def join_words(
+    words: Sequence[tuple[str, int, int, int]], gap: float = 0.8, column_gap: float = 2.5
+) -> tuple[str, list[int]]:
     """Join ``(text, left, width, height)`` words into a line and each word's start offset.
 
-    Words are glued when they are close together (chi_sim reports most CJK characters
-    as words of their own); a gap wider than ``gap_ratio`` × the line's median word
-    height, or a gap between two Latin/digit words, becomes one space.
+    chi_sim reports most CJK characters as words of their own: close words are glued.
+    A gap wider than ``gap`` × the line's median word height (or any gap between two
+    Latin/digit words) becomes a space; one wider than ``column_gap`` × that height
+    becomes two spaces, marking a new column (the next table cell, a photo box).
 
     >>> join_words([("姓", 0, 40, 40), ("名", 48, 40, 40), ("张", 200, 40, 40), ("三", 245, 40, 40)])
-    ('姓名 张三', [0, 1, 3, 4])
-    >>> join_words([("No.", 0, 60, 40), ("12", 75, 40, 40)])
-    ('No. 12', [0, 4])
+    ('姓名  张三', [0, 1, 4, 5])
+    >>> join_words([("No.", 0, 60, 40), ("12", 75, 40, 40), ("医", 130, 40, 40)])
+    ('No. 12医', [0, 4, 6])
     """
     if not words:
         return "", []
@@ -99,9 +102,10 @@ def join_words(words: Sequence[tuple[str, int, int, int]], gap_ratio: float = 0.
     previous_end: int | None = None
     for word, left, width, _ in words:
         if previous_end is not None:
-            wide = left - previous_end > gap_ratio * height
-            latin = not is_cjk(text[-1]) and not is_cjk(word[0])
-            if wide or latin:
+            space = left - previous_end
+            if space > column_gap * height:
+                text += "  "
+            elif space > gap * height or not (is_cjk(text[-1]) or is_cjk(word[0])):
                 text += " "
         starts.append(len(text))
         text += word

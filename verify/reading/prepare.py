@@ -172,14 +172,16 @@ def text_height(ink: np.ndarray) -> float | None:
 
 
 def remove_rules(ink: np.ndarray, length: int) -> np.ndarray:
-    """``ink`` without straight horizontal and vertical lines longer than ``length`` pixels.
+    """``ink`` without horizontal and vertical lines longer than ``length`` pixels.
 
-    The lines found are widened a little across their direction so that their
-    anti-aliased edges go too.
+    Lines are looked for in ink thickened across their direction, so that a slightly
+    slanted rule (a photo's perspective) still forms one long run, and are erased a
+    little wider than found, so that their anti-aliased edges go too.
     """
     by = max(1, length // 50)
-    rules = _widen(_long_runs(ink, length), by, axis=0) | _widen(_long_runs(ink.T, length).T, by, axis=1)
-    return ink & ~rules
+    horizontal = _widen(_long_runs(_widen(ink, by, axis=0), length), by, axis=0)
+    vertical = _widen(_long_runs(_widen(ink, by, axis=1).T, length).T, by, axis=1)
+    return ink & ~(horizontal | vertical)
 
 
 def _long_runs(ink: np.ndarray, length: int) -> np.ndarray:

@@ -6,9 +6,10 @@ city (2) of the practice organisation (GB/T 2260) + year practice was first appr
 执业证类别 (1, ``1``–``9``) + sex (1, ``0`` 男 / ``1`` 女) + lifelong serial (6). No check digit.
 A move or a change of category changes only the province/city or category digits.
 
-Hard rules (raise): shape, known province, year in [1979, this year], category 1–9, sex 0/1.
-Flags (return, for review): city code not a known division (a move explains it), 港澳台
-province.
+Hard rules (raise): shape, known province, year in [1979, this year], sex 0/1.
+Flags (return, for review): category ``0`` — the rule lists ``1``–``9``; 粤港澳大湾区律师 (licensed
+since 2020) carry ``0`` in one code base only (UNCONFIRMED), so ``0`` means review, not forgery —
+city code not a known division (a move explains it), 港澳台 province.
 
 >>> n = validate('11102200810000003')
 >>> n.province.name, n.city.code, n.first_approval_year, n.category.name, n.gender, n.serial
@@ -21,8 +22,10 @@ province.
 Traceback (most recent call last):
     ...
 verify.registry.exceptions.InvalidFormat: A lawyer's practising number starts with 1.
->>> is_valid('11102200830000003'), is_valid('11102200800000003')
-(True, False)
+>>> is_valid('11102200830000003'), is_valid('11102200890000003')
+(True, True)
+>>> [f.code for f in validate('11102200800000003').flags]
+['unconfirmed_category']
 """
 
 from __future__ import annotations
@@ -37,7 +40,6 @@ from verify.registry.exceptions import (
     InvalidLength,
     InvalidSexDigit,
     RegistryError,
-    UnknownCategory,
     UnknownProvince,
     YearOutOfRange,
 )
@@ -49,6 +51,8 @@ CATEGORIES = {
     "1": "专职律师", "2": "兼职律师", "3": "香港居民律师", "4": "澳门居民律师", "5": "台湾居民律师",
     "6": "公职律师", "7": "公司律师", "8": "法律援助律师", "9": "军队律师",
 }
+#: Category 0: 粤港澳大湾区律师 (HK/Macao lawyers licensed in the GBA cities) in one code base only.
+UNCONFIRMED_CATEGORIES = frozenset({"0"})
 #: Sex (digit 11).
 GENDERS = {"0": "男", "1": "女"}
 
@@ -82,8 +86,6 @@ def validate(number: str, today: date | None = None) -> LawyerPractice:
     kind, province, city, year, category, sex, serial = matches(_SHAPE, number).groups()
     if kind != "1":
         raise InvalidFormat("A lawyer's practising number starts with 1.")
-    if category not in CATEGORIES:
-        raise UnknownCategory()
     if sex not in GENDERS:
         raise InvalidSexDigit()
     if province not in regions.PROVINCES:
@@ -92,15 +94,17 @@ def validate(number: str, today: date | None = None) -> LawyerPractice:
         raise YearOutOfRange(f"The first-approval year must be between {FIRST_YEAR} and this year.")
     city_code = province + city + "00"
     flags: tuple[Flag, ...] = ()
+    if category in UNCONFIRMED_CATEGORIES:
+        flags += (Flag("unconfirmed_category", "category", "Category 0 (粤港澳大湾区律师?) is not confirmed."),)
     if regions.is_hmt(province):
-        flags = (Flag("hmt_region", "region", "港澳台 province code: needs manual review."),)
+        flags += (Flag("hmt_region", "region", "港澳台 province code: needs manual review."),)
     elif not regions.exists(city_code):
-        flags = (Flag("unknown_region", "region", "The city code is not a known division."),)
+        flags += (Flag("unknown_region", "region", "The city code is not a known division."),)
     return LawyerPractice(
         province=Coded(province, regions.province_name(province)),
         city=Coded(province + city, regions.region_name(city_code)),
         first_approval_year=int(year),
-        category=Coded(category, CATEGORIES[category]),
+        category=Coded(category, CATEGORIES.get(category)),
         gender=GENDERS[sex],
         serial=serial,
         flags=flags,

@@ -8,7 +8,9 @@ The legacy 15-digit form has a 2-digit year (19YY) and no check character.
 Hard rules (raise): length and charset, check character, real birth date not after today,
 region code attributable to the birth year (``regions.is_attributable``).
 Flags (return, for review): ``legacy_id`` (15 digits, no check character), ``hmt_region``
-(港澳台居民居住证 prefixes 810000/820000/830000).
+(港澳台居民居住证 prefixes 810000/820000/830000), ``foreign_permanent_resident`` (18 characters
+beginning with ``9``: the 2023 外国人永久居留身份证, UNCONFIRMED layout; GB/T 2260 has no
+province 9x, so the region rule cannot apply — check character and birth date still must hold).
 
 >>> validate('11010519491231002X').gender
 '女'
@@ -26,6 +28,8 @@ Traceback (most recent call last):
 verify.registry.exceptions.FutureDate: The birth date in the ID number is in the future.
 >>> is_valid('33010619500101001X'), is_valid(None)
 (True, False)
+>>> [f.code for f in validate('944840198001010011').flags]
+['foreign_permanent_resident']
 >>> format(' 1101 0519 4912 3100 2x ')
 '11010519491231002X'
 """
@@ -53,6 +57,8 @@ _SHAPE_15 = re.compile(r"[0-9]{15}")
 
 LEGACY = Flag("legacy_id", "checksum", "Legacy 15-digit ID number: it has no check character.")
 HMT = Flag("hmt_region", "region", "港澳台 residence-permit region code: needs manual review.")
+FOREIGN = Flag("foreign_permanent_resident", "region",
+               "Starts with 9: a foreigner's permanent residence ID (layout unconfirmed): needs manual review.")
 
 
 @dataclass(frozen=True)
@@ -104,9 +110,11 @@ def validate(number: str, today: date | None = None) -> ResidentId:
     if birth > today:
         raise FutureDate("The birth date in the ID number is in the future.")
     code = number[:6]
-    if not regions.is_attributable(code, birth.year):
+    foreign = len(number) == 18 and code[0] == "9"
+    if not foreign and not regions.is_attributable(code, birth.year):
         raise UnknownRegion()
     flags = ((LEGACY,) if len(number) == 15 else ()) + ((HMT,) if regions.is_hmt(code) else ())
+    flags += (FOREIGN,) if foreign else ()
     return ResidentId(
         number=number,
         region=Coded(code, regions.region_name(code, birth.year)),

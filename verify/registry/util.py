@@ -78,14 +78,26 @@ class Parsed:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-safe values: dates as ISO strings, flags as their codes, private fields left out."""
-        return {
-            f.name: _json_safe(getattr(self, f.name))
-            for f in dataclasses.fields(self)  # type: ignore[arg-type]
-            if not f.metadata.get("private")
-        }
+        return {name: _json_safe(getattr(self, name)) for name in _public_fields(type(self))}
+
+
+#: The non-private field names of each ``Parsed`` class (``dataclasses.fields`` is slow per call).
+_PUBLIC_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _public_fields(cls: type) -> tuple[str, ...]:
+    names = _PUBLIC_FIELDS.get(cls)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get("private"))
+        _PUBLIC_FIELDS[cls] = names
+    return names
 
 
 def _json_safe(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, Coded):
+        return {"code": value.code, "name": value.name}
     if isinstance(value, Flag):
         return value.code
     if isinstance(value, Parsed):

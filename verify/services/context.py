@@ -6,10 +6,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from verify.config import Settings
 from verify.labels.keyring import Keyring
 from verify.store.db import Store
+
+if TYPE_CHECKING:
+    from verify.services.labels import LabelCaches
 
 
 def utcnow() -> datetime:
@@ -23,6 +27,7 @@ class Services:
     keyring: Keyring
     clock: Callable[[], datetime] = field(default=utcnow)
     work_waiting: threading.Event = field(default_factory=threading.Event)
+    label_caches: LabelCaches | None = None  # made on first use by verify.services.labels
 
     def wake_workers(self) -> None:
         """Tell this process's job runner that new work arrived."""

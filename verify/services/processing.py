@@ -22,7 +22,7 @@ from sqlalchemy import and_, or_, select, update
 from verify.config import Limits
 from verify.decide import decide_unreadable
 from verify.domain import Holder, Outcome, Profession, VerificationStatus
-from verify.errors import DocumentError
+from verify.errors import DocumentError, IntegrityFailure
 from verify.jobs.isolate import run_isolated
 from verify.pipeline import PipelineResult, make_ocr_engine, run_pipeline
 from verify.services.context import Services
@@ -118,12 +118,11 @@ def _load_job(services: Services, claim: Claim) -> tuple[list[bytes], Profession
     with services.store.read() as session:
         verification = session.get(Verification, claim.verification_id)
         assert verification is not None
-        parts = session.scalars(
-            select(Document.content).where(Document.verification_id == claim.verification_id)
-            .order_by(Document.position)
+        documents = session.scalars(  # whole rows: loading a Document opens its sealed content
+            select(Document).where(Document.verification_id == claim.verification_id).order_by(Document.position)
         ).all()
         holder = Holder(name=verification.holder_name, id_number=verification.holder_id_number)
-        return [p or b"" for p in parts], Profession(verification.profession), holder
+        return [d.content or b"" for d in documents], Profession(verification.profession), holder
 
 
 def run_job(services: Services, claim: Claim) -> PipelineResult:
@@ -131,7 +130,10 @@ def run_job(services: Services, claim: Claim) -> PipelineResult:
     settings = services.settings
     if claim.attempts > settings.job_max_attempts:
         return PipelineResult(decide_unreadable("processing_failed"))
-    parts, profession, holder = _load_job(services, claim)
+    try:
+        parts, profession, holder = _load_job(services, claim)
+    except IntegrityFailure as exc:  # logged by verify.crypto.at_rest, without content
+        return PipelineResult(decide_unreadable(exc.type_slug))
     try:
         with _Heartbeat(services, claim):
             return run_isolated(

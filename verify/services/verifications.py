@@ -22,11 +22,20 @@ from sqlalchemy.orm import Session
 
 from verify.config import Limits
 from verify.domain import Holder, Profession, VerificationStatus
-from verify.errors import BadRequest, FileTooLarge, IdempotencyKeyReused, NotFound
+from verify.errors import (
+    BadRequest,
+    FileTooLarge,
+    IdempotencyKeyReused,
+    InvalidRequest,
+    NotFound,
+    ResubmissionLimit,
+    ResubmissionRefused,
+)
 from verify.reading.intake import check_part
 from verify.services.keys import Principal
+from verify.services.quota import check_account_quota
 from verify.store.db import Store
-from verify.store.models import Document, IdempotencyRecord, Label, Verification
+from verify.store.models import Document, IdempotencyRecord, Label, ReviewItem, Verification
 
 
 @dataclass(frozen=True)
@@ -42,11 +51,14 @@ class Submission:
     profession: Profession
     holder: Holder
     parts: Sequence[UploadPart]
+    resubmission_of: str | None = None  # a rejected verification this one resubmits
 
     def fingerprint(self) -> str:
         """A digest of everything that makes two requests 'the same request'."""
         digest = hashlib.sha256()
         head = [self.account_id, self.profession.value, self.holder.name, self.holder.id_number]
+        if self.resubmission_of:
+            head.append(self.resubmission_of)
         digest.update(json.dumps(head).encode())
         for part in self.parts:
             digest.update(hashlib.sha256(part.data).digest())
@@ -55,10 +67,11 @@ class Submission:
 
 @dataclass(frozen=True)
 class Record:
-    """A verification with its label (if any), as the API shows it."""
+    """A verification with its label and its review item (if any), as the API shows it."""
 
     verification: Verification
     label: Label | None
+    review: ReviewItem | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,32 @@ def _replay(session: Session, principal: Principal, key: str, fingerprint: str) 
     return stored.response
 
 
+def _resubmits(session: Session, principal: Principal, submission: Submission, max_resubmissions: int) -> str:
+    """The id of the rejected verification ``submission`` may resubmit; refuses past the cap.
+
+    Only a rejected case of the same platform, account and profession, not resubmitted
+    already, with fewer than ``max_resubmissions`` resubmissions before it.
+    """
+    field = "resubmission_of"
+    previous = session.get(Verification, submission.resubmission_of)
+    if previous is None or previous.platform_id != principal.platform_id:
+        raise InvalidRequest(errors={field: ["No such verification."]})
+    if previous.account_id != submission.account_id or previous.profession != submission.profession.value:
+        raise InvalidRequest(errors={field: ["That verification is for another account or profession."]})
+    if previous.status != VerificationStatus.REJECTED.value:
+        raise ResubmissionRefused("Only a rejected verification can be resubmitted.")
+    later = session.scalars(select(Verification.id).where(Verification.previous_id == previous.id)).first()
+    if later is not None:
+        raise ResubmissionRefused(f"This verification was already resubmitted as {later}; resubmit that one.")
+    earlier, cursor = 0, previous.previous_id
+    while cursor is not None and earlier < max_resubmissions:
+        earlier += 1
+        cursor = session.scalars(select(Verification.previous_id).where(Verification.id == cursor)).first()
+    if earlier >= max_resubmissions:
+        raise ResubmissionLimit(f"A rejected case may be resubmitted at most {max_resubmissions} times.")
+    return previous.id
+
+
 def submit(
     store: Store,
     principal: Principal,
@@ -91,8 +130,12 @@ def submit(
     now: datetime,
     idempotency_key: str | None = None,
     render: Callable[[Record], dict[str, Any]],
+    max_resubmissions: int = 3,
 ) -> Accepted:
-    """Check the parts (type allowlist, size), then store the submission for processing."""
+    """Check the parts (type allowlist, size), then store the submission for processing.
+
+    ``submission.resubmission_of`` links a new attempt to a rejected case (``previous_id``).
+    """
     if not submission.parts:
         raise BadRequest("Attach the document as a multipart part named 'document'.")
     if len(submission.parts) > limits.max_parts:
@@ -113,6 +156,10 @@ def submit(
     record = Record(verification, None)
     try:
         with store.write() as session:
+            check_account_quota(session, principal.platform_id, submission.account_id,
+                                sum(len(p.data) for p in submission.parts), limits, now)
+            if submission.resubmission_of:
+                verification.previous_id = _resubmits(session, principal, submission, max_resubmissions)
             session.add(verification)
             session.flush()  # the parent row first: documents reference it
             for position, (part, media_type) in enumerate(zip(submission.parts, media_types, strict=True)):
@@ -142,8 +189,9 @@ def get(store: Store, principal: Principal, verification_id: str) -> Record:
     """One verification; another platform's id answers NotFound like a missing one."""
     with store.read() as session:
         row = session.execute(
-            select(Verification, Label)
+            select(Verification, Label, ReviewItem)
             .outerjoin(Label, Label.verification_id == Verification.id)
+            .outerjoin(ReviewItem, ReviewItem.verification_id == Verification.id)
             .where(Verification.id == verification_id, _scoped(principal))
         ).first()
     if row is None:
@@ -171,8 +219,9 @@ def list_records(
 ) -> tuple[list[Record], str | None]:
     """Newest first, ``limit`` at a time; returns the page and the cursor of the next one."""
     query = (
-        select(Verification, Label)
+        select(Verification, Label, ReviewItem)
         .outerjoin(Label, Label.verification_id == Verification.id)
+        .outerjoin(ReviewItem, ReviewItem.verification_id == Verification.id)
         .where(_scoped(principal))
         .order_by(Verification.created_at.desc(), Verification.id.desc())
         .limit(limit + 1)

@@ -6,6 +6,8 @@ acknowledged submission survives a crash; PostgreSQL works through the same URL 
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +16,12 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text  # noqa: F401 - text: doctest
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from verify.crypto.at_rest import ENVELOPE
+from verify.crypto.envelope import Envelope
+from verify.errors import StorageFull
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -35,6 +42,21 @@ def _on_sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def is_storage_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk or the database is full (ENOSPC, SQLITE_FULL, PostgreSQL 53100).
+
+    >>> import errno
+    >>> is_storage_full(OSError(errno.ENOSPC, "No space left on device"))
+    True
+    """
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, OSError) and orig.errno == errno.ENOSPC:
+        return True
+    if isinstance(orig, sqlite3.Error):
+        return getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(orig)
+    return getattr(orig, "pgcode", None) == "53100" or getattr(orig, "sqlstate", None) == "53100"
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite files get their folder created and durable pragmas."""
     if not url.startswith("sqlite"):
@@ -51,19 +73,23 @@ def make_engine(url: str) -> Engine:
 class Store:
     """The database: ``read()`` and ``write()`` give sessions that commit on success.
 
+    With an ``envelope`` (``verify.crypto.envelope.Envelope``), personal data is sealed on
+    write and opened on load (``verify.crypto.at_rest``); without one it is refused.
+
     >>> store = Store("sqlite://")
     >>> with store.read() as session:
     ...     session.execute(text("select 1")).scalar()
     1
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, envelope: Envelope | None = None) -> None:
         self.url = url
         self.engine = make_engine(url)
         self.is_sqlite = url.startswith("sqlite")
         writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
-        self._reads = sessionmaker(self.engine, expire_on_commit=False)
-        self._writes = sessionmaker(writer, expire_on_commit=False)
+        info = {ENVELOPE: envelope} if envelope is not None else {}
+        self._reads = sessionmaker(self.engine, expire_on_commit=False, info=info)
+        self._writes = sessionmaker(writer, expire_on_commit=False, info=info)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -72,8 +98,14 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with self._writes() as session, session.begin():
-            yield session
+        """A write transaction; a full disk or database becomes ``StorageFull`` (503, nothing committed)."""
+        try:
+            with self._writes() as session, session.begin():
+                yield session
+        except (OperationalError, OSError) as exc:
+            if is_storage_full(exc):
+                raise StorageFull() from exc
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()

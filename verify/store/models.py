@@ -80,10 +80,10 @@ class Verification(Base):
     account_id: Mapped[str] = mapped_column(String(128), index=True)
     profession: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), index=True)
-    holder_name: Mapped[str | None] = mapped_column(String(128))
-    holder_id_number: Mapped[str | None] = mapped_column(String(32))
+    holder_name: Mapped[str | None] = mapped_column(Text)  # sealed (verify.crypto.at_rest)
+    holder_id_number: Mapped[str | None] = mapped_column(Text)  # sealed
     kind: Mapped[str | None] = mapped_column(String(32))
-    number: Mapped[str | None] = mapped_column(String(64))
+    number: Mapped[str | None] = mapped_column(Text)  # sealed: some numbers embed the ID number
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     confidence: Mapped[float | None] = mapped_column(Float)
     checks: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -91,7 +91,7 @@ class Verification(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_token: Mapped[str | None] = mapped_column(String(32))
     lease_expires_at: Mapped[datetime | None]
-    previous_id: Mapped[str | None] = mapped_column(String(32))  # the rejected case this resubmits
+    previous_id: Mapped[str | None] = mapped_column(String(32), unique=True)  # the rejected case this resubmits
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
@@ -109,8 +109,8 @@ class Document(Base):
     media_type: Mapped[str] = mapped_column(String(32))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes | None] = mapped_column(LargeBinary)
-    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)  # data key, when content is encrypted
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed under its own data key
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)  # that data key, wrapped by the KEK
     purged_at: Mapped[datetime | None]
 
 
@@ -166,7 +166,8 @@ class ReviewItem(Base):
     fencing: Mapped[int] = mapped_column(Integer, default=0)
     decision: Mapped[str | None] = mapped_column(String(16))
     reason_code: Mapped[str | None] = mapped_column(String(64))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # internal, never shown to platforms
+    message: Mapped[str | None] = mapped_column(Text)  # user-safe, for the applicant
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(index=True)

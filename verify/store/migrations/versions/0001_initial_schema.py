@@ -64,10 +64,10 @@ def upgrade() -> None:
     sa.Column('account_id', sa.String(length=128), nullable=False),
     sa.Column('profession', sa.String(length=16), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('holder_name', sa.String(length=128), nullable=True),
-    sa.Column('holder_id_number', sa.String(length=32), nullable=True),
+    sa.Column('holder_name', sa.Text(), nullable=True),
+    sa.Column('holder_id_number', sa.Text(), nullable=True),
     sa.Column('kind', sa.String(length=32), nullable=True),
-    sa.Column('number', sa.String(length=64), nullable=True),
+    sa.Column('number', sa.Text(), nullable=True),
     sa.Column('fields', sa.JSON(), nullable=False),
     sa.Column('confidence', sa.Float(), nullable=True),
     sa.Column('checks', sa.JSON(), nullable=False),
@@ -81,7 +81,8 @@ def upgrade() -> None:
     sa.Column('finished_at', verify.store.models.UtcDateTime(), nullable=True),
     sa.Column('redacted_at', verify.store.models.UtcDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['platform_id'], ['platforms.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('previous_id')
     )
     with op.batch_alter_table('verifications', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_verifications_account_id'), ['account_id'], unique=False)
@@ -157,6 +158,7 @@ def upgrade() -> None:
     sa.Column('decision', sa.String(length=16), nullable=True),
     sa.Column('reason_code', sa.String(length=64), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('message', sa.Text(), nullable=True),
     sa.Column('decided_by', sa.String(length=32), nullable=True),
     sa.Column('decided_at', verify.store.models.UtcDateTime(), nullable=True),
     sa.Column('created_at', verify.store.models.UtcDateTime(), nullable=False),

@@ -1,0 +1,283 @@
+"""Label-check throughput against the `make run` server, next to /healthz; in-process checks next to Ed25519.
+
+Starts the service as `make run` does (`flask setup`, then gunicorn with gunicorn.conf.py) on a
+free port with a temporary VERIFY_DATA_DIR, makes a platform key, submits a generated lawyer's
+licence PDF and waits for its approved label. Then Debian's wrk drives `GET /healthz` and
+`POST /v1/labels/check` (a Lua script posts the token) in turn, at each connection count, and
+prints requests/s, p50, p99 and the ratio. Last, in-process: checks/s on a cache miss (every
+token new to the process) next to raw Ed25519 verifies/s of the same tokens, and on a hit.
+
+    .venv/bin/python bench/labels.py [--duration 10] [--connections 16 64] [--tokens 2000]
+
+Targets (issue 5): label-check >= 0.8 x /healthz requests/s, p99 <= 20 ms at 16 connections;
+in-process miss >= 0.7 x raw verify.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+
+from tests.certificates import make_certificate, render_pdf  # noqa: E402
+
+WRK_THREADS = 2
+TARGET_RATIO, TARGET_P99_MS, TARGET_MISS_RATIO = 0.8, 20.0, 0.7
+CHECK_SCRIPT = """wrk.method = "POST"
+wrk.body = {body}
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = {authorization}
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    server_p99_ms: float | None = None  # from gunicorn's access log: time inside the worker, whole ms
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def served(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """The service as `make run` starts it; yields its URL and environment, stops it afterwards."""
+    port = _free_port()
+    env = {**os.environ, "VERIFY_DATA_DIR": str(data_dir), "HOST": "127.0.0.1", "PORT": str(port),
+           "OMP_THREAD_LIMIT": "1"}
+    subprocess.run([str(BIN / "flask"), "--app", "wsgi", "setup"], cwd=ROOT, env=env, check=True,
+                   capture_output=True, timeout=120)
+    log = open(data_dir / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=env,
+                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(url + "/healthz", timeout=15).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise SystemExit(f"the server did not become healthy; see {data_dir / 'gunicorn.log'}")
+            time.sleep(0.2)
+        yield url, env
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+        log.close()
+
+
+def approved_label(url: str, env: dict[str, str]) -> tuple[str, str, str]:
+    """A platform key and a real label: a generated licence PDF, submitted and processed to approval."""
+    created = subprocess.run([str(BIN / "flask"), "--app", "wsgi", "keys", "create", "--platform", "bench-video",
+                              "--role", "platform"], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    key = created.stdout.strip().splitlines()[-1]
+    auth = {"Authorization": f"Bearer {key}"}
+    cert = make_certificate("lawyer_practice", seed=5)
+    account = "bench-account"
+    answer = requests.post(url + "/v1/verifications", headers=auth, timeout=30,
+                           data={"account_id": account, "profession": "lawyer", "holder_name": cert.fields["name"]},
+                           files={"document": ("licence.pdf", render_pdf(cert), "application/pdf")})
+    answer.raise_for_status()
+    location = url + answer.headers["Location"]
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        body = requests.get(location, headers=auth, timeout=10).json()
+        if body["status"] == "approved":
+            return key, body["label"]["token"], account
+        if body["status"] in ("rejected", "needs_review"):
+            raise SystemExit(f"the benchmark document was not approved: {body['status']} {body['reasons']}")
+        time.sleep(0.3)
+    raise SystemExit("the benchmark document was not processed within 180 s")
+
+
+def wrk(url: str, connections: int, seconds: float, script: Path | None = None, access_log: Path | None = None) -> Run:
+    """One wrk run; requests/s, p50 and p99 from its --latency report (and the server's own p99 from its log)."""
+    command = ["wrk", f"-t{min(WRK_THREADS, connections)}", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
+    if script is not None:
+        command += ["-s", str(script)]
+    logged_from = access_log.stat().st_size if access_log else 0
+    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", output))
+    errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    server_p99 = _server_p99(access_log, logged_from) if access_log else None
+    return Run(rate, _percentile(output, "50"), _percentile(output, "99"), errors, server_p99)
+
+
+def _server_p99(access_log: Path, start: int) -> float | None:
+    """p99 of the ``<n>ms`` that gunicorn.conf.py's access log format ends every line with."""
+    with open(access_log, "rb") as log:
+        log.seek(start)
+        times = sorted(int(m) for m in re.findall(rb'" \d{3} \S+ (\d+)ms$', log.read(), re.M))
+    return float(times[min(len(times) - 1, int(len(times) * 0.99))]) if times else None
+
+
+def _percentile(output: str, percent: str) -> float:
+    value, unit = re.search(rf"^\s*{percent}(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def http_bench(url: str, key: str, token: str, account: str, connections: list[int], seconds: float,
+               workdir: Path, access_log: Path) -> bool:
+    script = workdir / "check.lua"
+    body = json.dumps({"token": token, "account_id": account})
+    script.write_text(CHECK_SCRIPT.format(body=json.dumps(body), authorization=json.dumps(f"Bearer {key}")))
+    answer = requests.post(url + "/v1/labels/check", json={"token": token, "account_id": account},
+                           headers={"Authorization": f"Bearer {key}"}, timeout=10).json()
+    assert answer["valid"] is True, answer
+    wrk(url + "/healthz", 4, 2)  # warm up both endpoints in every worker
+    wrk(url + "/v1/labels/check", 4, 2, script)
+    print(f"\nHTTP: gunicorn -c gunicorn.conf.py (WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', '2')} workers, "
+          f"gthread), wrk -t{WRK_THREADS} for {seconds:g} s per run, {os.cpu_count()} CPUs shared with wrk")
+    print(f"{'conns':>5}  {'endpoint':18} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+          f"{'server p99 ms':>14}")
+    met = True
+    for count in connections:
+        health = wrk(url + "/healthz", count, seconds, access_log=access_log)
+        check = wrk(url + "/v1/labels/check", count, seconds, script, access_log=access_log)
+        for name, run in (("GET /healthz", health), ("POST label check", check)):
+            server = "-" if run.server_p99_ms is None else f"{run.server_p99_ms:g}"
+            print(f"{count:>5}  {name:18} {run.requests_per_second:>9.0f} {run.p50_ms:>8.2f} {run.p99_ms:>8.2f} "
+                  f"{run.errors:>7} {server:>14}")
+        ratio = check.requests_per_second / health.requests_per_second
+        verdict = ratio >= TARGET_RATIO and check.errors == 0
+        note = f"ratio check/healthz {ratio:.2f} (target >= {TARGET_RATIO})"
+        if count == 16:
+            verdict = verdict and check.p99_ms <= TARGET_P99_MS
+            note += f", check p99 {check.p99_ms:.1f} ms (target <= {TARGET_P99_MS:g})"
+        print(f"{'':>5}  {note}: {'met' if verdict else 'MISSED'}")
+        met = met and verdict
+    return met
+
+
+def in_process_bench(count: int, rounds: int = 20, chunk: int = 200) -> bool:
+    """Checks/s on a miss and on a hit, next to raw Ed25519 verify of the same tokens.
+
+    Thread CPU time (other processes on the machine do not count), over ``rounds`` interleaved
+    rounds of ``chunk`` tokens per method; the best round of each method is reported.
+    """
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from tests.conftest import make_app
+    from verify.labels.jwk import b64url_decode
+    from verify.services import labels
+    from verify.services.keys import Principal, ensure_platform
+    from verify.store.models import Verification
+
+    workdir = Path(tempfile.mkdtemp(prefix="verify-bench-inproc-"))
+    try:
+        app = make_app(workdir, ocr_engine="none", label_cache_size=count * 2)
+        services = app.extensions["verify"]
+        now = datetime.now(UTC)
+        platform_id = ensure_platform(services.store, "bench-video", now)
+        tokens: list[tuple[str, str]] = []
+        with services.store.write() as session:
+            for n in range(count):
+                verification = Verification(
+                    id=uuid.uuid4().hex, platform_id=platform_id, account_id=f"acct-{n}", profession="lawyer",
+                    status="approved", kind="lawyer_practice", fields={"category": {"value": "专职律师"}},
+                    checks=[], reasons=[], attempts=1, created_at=now, updated_at=now)
+                session.add(verification)
+                session.flush()
+                label = labels.issue_for_verification(services, session, verification, now)
+                assert label is not None
+                tokens.append((label.token, verification.account_id))
+        principal = Principal("bench", platform_id, "bench-video", "platform")
+        key: Ed25519PublicKey = services.keyring.current.private_key.public_key()
+        signed = []
+        for token, _ in tokens:
+            header, payload, signature = token.encode().split(b".")
+            signed.append((b64url_decode(signature), header + b"." + payload))
+        caches = labels.label_caches(services)
+        assert labels.check(services, principal, tokens[0][0], tokens[0][1]).valid  # loads the status board
+
+        def raw(start: int) -> None:
+            for signature, message in signed[start:start + chunk]:
+                key.verify(signature, message)
+
+        def miss(start: int) -> None:
+            for token, account in tokens[start:start + chunk]:
+                labels.check(services, principal, token, account)
+
+        def hit(start: int) -> None:
+            for token, account in tokens[start:start + chunk]:
+                labels.check(services, principal, token, account)
+
+        best = {"raw": float("inf"), "miss": float("inf"), "hit": float("inf")}
+        for round_number in range(rounds):  # interleaved, so a slow spell slows all three alike
+            start = (round_number * chunk) % max(1, count - chunk + 1)
+            caches.tokens.clear()
+            for name, run in (("raw", raw), ("miss", miss), ("hit", hit)):
+                started = time.thread_time()
+                run(start)
+                best[name] = min(best[name], (time.thread_time() - started) / chunk)
+        rate = {name: 1 / seconds for name, seconds in best.items()}
+        ratio = rate["miss"] / rate["raw"]
+        print(f"\nIn-process, {count} distinct labels, thread CPU time, best of {rounds} interleaved rounds "
+              f"of {chunk}:")
+        print(f"  raw Ed25519 verify            {rate['raw']:>9.0f} /s  {1e6 / rate['raw']:>7.1f} us")
+        print(f"  label check, cache miss       {rate['miss']:>9.0f} /s  {1e6 / rate['miss']:>7.1f} us")
+        print(f"  label check, cache hit        {rate['hit']:>9.0f} /s  {1e6 / rate['hit']:>7.1f} us")
+        met = ratio >= TARGET_MISS_RATIO
+        print(f"  ratio miss/raw {ratio:.2f} (target >= {TARGET_MISS_RATIO}): {'met' if met else 'MISSED'}")
+        services.store.dispose()
+        return met
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, nargs="+", default=[16, 64])
+    parser.add_argument("--tokens", type=int, default=2000, help="distinct labels for the in-process runs")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: bash .ci/apt-ensure wrk (or make test installs it)")
+    workdir = Path(tempfile.mkdtemp(prefix="verify-bench-"))
+    try:
+        with served(workdir / "data") as (url, env):
+            key, token, account = approved_label(url, env)
+            http_met = http_bench(url, key, token, account, args.connections, args.duration, workdir,
+                                  workdir / "data" / "gunicorn.log")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    in_process_met = in_process_bench(args.tokens)
+    print("\nall targets met" if http_met and in_process_met else "\nsome targets MISSED")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Driving the console with Flask's test client: sign in, read the CSRF token, post forms."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, key: str) -> str:
+    """Sign in through the form; returns the session's CSRF token."""
+    token = csrf_of(client.get("/review/login").text)
+    answer = client.post("/review/login", data={"api_key": key, "csrf_token": token, "next": "/review/"})
+    assert answer.status_code == 303, answer.text
+    return csrf_of(client.get("/review/").text)
+
+
+def post(client: FlaskClient, path: str, csrf: str, **form: Any) -> Any:
+    return client.post(path, data={"csrf_token": csrf, **form})

@@ -1,0 +1,183 @@
+"""The reviewers' console with the test client: sign-in, cookie, CSRF, the case page, decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from flask.testing import FlaskClient
+
+from tests.certificates import make_certificate, render_image, render_pdf, to_png
+from tests.conftest import bearer, new_key, process_all
+from tests.review_cases import MISMATCHED_NAME, item_of, needs_review
+from tests.test_api_verifications import submit
+from tests.web.console import csrf_of, post, sign_in
+from verify.services.context import Services
+from verify.services.keys import revoke_key
+
+
+def _set_cookie(answer: Any) -> str:
+    cookies = [v for k, v in answer.headers.items() if k == "Set-Cookie" and v.startswith("verify_review=")]
+    assert cookies, "no session cookie set"
+    return cookies[-1]
+
+
+def test_sign_in_sets_a_strict_http_only_cookie_secure_only_under_https(
+    client: FlaskClient, reviewer_key: str
+) -> None:
+    for base, secure in (("http://localhost", False), ("https://localhost", True)):
+        client.delete_cookie("verify_review", path="/review")
+        token = csrf_of(client.get("/review/login", base_url=base).text)
+        answer = client.post("/review/login", base_url=base,
+                             data={"api_key": reviewer_key, "csrf_token": token, "next": "/review/"})
+        assert answer.status_code == 303 and answer.headers["Location"] == "/review/"
+        cookie = _set_cookie(answer)
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/review" in cookie
+        assert ("Secure" in cookie) is secure
+        assert reviewer_key not in cookie
+
+
+def test_platform_and_unknown_keys_cannot_sign_in(client: FlaskClient, platform_key: str) -> None:
+    token = csrf_of(client.get("/review/login").text)
+    refused = client.post("/review/login", data={"api_key": platform_key, "csrf_token": token})
+    assert refused.status_code == 403 and "不是审核员密钥" in refused.text
+    unknown = client.post("/review/login", data={"api_key": "vk_0000000000000000_" + "x" * 43, "csrf_token": token})
+    assert unknown.status_code == 401
+    assert client.get("/review/").status_code == 302
+
+
+def test_forms_need_the_sessions_csrf_token(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    item_id = item_of(services, needs_review(client, services, platform_key))
+    assert client.post("/review/login", data={"api_key": reviewer_key}).status_code == 400
+    csrf = sign_in(client, reviewer_key)
+    assert client.post(f"/review/items/{item_id}/claim").status_code == 400
+    assert post(client, f"/review/items/{item_id}/claim", "forged" + csrf).status_code == 400
+    assert post(client, f"/review/items/{item_id}/claim", csrf).status_code == 303
+
+
+def test_sign_in_returns_to_the_page_asked_for_and_only_inside_the_console(
+    client: FlaskClient, reviewer_key: str
+) -> None:
+    anonymous = client.get("/review/items/abc")
+    assert anonymous.status_code == 302
+    assert unquote(anonymous.headers["Location"]) == "/review/login?next=/review/items/abc"
+    token = csrf_of(client.get("/review/login?next=//evil.example/").text)
+    answer = client.post("/review/login", data={"api_key": reviewer_key, "csrf_token": token,
+                                                "next": "https://evil.example/review/"})
+    assert answer.headers["Location"] == "/review/"
+
+
+def test_a_revoked_key_ends_its_console_session(
+    client: FlaskClient, services: Services, reviewer_key: str
+) -> None:
+    sign_in(client, reviewer_key)
+    assert client.get("/review/").status_code == 200
+    revoke_key(services.store, reviewer_key.split("_")[1], services.clock())
+    answer = client.get("/review/")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/review/login")
+
+
+def test_the_case_page_shows_document_fields_checks_reasons_and_lookups(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    item_id = item_of(services, needs_review(client, services, platform_key))
+    sign_in(client, reviewer_key)
+    queue = client.get("/review/")
+    assert f"/review/items/{item_id}" in queue.text and "name.matches_holder" in queue.text
+    page = client.get(f"/review/items/{item_id}")
+    assert page.status_code == 200
+    html = page.text
+    assert "医师资格证书" in html and MISMATCHED_NAME in html
+    assert "检查存疑" in html and "badge-warn" in html and "badge-pass" in html
+    assert "置信度" in html and "100%" in html
+    assert "https://zgcx.nhc.gov.cn/doctor" in html and 'rel="noopener noreferrer"' in html
+    assert f"/review/items/{item_id}/pages/1" in html and "第 <b data-page-no>1</b> / 1 页" in html
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY" and page.headers["Cache-Control"] == "no-store"
+    assert "<script>" not in html and "style=" not in html  # nothing inline: the CSP allows none
+
+
+def test_document_pages_are_pngs_served_as_attachments(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    cert = make_certificate("physician_qualification", seed=8)
+    answer = submit(client, platform_key, render_pdf(cert, cover_page=True), holder_name=MISMATCHED_NAME)
+    process_all(services)
+    item_id = item_of(services, answer.json["id"])
+    sign_in(client, reviewer_key)
+    assert "/ 2 页" in client.get(f"/review/items/{item_id}").text
+    for number in (1, 2):
+        image = client.get(f"/review/items/{item_id}/pages/{number}")
+        assert image.status_code == 200
+        assert image.mimetype == "image/png" and image.data.startswith(b"\x89PNG")
+        assert image.headers["X-Content-Type-Options"] == "nosniff"
+        assert image.headers["Content-Disposition"] == f'attachment; filename="page-{number}.png"'
+        assert "sandbox" in image.headers["Content-Security-Policy"]
+    assert client.get(f"/review/items/{item_id}/pages/3").status_code == 404
+
+
+def test_an_image_upload_is_re_encoded_for_display(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    cert = make_certificate("physician_qualification", seed=8)
+    answer = submit(client, platform_key, to_png(render_image(cert, dpi=150)), filename="cert.png",
+                    mimetype="image/png", holder_name=MISMATCHED_NAME)
+    process_all(services)
+    status = client.get(answer.headers["Location"], headers=bearer(platform_key)).json["status"]
+    assert status == "needs_review"
+    sign_in(client, reviewer_key)
+    image = client.get(f"/review/items/{item_of(services, answer.json['id'])}/pages/1")
+    assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
+
+
+def test_claim_and_approve_through_the_forms_shows_the_label(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    verification_id = needs_review(client, services, platform_key)
+    item_id = item_of(services, verification_id)
+    csrf = sign_in(client, reviewer_key)
+    assert post(client, f"/review/items/{item_id}/claim", csrf).headers["Location"] == f"/review/items/{item_id}"
+    page = client.get(f"/review/items/{item_id}").text
+    assert 'id="approve-form"' in page and "租约剩余" in page
+    fencing = page.split('name="fencing" value="')[1].split('"')[0]
+    decided = post(client, f"/review/items/{item_id}/decision", csrf, decision="approve",
+                   reason_code="name_difference_explained", fencing=fencing, note="", message="")
+    assert decided.status_code == 303
+    page = client.get(f"/review/items/{item_id}").text
+    assert "已签发标签" in page and "医疗卫生 · " in page
+    seen = client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).json
+    assert seen["status"] == "approved" and seen["label"]["display"] in page
+
+
+def test_a_second_reviewer_sees_the_case_held_and_cannot_decide(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    item_id = item_of(services, needs_review(client, services, platform_key))
+    client.post(f"/v1/review/items/{item_id}/claim", headers=bearer(reviewer_key))
+    other = client.application.test_client()
+    csrf = sign_in(other, new_key(services, "acme-video", "reviewer"))
+    page = other.get(f"/review/items/{item_id}").text
+    assert "处理中" in page and 'id="approve-form"' not in page
+    refused = post(other, f"/review/items/{item_id}/decision", csrf, decision="reject", reason_code="unreadable")
+    assert refused.status_code == 409 and "过期或不属于你" in refused.text
+    assert post(other, f"/review/items/{item_id}/claim", csrf).status_code == 409
+
+
+def test_next_claims_the_oldest_open_case(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    item_id = item_of(services, needs_review(client, services, platform_key))
+    csrf = sign_in(client, reviewer_key)
+    answer = post(client, "/review/next", csrf)
+    assert answer.headers["Location"] == f"/review/items/{item_id}"
+    empty = post(client, "/review/next", csrf)
+    assert empty.headers["Location"] == "/review/"
+    assert "没有待审核的案件" in client.get("/review/").text
+
+
+def test_sign_out_ends_the_session(client: FlaskClient, reviewer_key: str) -> None:
+    csrf = sign_in(client, reviewer_key)
+    assert post(client, "/review/logout", csrf).status_code == 303
+    assert client.get("/review/").status_code == 302
