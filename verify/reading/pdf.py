@@ -20,8 +20,9 @@ from typing import TypeVar
 
 import pdfplumber
 import pypdfium2 as pdfium
-from pdfminer.pdfdocument import PDFEncryptionError
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
 from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
 from pdfplumber.utils.exceptions import PdfminerException
 from PIL import Image
 
@@ -60,15 +61,26 @@ def has_usable_text(text: str) -> bool:
 
 
 def count_pages(data: bytes, limits: Limits) -> int:
-    """The number of pages, touching at most ``limits.max_pages + 1`` of them."""
-    with _opened(data) as pdf:
-        return _checked_count(pdf, limits)
+    """The number of pages, touching at most ``limits.max_pages + 1`` of them.
+
+    Raises ``TooManyPages`` above ``limits.max_pages``, ``EncryptedPdf``, ``ParseError``.
+    """
+    document = _guard(lambda: PDFDocument(PDFParser(io.BytesIO(data)), password=""))
+    pages = _guard(lambda: sum(1 for _ in islice(PDFPage.create_pages(document), limits.max_pages + 1)))
+    if pages > limits.max_pages:
+        raise TooManyPages(f"A PDF may have at most {limits.max_pages} pages.")
+    if pages == 0:
+        raise ParseError("The PDF has no pages.")
+    return pages
 
 
 def iter_pages(data: bytes, limits: Limits, *, dpi: int = RENDER_DPI) -> Iterator[PdfPage]:
-    """Each page's text layer, or its rendering when the layer is too thin."""
+    """Each page's text layer, or its rendering when the layer is too thin.
+
+    The page count is checked first (pdfplumber would otherwise load every page).
+    """
+    count_pages(data, limits)
     with _opened(data) as pdf:
-        _checked_count(pdf, limits)
         renderer: pdfium.PdfDocument | None = None
         try:
             for index, page in enumerate(_guard(lambda: pdf.pages)):
@@ -107,15 +119,6 @@ def _render_scale(width: float, height: float, dpi: int, limits: Limits) -> floa
     scale = dpi / 72
     scale = min(scale, math.sqrt(limits.max_pixels / (width * height)), limits.max_side / max(width, height))
     return scale * 0.999
-
-
-def _checked_count(pdf: pdfplumber.PDF, limits: Limits) -> int:
-    pages = _guard(lambda: sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), limits.max_pages + 1)))
-    if pages > limits.max_pages:
-        raise TooManyPages(f"A PDF may have at most {limits.max_pages} pages.")
-    if pages == 0:
-        raise ParseError("The PDF has no pages.")
-    return pages
 
 
 @contextmanager

@@ -82,6 +82,17 @@ class Accepted:
     replay: dict[str, Any] | None = None
 
 
+def _checked_part(part: UploadPart, limits: Limits) -> str:
+    """The part's media type by its bytes; its declared content type and its file name's extension must agree.
+
+    The file name is used for nothing else: it is neither stored nor ever part of a path.
+    """
+    media_type = check_part(part.data, limits, part.content_type)
+    if part.filename:
+        check_part(part.data, limits, part.filename)
+    return str(media_type)
+
+
 def _scoped(principal: Principal) -> Any:
     return True if principal.is_admin else Verification.platform_id == principal.platform_id
 
@@ -140,7 +151,7 @@ def submit(
         raise BadRequest("Attach the document as a multipart part named 'document'.")
     if len(submission.parts) > limits.max_parts:
         raise FileTooLarge(f"At most {limits.max_parts} document parts per submission.")
-    media_types = [check_part(p.data, limits, p.content_type or p.filename) for p in submission.parts]
+    media_types = [_checked_part(p, limits) for p in submission.parts]
     fingerprint = submission.fingerprint()
     if idempotency_key:
         with store.read() as session:

@@ -1,0 +1,231 @@
+"""Field extraction over the layouts certificates come in, without OCR (hand-made page texts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from verify.domain import CredentialKind, Profession
+from verify.fields import detect_kind, extract_fields
+from verify.reading import OcrLine, PageText
+from verify.reading.ocr import OcrWord
+
+PRACTICE = CredentialKind.PHYSICIAN_PRACTICE
+QUALIFICATION = CredentialKind.PHYSICIAN_QUALIFICATION
+LAWYER = CredentialKind.LAWYER_PRACTICE
+TEACHER = CredentialKind.TEACHER_QUALIFICATION
+
+
+def text_page(text: str, index: int = 0) -> PageText:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return PageText(index, "\n".join(lines), "text", [OcrLine(line) for line in lines])
+
+
+def ocr_line(*words: tuple[str, float], gap: str = "") -> OcrLine:
+    """A line of OCR words joined by ``gap``; each word with its confidence."""
+    text, placed = "", []
+    for word, confidence in words:
+        if text:
+            text += gap
+        placed.append(OcrWord(word, confidence, len(text)))
+        text += word
+    return OcrLine(text, sum(c for _, c in words) / len(words), tuple(placed))
+
+
+def values(kind: CredentialKind, text: str) -> dict[str, str]:
+    return extract_fields(kind, [text_page(text)]).values()
+
+
+LAWYER_FIELDS = {
+    "name": "王宇",
+    "gender": "男",
+    "id_number": "11010519491231002X",
+    "institution": "北京市明理律师事务所",
+    "category": "专职律师",
+    "number": "11102200810000003",
+    "qualification_number": "A20081101050123",
+    "issuer": "北京市司法局",
+    "issue_date": "2008-03-12",
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # label：value (full-width colon), label: value, label value
+        """律师执业证
+        持证人：王宇
+        性别：男
+        身份证号：11010519491231002X
+        执业机构：北京市明理律师事务所
+        执业证类别：专职律师
+        执业证号：11102200810000003
+        法律职业资格或律师资格证号：A20081101050123
+        发证机关：北京市司法局
+        发证日期：2008年3月12日""",
+        """持证人: 王宇
+        性别: 男
+        身份证号: 110105 19491231 002x
+        执业机构: 北京市明理律师事务所
+        执业证类别: 专职律师
+        执业证号: 1110 2200 8100 00003
+        法律职业资格或律师资格证号: A2008 110105 0123
+        发证机关: 北京市司法局
+        发证日期: 2008.03.12""",
+        # table rows with rules read as bars, letter-spaced labels, full-width digits
+        """| 持 证 人 | 王 宇 |
+        | 性    别 | 男 |
+        | 身份证号 | １１０１０５１９４９１２３１００２Ｘ |
+        | 执业机构 | 北京市明理律师事务所 |
+        | 执业证类别 | 专职律师 |
+        | 执业证号 | 11102200810000003 |
+        | 法律职业资格或律师资格证号 | A20081101050123 |
+        | 发证机关 | 北京市司法局 |
+        | 发证日期 | 2008/3/12 |""",
+        # two columns: two labels on one line
+        """持证人 王宇    性别 男
+        身份证号 11010519491231002X
+        执业机构 北京市明理律师事务所    执业证类别 专职律师
+        执业证号 11102200810000003    发证日期 2008-03-12
+        法律职业资格或律师资格证号 A20081101050123
+        发证机关 北京市司法局""",
+        # values on the line below their labels, one and two columns
+        """持证人            性别
+        王宇              男
+        身份证号
+        11010519491231002X
+        执业机构
+        北京市明理律师事务所
+        执业证类别         执业证号
+        专职律师          11102200810000003
+        法律职业资格或律师资格证号
+        A20081101050123
+        发证机关          发证日期
+        北京市司法局       2008年03月12日""",
+    ],
+    ids=["full-width-colon", "ascii-colon-and-spaced-numbers", "table-rows", "two-columns", "values-below"],
+)
+def test_layouts(text: str) -> None:
+    assert values(LAWYER, text) == LAWYER_FIELDS
+
+
+def test_a_free_text_value_continues_on_the_next_line() -> None:
+    text = """执业机构：北京市朝阳区某某某某
+    律师事务所
+    执业证类别：专职律师
+    发证机关：北京市
+    司法局
+    发证日期：2008年03月12日"""
+    got = values(LAWYER, text)
+    assert got["institution"] == "北京市朝阳区某某某某律师事务所"
+    assert got["issuer"] == "北京市司法局"
+    assert got["category"] == "专职律师"
+
+
+def test_the_numbers_are_found_by_their_shape_when_the_label_is_lost() -> None:
+    text = """医师资格证书
+    姓名 张三
+    身份任号 33010619850115002O
+    证书编 201233110330106198501150020
+    签发日期 2012年09月20日"""
+    got = values(QUALIFICATION, text)
+    assert got["id_number"] == "330106198501150020"
+    assert got["number"] == "201233110330106198501150020"
+
+
+def test_an_id_number_with_a_bad_check_character_loses_to_a_good_one_found_elsewhere() -> None:
+    text = """身份证号 330106198501150021
+    330106198501150020"""
+    assert values(PRACTICE, text)["id_number"] == "330106198501150020"
+
+
+def test_a_bad_id_number_with_no_alternative_is_kept_as_read() -> None:
+    assert values(PRACTICE, "身份证号 330106198501150021")["id_number"] == "330106198501150021"
+
+
+def test_one_misread_character_in_a_long_label_is_forgiven() -> None:
+    text = """颂发机关：天津市教育委员会
+    颁发日朋：2022年06月19日
+    出生月期 1997年10月21日"""
+    got = values(TEACHER, text)
+    assert got["issuer"] == "天津市教育委员会"
+    assert got["issue_date"] == "2022-06-19"
+    assert got["birth_date"] == "1997-10-21"
+
+
+def test_debris_around_values_is_dropped() -> None:
+    text = """执业证类别：专职律师 一 _
+    持证人 | 王宇  四本]
+    性别；女："""
+    got = values(LAWYER, text)
+    assert got == {"category": "专职律师", "name": "王宇", "gender": "女"}
+
+
+def test_digit_lookalikes_are_repaired_in_numbers_only() -> None:
+    text = """姓名：I丽
+    证书编码：11O33O1O6OO1234"""
+    got = values(PRACTICE, text)
+    assert got["number"] == "110330106001234"
+    assert got["name"] == "I丽"
+
+
+def test_older_practice_certificates_print_the_qualification_number_too() -> None:
+    text = """医师资格证书编码：201233110330106198501150020
+    证书编码：110330106001234
+    执业地点：广东省
+    主要执业机构：深圳市人民医院"""
+    got = values(PRACTICE, text)
+    assert got["number"] == "110330106001234"
+    assert got["institution"] == "深圳市人民医院"
+
+
+def test_confidence_comes_from_the_words_of_the_value() -> None:
+    lines = [
+        ocr_line(("姓", 0.95), ("名", 0.93), ("：", 0.9), ("张", 0.62), ("三", 0.88)),
+        ocr_line(("性别", 0.9), ("男", 0.97), gap=" "),
+        ocr_line(("证书编码", 0.9), ("”110330106001234", 0.41), gap=" "),
+    ]
+    page = PageText(0, "\n".join(line.text for line in lines), "ocr", lines)
+    fields = extract_fields(PRACTICE, [page]).fields
+    assert fields["name"].confidence == pytest.approx(0.62)
+    assert fields["name"].source == "ocr"
+    assert fields["gender"].confidence == pytest.approx(0.97)
+    assert fields["number"].value == "110330106001234"
+    assert fields["number"].raw == "”110330106001234"
+    assert fields["number"].confidence == pytest.approx(0.41)
+
+
+def test_text_layer_fields_are_certain() -> None:
+    fields = extract_fields(LAWYER, [text_page("持证人：王宇\n性别：男")]).fields
+    assert {f.confidence for f in fields.values()} == {1.0}
+    assert {f.source for f in fields.values()} == {"text"}
+
+
+def test_fields_may_sit_on_a_later_page() -> None:
+    cover = text_page("资质审核材料\n本文件包含申请人提交的资质证明材料。")
+    cert = text_page("教师资格证书\n姓名：李四\n证书号码：20184412342001234", index=1)
+    assert extract_fields(TEACHER, [cover, cert]).values() == {"name": "李四", "number": "20184412342001234"}
+
+
+@pytest.mark.parametrize(
+    ("text", "profession", "expected"),
+    [
+        ("医师执业证书\n姓名 张三\n执业范围 内科专业", None, PRACTICE),
+        ("医师执业证书\n医师资格证书编码 201233110330106198501150020", None, PRACTICE),
+        ("医师资格证书\n资格级别 执业医师\n类别 临床", Profession.DOCTOR, QUALIFICATION),
+        ("律师执业证\n持证人 王宇", None, LAWYER),
+        ("教师资格证书\n资格种类 高级中学教师资格", Profession.TEACHER, TEACHER),
+        # title misread: the labels decide
+        ("教师资阁证半\n资格种类 小学教师资格\n任教学科 数学\n民族 汉族", None, TEACHER),
+        ("律帅执业让\n持证人 王宇\n执业证类别 专职律师\n执业证号 11102200810000003", None, LAWYER),
+        # restricted to the profession's kinds
+        ("律师执业证\n持证人 王宇", Profession.DOCTOR, None),
+        ("购物小票\n合计 12.00", None, None),
+        ("", None, None),
+    ],
+)
+def test_detect_kind(text: str, profession: Profession | None, expected: CredentialKind | None) -> None:
+    assert detect_kind([text_page(text)] if text else [], profession) is expected
+
+
+def test_an_unrelated_document_yields_no_fields() -> None:
+    assert extract_fields(TEACHER, [text_page("购物小票\n合计 12.00")]).values() == {}

@@ -1,0 +1,91 @@
+"""OCR engines: real Tesseract on a small rendered line, its failures typed; the fakes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from tests.certificates import FONTS
+from verify.errors import OcrTimeout, OcrUnavailable, ParseError
+from verify.reading.ocr import FailingEngine, NullEngine, OcrLine, OcrWord, TesseractEngine, page_from_data
+
+
+def line_image(text: str, size: int = 44) -> Image.Image:
+    path, index = FONTS["zenhei"]
+    font = ImageFont.truetype(path, size, index=index)
+    image = Image.new("RGB", (int(font.getlength(text)) + 80, size * 2), "white")
+    ImageDraw.Draw(image).text((40, size // 2), text, fill="black", font=font)
+    return image
+
+
+def test_tesseract_reads_a_certificate_line_with_word_confidences() -> None:
+    page = TesseractEngine().read(line_image("证书编码：110320000126955"), timeout=20)
+    assert "110320000126955" in page.text
+    assert "证书编码" in page.text  # no spaces between CJK characters
+    (line,) = page.lines
+    assert 0.5 < line.confidence <= 1.0
+    assert all(0.0 <= word.confidence <= 1.0 for word in line.words)
+    assert "".join(w.text for w in line.words) == line.text.replace(" ", "")
+
+
+def test_tesseract_is_available_here_and_the_answer_is_cached() -> None:
+    engine = TesseractEngine()
+    assert engine.check_available() is True
+    assert engine.check_available() is True
+
+
+def test_missing_language_data_is_unavailable() -> None:
+    engine = TesseractEngine(lang="xyz_missing")
+    assert engine.check_available() is False
+    with pytest.raises(OcrUnavailable):
+        engine.read(line_image("姓名"), timeout=20)
+
+
+def test_a_missing_binary_is_unavailable() -> None:
+    engine = TesseractEngine(cmd="/nonexistent/tesseract")
+    try:
+        assert engine.check_available() is False
+        with pytest.raises(OcrUnavailable):
+            engine.read(line_image("姓名"), timeout=20)
+    finally:
+        TesseractEngine()  # restore pytesseract's module-wide command for the other tests
+
+
+def test_a_slow_page_times_out() -> None:
+    noise = np.random.default_rng(0).integers(0, 256, (3000, 3000), dtype=np.uint8)
+    with pytest.raises(OcrTimeout):
+        TesseractEngine(prepare=None).read(Image.fromarray(noise), timeout=0.2)
+
+
+def test_words_are_grouped_into_lines_with_cjk_spaces_removed() -> None:
+    data = {
+        "text": ["", "姓", "名", "张", "三", "No.", "5"],
+        "conf": ["-1", "96", "94", "60", "90", "80", "70"],
+        "page_num": [1] * 7,
+        "block_num": [1] * 7,
+        "par_num": [1] * 7,
+        "line_num": [0, 1, 1, 1, 1, 2, 2],
+        "left": [0, 0, 45, 200, 245, 0, 80],
+        "width": [300, 40, 40, 40, 40, 60, 20],
+        "height": [40] * 7,
+    }
+    page = page_from_data(data)
+    assert page.text == "姓名  张三\nNo. 5"
+    first = page.lines[0]
+    assert first.confidence == pytest.approx(0.85)
+    assert first.confidence_of(4, 6) == pytest.approx(0.60)  # 张三: its lowest word
+
+
+def test_a_line_without_words_has_its_own_confidence() -> None:
+    assert OcrLine("文本层", 1.0).confidence_of(0, 3) == 1.0
+    assert OcrLine("ab", 0.5, (OcrWord("ab", 0.9, 0),)).confidence_of(5, 6) == 0.5
+
+
+def test_the_fakes() -> None:
+    image = Image.new("RGB", (10, 10))
+    assert NullEngine().read(image, timeout=1).text == ""
+    with pytest.raises(OcrTimeout):
+        FailingEngine().read(image, timeout=1)
+    with pytest.raises(ParseError):
+        FailingEngine(ParseError()).read(image, timeout=1)
