@@ -3,8 +3,10 @@
 The rule of the house: a hard rule that fails rejects, unless an OCR misread could
 explain it (the field came from OCR with low confidence): then a person decides.
 Anything doubtful (a WARN, a missing field, an unsure read) goes to manual review.
-Nothing read by OCR is approved unless every field the checks read was read with
-confidence at or above the floor.
+Nothing read by OCR is approved while one of the ``DECISIVE_FIELDS`` is both below
+the confidence floor and unconfirmed: a field is confirmed when a passing check ties it
+to another field, to the holder or to a check character (a misread that still agrees
+is very unlikely).
 
 >>> from verify.domain import Check, CheckStatus as S
 >>> decide(None, []).outcome
@@ -21,6 +23,13 @@ from verify.domain import Check, CheckStatus, Decision, Extraction, Outcome
 #: the others reject the upload.
 _REVIEW_ERRORS = frozenset({"parse_timeout", "ocr_timeout", "processing_failed", "integrity_error"})
 
+#: The fields an approval rests on: who the holder is, which credential, what it allows.
+#: An unsure read of another field (issuer, institution, scope ...) is shown to people
+#: but does not hold an approval back.
+DECISIVE_FIELDS = frozenset(
+    {"name", "gender", "birth_date", "id_number", "number", "level", "category", "issue_date"}
+)
+
 
 def _min_ocr_confidence(extraction: Extraction, names: Iterable[str]) -> float:
     scores = [
@@ -29,6 +38,17 @@ def _min_ocr_confidence(extraction: Extraction, names: Iterable[str]) -> float:
         if name in extraction.fields and extraction.fields[name].source == "ocr"
     ]
     return min(scores, default=1.0)
+
+
+def _confirmed(checks: list[Check]) -> set[str]:
+    """Fields that a passing check ties to another field, to the holder or to a check character."""
+    confirmed: set[str] = set()
+    for check in checks:
+        if check.status is CheckStatus.PASS and (
+            len(check.fields) > 1 or check.code.endswith((".checksum", ".matches_holder"))
+        ):
+            confirmed.update(check.fields)
+    return confirmed
 
 
 def decide(
@@ -54,8 +74,8 @@ def decide(
         return Decision(Outcome.REJECTED, tuple(hard))
     if doubtful:
         return Decision(Outcome.NEEDS_REVIEW, tuple(doubtful))
-    read = {name for check in checks for name in check.fields}
-    if _min_ocr_confidence(extraction, read) < confidence_floor:
+    read = {name for check in checks for name in check.fields} & DECISIVE_FIELDS
+    if _min_ocr_confidence(extraction, read - _confirmed(checks)) < confidence_floor:
         return Decision(Outcome.NEEDS_REVIEW, ("low_confidence",))
     return Decision(Outcome.APPROVED)
 

@@ -229,3 +229,20 @@ def test_detect_kind(text: str, profession: Profession | None, expected: Credent
 
 def test_an_unrelated_document_yields_no_fields() -> None:
     assert extract_fields(TEACHER, [text_page("购物小票\n合计 12.00")]).values() == {}
+
+
+def test_a_date_whose_label_was_lost_is_the_one_date_left() -> None:
+    text = """出生日期 1962年11月03日
+    短发明期2000年11月26日"""
+    got = values(QUALIFICATION, text)
+    assert got == {"birth_date": "1962-11-03", "issue_date": "2000-11-26"}
+
+
+def test_with_two_unlabelled_dates_neither_is_guessed() -> None:
+    assert values(QUALIFICATION, "1962年11月03日\n2000年11月26日") == {}
+
+
+def test_vocabulary_words_misread_by_one_character_are_repaired_and_the_raw_kept() -> None:
+    fields = extract_fields(QUALIFICATION, [text_page("类别  痢床\n资格级别 执业医帅")]).fields
+    assert (fields["category"].value, fields["category"].raw) == ("临床", "痢床")
+    assert fields["level"].value == "执业医师"

@@ -15,12 +15,11 @@ import pytest
 from flask.testing import FlaskClient
 from PIL import Image
 from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.test import encode_multipart
 
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, process_all
 from tests.security import hostile
-from tests.test_api_verifications import submit
+from tests.security.client import post_multipart, submit
 from verify.services.context import Services
 from verify.store.models import Document, Verification
 
@@ -42,10 +41,8 @@ def test_01_oversize_with_content_length_is_413_before_reading_and_stores_nothin
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
     limit = services.settings.limits.max_upload_bytes
-    boundary, body = encode_multipart({"account_id": "a", "profession": "doctor", "document": FileStorage(
+    answer = post_multipart(client, platform_key, {"account_id": "a", "profession": "doctor", "document": FileStorage(
         io.BytesIO(b"%PDF-1.4\n" + bytes(limit)), "big.pdf", "application/pdf")})
-    answer = client.post("/v1/verifications", data=body, headers=bearer(platform_key),
-                         content_type=f"multipart/form-data; boundary={boundary}")
     _problem(answer, 413, "file_too_large")
     assert _count(services) == (0, 0)
 
@@ -55,8 +52,7 @@ def test_03_a_flood_of_form_parts_is_413_in_well_under_a_second(
 ) -> None:
     parts = MultiDict([("account_id", "a"), ("profession", "doctor"), *((f"x{i}", "") for i in range(5000))])
     started = time.perf_counter()
-    answer = client.post("/v1/verifications", data=parts, headers=bearer(platform_key),
-                         content_type="multipart/form-data")
+    answer = post_multipart(client, platform_key, parts)
     assert time.perf_counter() - started < 1.0
     _problem(answer, 413, "file_too_large")
 
@@ -64,17 +60,15 @@ def test_03_a_flood_of_form_parts_is_413_in_well_under_a_second(
 def test_03_too_many_document_parts_is_413(client: FlaskClient, services: Services, platform_key: str) -> None:
     pdf = render_pdf(make_certificate("physician_practice", 1))
     many = services.settings.limits.max_parts + 1
-    data = MultiDict([("account_id", "a"), ("profession", "doctor"),
-                      *(("document", (io.BytesIO(pdf), f"p{i}.pdf", "application/pdf")) for i in range(many))])
-    answer = client.post("/v1/verifications", data=data, headers=bearer(platform_key),
-                         content_type="multipart/form-data")
+    answer = post_multipart(client, platform_key, MultiDict([
+        ("account_id", "a"), ("profession", "doctor"),
+        *(("document", FileStorage(io.BytesIO(pdf), f"p{i}.pdf", "application/pdf")) for i in range(many))]))
     assert answer.status_code == 413 and _count(services) == (0, 0)
 
 
 def test_04_an_oversized_text_field_is_413(client: FlaskClient, platform_key: str) -> None:
-    answer = client.post("/v1/verifications", data={"account_id": "a", "profession": "doctor",
-                                                    "holder_name": "x" * 600_000},
-                         headers=bearer(platform_key), content_type="multipart/form-data")
+    form = {"account_id": "a", "profession": "doctor", "holder_name": "x" * 600_000}
+    answer = post_multipart(client, platform_key, form)
     _problem(answer, 413, "file_too_large")
 
 

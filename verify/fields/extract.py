@@ -69,12 +69,17 @@ def detect_kind(pages: Sequence[PageText], profession: Profession | None) -> Cre
 
 
 def _kind_score(kind: CredentialKind, text: str, every_kind: tuple[CredentialKind, ...]) -> int:
-    """10 for the printed title, 1 per field whose label appears, 2 more per distinctive label."""
+    """10 for the printed title; per field found, 2 if by the kind's usual label, else 1;
+    2 more per label no other kind prints."""
     title = re.search(re.escape(DOCUMENT_TITLES[kind]) + "(?![编号])", text) is not None
     found = {canonical_label(kind, m.group()) for m in label_pattern(kind).finditer(text)}
     mapping = label_fields(kind)
-    fields = {mapping.get(label) for label in found} - {None}
-    return 10 * title + len(fields) + 2 * len(found & distinctive_labels(kind, every_kind))
+    fields: dict[str, int] = {}
+    for label in found:
+        field = mapping.get(label)
+        if field is not None:
+            fields[field] = max(fields.get(field, 0), 2 if preference(kind, label) == 0 else 1)
+    return 10 * title + sum(fields.values()) + 2 * len(found & distinctive_labels(kind, every_kind))
 
 
 def extract_fields(kind: CredentialKind, pages: Sequence[PageText]) -> Extraction:
@@ -87,6 +92,7 @@ def extract_fields(kind: CredentialKind, pages: Sequence[PageText]) -> Extractio
         if chosen is not None:
             fields[name] = chosen
     _fill_by_shape(kind, lines, fields)
+    _fill_dates(kind, lines, fields)
     return Extraction(kind, fields)
 
 
@@ -214,3 +220,25 @@ def _number_runs(lines: list[_Line]) -> Iterator[tuple[_Line, str, int]]:
             if " " in match.group():
                 for piece in re.finditer(r"\S+", match.group()):
                     yield entry, piece.group(), match.start() + piece.start()
+
+
+_DATE = re.compile(r"(?:19|20)\d\d\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[./-]\s*\d{1,2}\s*[./-]\s*\d{1,2})", re.ASCII)
+
+
+def _fill_dates(kind: CredentialKind, lines: list[_Line], fields: dict[str, FieldValue]) -> None:
+    """A missing date field whose label was lost: the one date on the page not already taken."""
+    missing = [name for name in ("birth_date", "issue_date") if name in CREDENTIAL_FIELDS[kind] and name not in fields]
+    if len(missing) != 1:
+        return
+    taken = {f.value for f in fields.values()}
+    found = []
+    for entry in lines:
+        for match in _DATE.finditer(entry.line.text):
+            reading = read_value(kind, missing[0], match.group())
+            if reading.plausible and reading.value not in taken:
+                found.append((entry, match))
+    if len(found) == 1:
+        entry, match = found[0]
+        confidence = entry.line.confidence_of(match.start(), match.end())
+        value = read_value(kind, missing[0], match.group()).value
+        fields[missing[0]] = FieldValue(value, match.group(), round(confidence, 3), entry.source)

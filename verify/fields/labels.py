@@ -48,6 +48,7 @@ LABELS: dict[CredentialKind, dict[str, tuple[str, ...]]] = {
     },
     CredentialKind.LAWYER_PRACTICE: {
         **_PERSON,
+        "name": ("持证人", "姓名", "持证人姓名"),
         "institution": ("执业机构",),
         "category": ("执业证类别", "执业类别"),
         "number": ("执业证号", "执业证书编号", "执业证书号", "证书编号", "证书号码"),
@@ -63,6 +64,7 @@ LABELS: dict[CredentialKind, dict[str, tuple[str, ...]]] = {
     },
     CredentialKind.TEACHER_QUALIFICATION: {
         **_PERSON,
+        "id_number": ("身份证件号码", "身份证号码", "身份证号", "公民身份号码", "证件号码"),
         "category": ("资格种类", "教师资格种类", "资格类别"),
         "subject": ("任教学科",),
         "number": ("证书号码", "证书编号", "证书编码", "资格证书号码"),

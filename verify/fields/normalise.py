@@ -15,8 +15,8 @@ from datetime import date
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "〇": "0", "I": "1", "l": "1", "|": "1", "i": "1"})
 
 _SPACE = re.compile(r"\s+")
-_DATE_PARTS = re.compile(r"(\d{4})\D{1,3}?(\d{1,2})(?:\D{1,3}?(\d{1,2}))?")
-_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_DATE_PARTS = re.compile(r"(\d{4})\D{1,3}?(\d{1,2})(?:\D{1,3}?(\d{1,2}))?", re.ASCII)
+_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
 
 
 def to_halfwidth(text: str) -> str:
@@ -134,4 +134,4 @@ def is_id_number(text: str) -> bool:
     >>> is_id_number("11010519491231002X"), is_id_number("110105194912310021")
     (True, False)
     """
-    return bool(re.fullmatch(r"\d{17}[\dX]", text)) and id_check_char(text[:17]) == text[17]
+    return bool(re.fullmatch(r"\d{17}[\dX]", text, re.ASCII)) and id_check_char(text[:17]) == text[17]

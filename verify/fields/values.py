@@ -22,16 +22,17 @@ from verify.fields.normalise import (
     normalise_name,
     squeeze,
 )
+from verify.fields.vocabulary import VOCABULARIES, snap
 
 #: The credential number's layout per kind (registry-formats.md §9).
 NUMBER_SHAPES: dict[CredentialKind, re.Pattern[str]] = {
-    CredentialKind.PHYSICIAN_QUALIFICATION: re.compile(r"\d{9}(?:\d{17}[\dX]|\d{15})"),
-    CredentialKind.PHYSICIAN_PRACTICE: re.compile(r"\d{15}"),
-    CredentialKind.LAWYER_PRACTICE: re.compile(r"1\d{16}"),
-    CredentialKind.TEACHER_QUALIFICATION: re.compile(r"\d{17}"),
+    CredentialKind.PHYSICIAN_QUALIFICATION: re.compile(r"\d{9}(?:\d{17}[\dX]|\d{15})", re.ASCII),
+    CredentialKind.PHYSICIAN_PRACTICE: re.compile(r"\d{15}", re.ASCII),
+    CredentialKind.LAWYER_PRACTICE: re.compile(r"1\d{16}", re.ASCII),
+    CredentialKind.TEACHER_QUALIFICATION: re.compile(r"\d{17}", re.ASCII),
 }
-LEGAL_QUALIFICATION_SHAPE = re.compile(r"[ABC]\d{14}")
-LEGACY_ID_SHAPE = re.compile(r"\d{15}")
+LEGAL_QUALIFICATION_SHAPE = re.compile(r"[ABC]\d{14}", re.ASCII)
+LEGACY_ID_SHAPE = re.compile(r"\d{15}", re.ASCII)
 
 #: Table rules, seal and photo-box debris OCR reads at the edges of a cell.
 _EDGE_JUNK = "|丨[]【】()（）「」“”\"'`~_—-=:：;；,，.。、\\/"
@@ -120,13 +121,18 @@ def read_value(kind: CredentialKind, field: str, raw: str) -> Reading:
     Reading(value='2017-03-15', plausible=True)
     >>> read_value(CredentialKind.LAWYER_PRACTICE, "name", "贾 洁")
     Reading(value='贾洁', plausible=True)
+    >>> read_value(CredentialKind.PHYSICIAN_QUALIFICATION, "category", "痢床")
+    Reading(value='临床', plausible=True)
     """
     if field == "number":
         return _shaped(raw, lambda v: bool(NUMBER_SHAPES[kind].fullmatch(v)))
     if field == "qualification_number":
         return _shaped(raw, lambda v: bool(LEGAL_QUALIFICATION_SHAPE.fullmatch(v)), compact_lettered_number)
-    reader = _READERS.get(field, _words)
-    return reader(raw)
+    reading = _READERS.get(field, _words)(raw)
+    vocabulary = VOCABULARIES.get((kind, field))
+    if vocabulary is not None and reading.value:
+        return Reading(snap(reading.value, vocabulary), reading.plausible)
+    return reading
 
 
 _READERS: dict[str, Callable[[str], Reading]] = {

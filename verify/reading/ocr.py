@@ -10,7 +10,6 @@ from exactly the words it came from. Failures are our own errors: ``OcrTimeout``
 from __future__ import annotations
 
 import os
-import shlex
 import statistics
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
@@ -141,10 +140,6 @@ def page_from_data(data: Mapping[str, Sequence[object]]) -> OcrPage:
 
 _availability: dict[tuple[str, str], bool] = {}
 
-#: Characters never printed on these certificates that chi_sim invents in wide gaps
-#: (between a label and its value); forbidding them also improves the characters next to them.
-PHANTOM_CHARACTERS = "“”‘’\"。"
-
 
 class TesseractEngine:
     """Tesseract through pytesseract, one page per call, prepared by ``prepare`` first.
@@ -164,10 +159,8 @@ class TesseractEngine:
         *,
         cmd: str = "tesseract",
         prepare: Callable[[Image.Image], Image.Image] | None = prepare_page,
-        blacklist: str = PHANTOM_CHARACTERS,
     ) -> None:
         self.lang, self.psm, self.cmd, self.prepare = lang, psm, cmd, prepare
-        self.config = f"--psm {psm}" + (f" -c tessedit_char_blacklist={shlex.quote(blacklist)}" if blacklist else "")
         os.environ["OMP_THREAD_LIMIT"] = "1"
 
     def check_available(self) -> bool:
@@ -196,7 +189,7 @@ class TesseractEngine:
             data = pytesseract.image_to_data(
                 image,
                 lang=self.lang,
-                config=self.config,
+                config=f"--psm {self.psm}",
                 timeout=timeout,
                 output_type=pytesseract.Output.DICT,
             )
