@@ -12,7 +12,7 @@ export HOST PORT VERIFY_DATA_DIR
 RUN_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim
 TEST_PACKAGES := $(RUN_PACKAGES) fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai chromium wrk
 
-.PHONY: run test bench lint sample system-run system-test clean
+.PHONY: run test bench lint sample fuzz system-run system-test clean
 
 run: system-run $(VENV)/.run-deps
 	$(VENV)/bin/flask --app wsgi setup
@@ -24,6 +24,21 @@ test: system-test $(VENV)/.test-deps
 bench: system-test $(VENV)/.test-deps
 	$(VENV)/bin/python bench/pipeline.py
 
+# Coverage-guided fuzzing (atheris), longer than the few seconds `make test` gives each target:
+# make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS="pdf fields". Crashes land in fuzz/crashes/.
+FUZZ_SECONDS ?= 120
+FUZZ_TARGETS ?= intake pdf fields registry-lawyer_practice registry-legal_qualification \
+	registry-physician_practice registry-physician_qualification registry-resident_id \
+	registry-teacher_qualification registry-uscc
+fuzz: system-test $(VENV)/.test-deps
+	$(VENV)/bin/python -m fuzz.seeds fuzz/corpus
+	mkdir -p fuzz/crashes
+	set -e; for target in $(FUZZ_TARGETS); do \
+		echo "== fuzzing $$target for $(FUZZ_SECONDS) s"; \
+		OMP_THREAD_LIMIT=1 $(VENV)/bin/python -m fuzz.run $$target -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+			-rss_limit_mb=2048 -artifact_prefix=fuzz/crashes/$$target- -print_final_stats=1 fuzz/corpus/$$target; \
+	done
+
 # A synthetic certificate to try the service with: make sample KIND=lawyer OUT=lawyer.png
 KIND ?= physician_practice
 OUT ?= doctor.pdf
@@ -32,7 +47,7 @@ sample: system-test $(VENV)/.test-deps
 	$(VENV)/bin/python -m tests.certificates $(KIND) $(OUT) --seed $(SEED)
 
 lint: $(VENV)/.test-deps
-	$(VENV)/bin/ruff check verify schemas tests bench wsgi.py
+	$(VENV)/bin/ruff check verify schemas tests bench fuzz wsgi.py
 
 system-run:
 	@bash .ci/apt-ensure $(RUN_PACKAGES)

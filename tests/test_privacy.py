@@ -202,6 +202,19 @@ def test_73_a_flipped_byte_in_a_stored_document_is_caught(
         "integrity_error"]
 
 
+def test_a_damaged_holder_value_ends_the_job_for_review_instead_of_retrying_for_ever(
+    client: FlaskClient, services: Services, platform_key: str
+) -> None:
+    verification_id = submit(client, platform_key, render_pdf(make_certificate("physician_practice", 45)),
+                             holder_id_number="11010519491231002X").json["id"]
+    _write_raw(services, "update verifications set holder_id_number = 'enc1.AAAA.AAAA'")
+    assert process_all(services) == 1
+    with services.store.read() as session:
+        status, reasons = session.execute(
+            select(Verification.status, Verification.reasons).where(Verification.id == verification_id)).one()
+    assert (status, reasons) == ("needs_review", ["integrity_error"])
+
+
 def test_a_plaintext_value_written_behind_the_services_back_is_refused(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
@@ -212,7 +225,7 @@ def test_a_plaintext_value_written_behind_the_services_back_is_refused(
     assert answer.status_code == 409 and answer.json["type"].endswith("/integrity_error")
 
 
-def test_values_are_bound_to_their_attribute(services: Services) -> None:
+def test_values_are_bound_to_their_attribute() -> None:
     envelope = Envelope.from_secret(b"a service secret for the tests")
     sealed = envelope.seal_text("11010519491231002X", value_aad("p", "v", "holder_id_number"))
     with pytest.raises(SealBroken):
@@ -360,7 +373,7 @@ def test_79_retention_purges_after_the_decision_and_not_before(
     assert purge_expired(services) == 0  # idempotent
 
 
-def test_79_flask_purge_runs_the_same_purge(services: Services, app: Any) -> None:
+def test_79_flask_purge_runs_the_same_purge(app: Any) -> None:
     result = app.test_cli_runner().invoke(args=["purge"])
     assert result.exit_code == 0 and "Purged the personal data of 0 verification(s)" in result.output
 

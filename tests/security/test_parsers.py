@@ -13,6 +13,7 @@ import os
 import pickle
 import resource
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from importlib.metadata import version
@@ -24,17 +25,16 @@ import pypdfium2 as pdfium
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from PIL import Image
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
-from tests.certificates import make_certificate, render_pdf
+from tests.certificates import make_certificate, render_image, render_pdf, to_jpeg
 from tests.conftest import bearer, make_app, new_key, process_all
 from tests.security import hostile
 from tests.security.client import submit
 from verify.config import Limits
 from verify.errors import ParseError, ParseTimeout, ResourceLimit
-from verify.jobs.isolate import run_isolated
+from verify.jobs.isolate import run_isolated, sweep_scratch
 from verify.reading import read_document
 from verify.reading.ocr import NullEngine
 
@@ -44,8 +44,8 @@ MiB = 1 << 20
 
 @pytest.fixture
 def tight(tmp_path: Path) -> Iterator[tuple[Flask, str]]:
-    """An app whose jobs get 1 GiB of address space and 8 s (the defaults are 3 GiB and 300 s)."""
-    app = make_app(tmp_path / "tight", limits={"job_memory_bytes": 1 << 30, "job_seconds": 8.0})
+    """An app whose jobs get 1 GiB of address space and 5 s (the defaults are 3 GiB and 300 s), and no OCR."""
+    app = make_app(tmp_path / "tight", ocr_engine="none", limits={"job_memory_bytes": 1 << 30, "job_seconds": 5.0})
     services = app.extensions["verify"]
     yield app, new_key(services, "acme-video", "platform")
     services.store.dispose()
@@ -112,7 +112,7 @@ def test_28_a_slow_truncated_stream_is_cut_off_by_the_wall_clock(tight: tuple[Fl
     results, seconds = _run(app, key, {"truncated": hostile.truncated_flate_pdf(1_400_000)})  # #1163
     assert (results["truncated"]["status"], results["truncated"]["reasons"]) in (
         ("needs_review", ["parse_timeout"]), ("rejected", ["parse_error"]))
-    assert seconds < 8 + 10
+    assert seconds < 5 + 10
 
 
 def _spawn_and_hang(marker: str) -> None:
@@ -216,9 +216,8 @@ def test_44_an_ocr_timeout_ends_in_review_with_its_reason(tmp_path: Path) -> Non
     app = make_app(tmp_path / "ocr", limits={"ocr_seconds_per_page": 0.2})
     key = new_key(app.extensions["verify"], "acme-video", "platform")
     client: FlaskClient = app.test_client()
-    noise = io.BytesIO()
-    Image.effect_noise((1600, 1600), 120).convert("RGB").save(noise, "PNG")
-    verification_id = submit(client, key, noise.getvalue(), filename="noise.png", mimetype="image/png").json["id"]
+    page = to_jpeg(render_image(make_certificate("physician_practice", 8)), 80)  # seconds of OCR, not 0.2
+    verification_id = submit(client, key, page, filename="scan.jpg", mimetype="image/jpeg").json["id"]
     process_all(app.extensions["verify"])
     body = client.get(f"/v1/verifications/{verification_id}", headers=bearer(key)).json
     assert (body["status"], body["reasons"]) == ("needs_review", ["ocr_timeout"])
@@ -233,3 +232,37 @@ def test_the_job_process_really_is_limited() -> None:
 def _limits() -> dict[str, int]:
     return {"as": resource.getrlimit(resource.RLIMIT_AS)[0], "cpu": resource.getrlimit(resource.RLIMIT_CPU)[0],
             "pgid": os.getpgrp(), "pid": os.getpid()}
+
+
+def _scratch_file_then_hang(content: bytes) -> None:
+    with tempfile.NamedTemporaryFile(delete=False) as handle:  # as pytesseract does with a page image
+        handle.write(content)
+    time.sleep(60)
+
+
+def _where_temp_files_go() -> str:
+    return tempfile.gettempdir()
+
+
+def _scratch_dirs() -> list[Path]:
+    return list(Path(tempfile.gettempdir()).glob(f"verify-job-{os.getpid()}-*"))
+
+
+def test_77_a_killed_job_leaves_no_temporary_file_behind() -> None:
+    scratch = run_isolated(_where_temp_files_go, timeout=30)
+    assert Path(scratch).name.startswith(f"verify-job-{os.getpid()}-") and not Path(scratch).exists()
+    with pytest.raises(ParseTimeout):
+        run_isolated(_scratch_file_then_hang, b"page image with an ID number", timeout=1.0)
+    assert _scratch_dirs() == []
+
+
+def test_77_scratch_left_by_a_killed_parent_is_swept_at_start(tmp_path: Path) -> None:
+    dead = Path(tempfile.gettempdir()) / "verify-job-999999999-left"
+    live = Path(tempfile.mkdtemp(prefix=f"verify-job-{os.getpid()}-"))
+    dead.mkdir(exist_ok=True)
+    (dead / "tess_page.png").write_bytes(b"page")
+    try:
+        assert sweep_scratch() >= 1
+        assert not dead.exists() and live.exists()  # a living parent's scratch is its own business
+    finally:
+        live.rmdir()

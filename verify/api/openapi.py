@@ -104,6 +104,7 @@ def _page(summary: str, *, post: bool = False, params: list[dict[str, Any]] | No
         "summary": summary, "tags": ["console"], "security": [{"console_session": []}],
         "responses": {"200": {"description": "The page", "content": {content_type: {"schema": {"type": "string"}}}},
                       "302": {"description": "Not signed in: to /review/login"},
+                      "404": {"description": "No such case, page or file"},
                       "403": {"description": "The signed-in key is not a reviewer's"}},
     }
     if post:
@@ -143,8 +144,9 @@ def _console_paths(spec: APISpec) -> None:
 
 
 def build_spec() -> dict[str, Any]:
+    marshmallow = MarshmallowPlugin()
     spec = APISpec(
-        title="verify", version="1", openapi_version="3.1.0", plugins=[MarshmallowPlugin()],
+        title="verify", version="1", openapi_version="3.1.0", plugins=[marshmallow],
         info={"description": "Credential verification for platforms. Problem types: "
                              + ", ".join(errors.PROBLEM_BASE + slug for slug in _PROBLEM_TYPES)},
     )
@@ -162,17 +164,19 @@ def build_spec() -> dict[str, Any]:
         ("ClaimNextRequest", ClaimNextRequestSchema),
     ]:
         spec.components.schema(name, schema=schema)
-    form = {"allOf": [{"$ref": "#/components/schemas/VerificationForm"}, {
-        "type": "object", "required": ["document"],
-        "properties": {"document": {"type": "array", "items": {"type": "string", "format": "binary"}}},
-    }]}
+    # The form fields inline plus the file parts: an allOf with the closed VerificationForm object
+    # (additionalProperties: false) would forbid ``document`` and could never be satisfied.
+    fields_only = marshmallow.converter.schema2jsonschema(VerificationFormSchema)  # type: ignore[union-attr]
+    form = {**fields_only, "required": [*fields_only.get("required", []), "document"], "properties": {
+        **fields_only["properties"], "document": {"type": "array", "items": {"type": "string", "format": "binary"}},
+    }}
     submit = _op("Submit a qualification document", ("202", "Accepted for processing", "Verification"),
                  "400", "409", "413", "415", "422", "429", "503",
                  params=[{"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"}}])
     submit["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": form}}}
     spec.path("/v1/verifications", operations={
         "post": submit,
-        "get": _op("List verifications, newest first", ("200", "A page", "VerificationPage"), "422", params=[
+        "get": _op("List verifications, newest first", ("200", "A page", "VerificationPage"), "400", "422", params=[
             _query("account_id", {"type": "string"}), _query("status", {"type": "string"}),
             _query("limit", {"type": "integer", "minimum": 1, "maximum": 100}), _query("cursor", {"type": "string"}),
         ]),

@@ -96,19 +96,18 @@ def label_fields(kind: CredentialKind) -> dict[str, str | None]:
 
 
 def preference(kind: CredentialKind, label: str) -> int:
-    """How preferred a label is for its field (0 = first synonym)."""
-    field = label_fields(kind)[label]
+    """How preferred a label is for its field (0 = first synonym, and for labels not extracted)."""
+    field = label_fields(kind).get(label)
     return LABELS[kind][field].index(label) if field else 0
 
 
-def preference_rank(kind: CredentialKind, label: str) -> int:
-    """Higher for labels to try first when repairing a misread one: extracted fields' first synonyms."""
-    field = label_fields(kind)[label]
-    return -preference(kind, label) if field else -100
+def _repair_order(kind: CredentialKind, label: str) -> int:
+    """Labels to try first when repairing a misread one: extracted fields' usual labels."""
+    return preference(kind, label) if label_fields(kind).get(label) else 100
 
 
 _SPACING = "[ \t\u3000]*"
-_ANY = "[^\\s:：|]"
+_ANY = "[\u3400-\u9fff]"  # a misread label character is still a CJK character
 #: Labels this long or longer are also found with one character misread.
 FUZZY_LENGTH = 4
 
@@ -145,7 +144,7 @@ def canonical_label(kind: CredentialKind, printed: str) -> str:
     labels = label_fields(kind)
     if squeezed in labels:
         return squeezed
-    for label in sorted(labels, key=lambda label: -preference_rank(kind, label)):
+    for label in sorted(labels, key=lambda label: _repair_order(kind, label)):
         if len(label) == len(squeezed) and sum(a != b for a, b in zip(label, squeezed, strict=True)) == 1:
             return label
     return squeezed

@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 
+from verify.jobs.isolate import sweep_scratch
 from verify.services.context import Services
 from verify.services.privacy import purge_expired
 from verify.services.processing import process_next
@@ -31,6 +32,8 @@ class JobRunner:
         ]
 
     def start(self) -> JobRunner:
+        if sweep_scratch():  # scratch files of job processes whose parent was killed
+            log.info("removed scratch directories left by a killed job process")
         for thread in self._threads:
             thread.start()
         return self

@@ -62,11 +62,13 @@ class OcrPage:
 
 
 class OcrEngine(Protocol):
-    """Reads one page image within ``timeout`` seconds."""
+    """Reads one page image within ``timeout`` seconds; says whether it can (health check)."""
 
     name: str
 
     def read(self, image: Image.Image, *, timeout: float) -> OcrPage: ...
+
+    def check_available(self) -> bool: ...
 
 
 def is_cjk(char: str) -> bool:

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import defer
 
 from verify.config import Limits
 from verify.decide import decide_unreadable
@@ -149,7 +150,10 @@ def complete(services: Services, claim: Claim, result: PipelineResult) -> bool:
     """Write the result if we still hold the lease; issue the label or open the review item."""
     now = services.clock()
     with services.store.write() as session:
-        verification = session.get(Verification, claim.verification_id)
+        # The sealed personal columns are only written here, never opened: a damaged one cannot block the result.
+        verification = session.get(Verification, claim.verification_id, options=[defer(Verification.holder_name),
+                                   defer(Verification.holder_id_number), defer(Verification.number),
+                                   defer(Verification.fields)])
         if (verification is None or verification.lease_token != claim.token
                 or verification.status != VerificationStatus.PROCESSING.value):
             log.warning("lease lost before completion; result discarded")
