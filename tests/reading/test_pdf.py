@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import time
 
 import pytest
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 
-from tests.certificates import make_certificate, render_pdf
+from tests.certificates import PDF_FONT_INDEX, PDF_FONT_NAME, PDF_FONT_PATH, make_certificate, render_image, render_pdf
 from tests.reading import samples
 from verify.config import Limits
 from verify.errors import EncryptedPdf, ParseError, TooManyPages
@@ -68,3 +73,18 @@ def test_too_many_pages_is_found_cheaply() -> None:
         pdf.count_pages(flood, LIMITS)
     assert time.perf_counter() - started < 2.0
     assert pdf.count_pages(samples.pdf_pages(3), Limits(max_pages=3)) == 3
+
+
+def test_a_page_that_is_mostly_a_scan_is_rendered_despite_its_caption() -> None:
+    cert = make_certificate("lawyer_practice", seed=1)
+    image = render_image(cert, dpi=100)
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    pdfmetrics.registerFont(TTFont(PDF_FONT_NAME, PDF_FONT_PATH, subfontIndex=PDF_FONT_INDEX))
+    canvas.setFont(PDF_FONT_NAME, 12)
+    canvas.drawString(72, 800, "申请人提交的律师执业证扫描件如下所示")
+    canvas.drawImage(ImageReader(image), 40, 300, 515, 364)
+    canvas.showPage()
+    canvas.save()
+    (page,) = pdf.iter_pages(out.getvalue(), LIMITS)
+    assert page.text is None and page.image is not None

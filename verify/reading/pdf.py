@@ -1,9 +1,10 @@
 """Read a PDF page by page: its text layer, or a rendering of the page for OCR.
 
 pdfplumber (pdfminer.six) reads the text layer; a page whose layer holds too little
-text (no CJK, or fewer than ``MIN_TEXT_CHARS`` characters) is rendered with pypdfium2
-instead. The page count is checked before any page is processed, pages are released
-after use, and every library failure becomes ``EncryptedPdf`` or ``ParseError``.
+text (no CJK, or fewer than ``MIN_TEXT_CHARS`` characters) or that is mostly an image
+(a scan with a typed caption) is rendered with pypdfium2 instead. The page count is
+checked before any page is processed, pages are released after use, and every
+library failure becomes ``EncryptedPdf`` or ``ParseError``.
 pdfminer has no time or memory limits of its own: run this in a killable worker.
 """
 
@@ -33,6 +34,8 @@ T = TypeVar("T")
 
 #: A text layer with fewer visible characters than this (or no CJK) is OCRed instead.
 MIN_TEXT_CHARS = 10
+#: A page whose images cover this share of it is OCRed whatever its text layer says.
+IMAGE_SHARE = 0.3
 RENDER_DPI = 300
 
 _CID = re.compile(r"\(cid:\d+\)")  # glyphs pdfminer could not map to Unicode
@@ -85,8 +88,9 @@ def iter_pages(data: bytes, limits: Limits, *, dpi: int = RENDER_DPI) -> Iterato
         try:
             for index, page in enumerate(_guard(lambda: pdf.pages)):
                 text = _guard(lambda page=page: _CID.sub("", page.extract_text() or ""))
+                scanned = _guard(lambda page=page: _image_share(page) >= IMAGE_SHARE)
                 page.close()
-                if has_usable_text(text):
+                if has_usable_text(text) and not scanned:
                     yield PdfPage(index, text=text)
                     continue
                 if renderer is None:
@@ -95,6 +99,17 @@ def iter_pages(data: bytes, limits: Limits, *, dpi: int = RENDER_DPI) -> Iterato
         finally:
             if renderer is not None:
                 renderer.close()
+
+
+def _image_share(page: pdfplumber.page.Page) -> float:
+    """The share of the page covered by images (overlaps counted twice)."""
+    width, height = float(page.width), float(page.height)
+    covered = sum(
+        max(0.0, min(float(i["x1"]), width) - max(float(i["x0"]), 0.0))
+        * max(0.0, min(float(i["bottom"]), height) - max(float(i["top"]), 0.0))
+        for i in page.images
+    )
+    return covered / (width * height) if width > 0 and height > 0 else 0.0
 
 
 def render_page(document: pdfium.PdfDocument, index: int, limits: Limits, dpi: int = RENDER_DPI) -> Image.Image:

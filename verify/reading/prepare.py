@@ -1,14 +1,20 @@
 """Prepare a page image for Tesseract (chi_sim, psm 6).
 
-Steps, each kept because it raised field accuracy on generated certificates:
+Kept because each raised field accuracy on generated certificates (clean, grey scan,
+phone photo and 150 dpi renders; figures in the reading report):
 
 1. the red channel as the grey image: red seal ink turns as light as the paper;
-2. crop to the paper when it lies on a darker background (phone photos);
-3. straighten a skewed page (photos are rarely square to the camera);
-4. scale so that text lines are about ``TARGET_TEXT_HEIGHT`` pixels high;
-5. binarise with Sauvola's local threshold (light security patterns, tinted rules and
-   uneven lighting drop out, where one global Otsu threshold kept them);
-6. erase long straight rules (table borders and frames).
+2. measure the skew and the text-line height on a small copy (long lines such as
+   rules and the edges of a photographed page left out);
+3. scale so that text lines are about ``TARGET_TEXT_HEIGHT`` pixels high;
+4. straighten the page (phone photos are rarely square to the camera);
+5. binarise with Sauvola's local threshold: light security patterns, tinted table
+   rules and uneven lighting drop out, where one global threshold kept them;
+6. on a grey image, where a seal cannot be told by its colour, keep only the darkest
+   ink when it stands apart from lighter ink (the seal, rules).
+
+Tried and dropped as neutral or harmful: cropping to the paper, erasing table rules
+from the page, unsharp masking, re-reading low-confidence lines at other scales.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ MAX_SKEW = 8.0
 
 def prepare_page(image: Image.Image) -> Image.Image:
     """The page as a black-on-white image ready for OCR (mode ``L``)."""
-    grey = crop_to_paper(red_channel(image))
+    grey = red_channel(image)
     angle, height = measure_page(grey)
     if height is not None:
         grey = _resized(grey, TARGET_TEXT_HEIGHT / height)
@@ -33,47 +39,14 @@ def prepare_page(image: Image.Image) -> Image.Image:
     ink = sauvola(grey, window=_odd(1.5 * TARGET_TEXT_HEIGHT))
     if is_colourless(image):
         ink = darkest_ink(grey, ink)
-    ink = remove_rules(ink, length=4 * TARGET_TEXT_HEIGHT)
     return Image.fromarray(np.where(ink, 0, 255).astype(np.uint8), "L")
 
 
-def is_colourless(image: Image.Image) -> bool:
-    """Whether the image is grey (a grey scan), so a seal cannot be told apart by colour."""
-    if image.mode in ("L", "1", "I", "F"):
-        return True
-    small = np.asarray(image.convert("RGB").reduce(max(1, max(image.size) // 256)), dtype=np.int16)
-    return float((small.max(axis=2) - small.min(axis=2)).mean()) < 8
-
-
-def darkest_ink(grey: Image.Image, ink: np.ndarray) -> np.ndarray:
-    """Keep only the darkest ink when it stands apart from lighter ink (a seal printed in grey).
-
-    Otsu's threshold over the ink pixels splits them; the lighter part is dropped when
-    the two parts differ by more than 60 grey levels.
-    """
-    values = np.asarray(grey)[ink]
-    if values.size == 0:
-        return ink
-    threshold = otsu_threshold(values)
-    dark, light = values[values <= threshold], values[values > threshold]
-    if dark.size == 0 or light.size == 0 or float(light.mean()) - float(dark.mean()) < 60:
-        return ink
-    return ink & (np.asarray(grey) <= threshold)
-
-
-def otsu_threshold(values: np.ndarray) -> int:
-    """Otsu's threshold of 8-bit values: the level that best separates two classes.
-
-    >>> otsu_threshold(np.array([10] * 50 + [200] * 50, dtype=np.uint8))
-    10
-    """
-    histogram = np.bincount(values.ravel(), minlength=256).astype(np.float64)
-    weight_low = np.cumsum(histogram)
-    mass_low = np.cumsum(histogram * np.arange(256))
-    weight_high = weight_low[-1] - weight_low
-    mean_low = np.divide(mass_low, weight_low, out=np.zeros(256), where=weight_low > 0)
-    mean_high = np.divide(mass_low[-1] - mass_low, weight_high, out=np.zeros(256), where=weight_high > 0)
-    return int(np.argmax(weight_low * weight_high * (mean_low - mean_high) ** 2))
+def red_channel(image: Image.Image) -> Image.Image:
+    """The red channel as a grey image: red ink (seals) turns as light as white paper."""
+    if image.mode == "L":
+        return image
+    return image.convert("RGB").getchannel("R")
 
 
 def measure_page(grey: Image.Image, size: int = 1200) -> tuple[float, float | None]:
@@ -84,44 +57,8 @@ def measure_page(grey: Image.Image, size: int = 1200) -> tuple[float, float | No
     angle = skew_angle(sauvola(small, window))
     if abs(angle) >= 0.2:
         small = small.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
-    ink = remove_rules(sauvola(small, window), length=max(small.size) // 12)
-    height = text_height(ink)
+    height = text_height(without_long_lines(sauvola(small, window), length=max(small.size) // 12))
     return angle, None if height is None else height * factor
-
-
-def red_channel(image: Image.Image) -> Image.Image:
-    """The red channel as a grey image: red ink (seals) turns as light as white paper."""
-    if image.mode == "L":
-        return image
-    return image.convert("RGB").getchannel("R")
-
-
-def crop_to_paper(grey: Image.Image) -> Image.Image:
-    """Crop to the bright paper when it lies on a much darker background; else unchanged."""
-    return grey.crop(paper_box(grey))
-
-
-def paper_box(grey: Image.Image, size: int = 128) -> tuple[int, int, int, int]:
-    """The box of the paper: dark background trimmed from the edges inwards.
-
-    Looked for on a small copy where text and rules blur into the paper; a background
-    is far darker than paper (under 0.6 of its brightness), text areas are not. The
-    whole image is kept when what would remain is under a third of it.
-    """
-    factor = max(1, round(max(grey.size) / size))
-    small = np.asarray(grey.reduce(factor), dtype=np.float64)
-    paper = small > 0.6 * np.percentile(small, 95)
-    rows = np.flatnonzero(paper.mean(axis=1) > 0.5)
-    columns = np.flatnonzero(paper.mean(axis=0) > 0.5)
-    whole = (0, 0, grey.width, grey.height)
-    if rows.size == 0 or columns.size == 0:
-        return whole
-    fx, fy = grey.width / small.shape[1], grey.height / small.shape[0]
-    box = (
-        round(columns[0] * fx), round(rows[0] * fy), round((columns[-1] + 1) * fx), round((rows[-1] + 1) * fy)
-    )
-    area = (box[2] - box[0]) * (box[3] - box[1])
-    return box if area >= grey.width * grey.height / 3 else whole
 
 
 def sauvola(grey: Image.Image, window: int, k: float = 0.3) -> np.ndarray:
@@ -149,6 +86,45 @@ def sauvola(grey: Image.Image, window: int, k: float = 0.3) -> np.ndarray:
     mean = box(sums) / area
     std = np.sqrt(np.maximum(box(squares) / area - mean * mean, 0))
     return values <= mean * (1 + k * (std / 128 - 1))
+
+
+def is_colourless(image: Image.Image) -> bool:
+    """Whether the image is grey (a grey scan), so that a seal cannot be told by its colour."""
+    if image.mode in ("L", "1", "I", "F"):
+        return True
+    small = np.asarray(image.convert("RGB").reduce(max(1, max(image.size) // 256)), dtype=np.int16)
+    return float((small.max(axis=2) - small.min(axis=2)).mean()) < 8
+
+
+def darkest_ink(grey: Image.Image, ink: np.ndarray) -> np.ndarray:
+    """Only the darkest ink, when it stands apart from lighter ink (a seal printed in grey).
+
+    Otsu's threshold splits the ink pixels; the lighter part is dropped when the two
+    parts' means differ by more than 60 grey levels.
+    """
+    values = np.asarray(grey)[ink]
+    if values.size == 0:
+        return ink
+    threshold = otsu_threshold(values)
+    dark, light = values[values <= threshold], values[values > threshold]
+    if dark.size == 0 or light.size == 0 or float(light.mean()) - float(dark.mean()) < 60:
+        return ink
+    return ink & (np.asarray(grey) <= threshold)
+
+
+def otsu_threshold(values: np.ndarray) -> int:
+    """Otsu's threshold of 8-bit values: the level that best separates two classes.
+
+    >>> otsu_threshold(np.array([10] * 50 + [200] * 50, dtype=np.uint8))
+    10
+    """
+    histogram = np.bincount(values.ravel(), minlength=256).astype(np.float64)
+    weight_low = np.cumsum(histogram)
+    mass_low = np.cumsum(histogram * np.arange(256))
+    weight_high = weight_low[-1] - weight_low
+    mean_low = np.divide(mass_low, weight_low, out=np.zeros(256), where=weight_low > 0)
+    mean_high = np.divide(mass_low[-1] - mass_low, weight_high, out=np.zeros(256), where=weight_high > 0)
+    return int(np.argmax(weight_low * weight_high * (mean_low - mean_high) ** 2))
 
 
 def skew_angle(ink: np.ndarray) -> float:
@@ -179,16 +155,17 @@ def text_height(ink: np.ndarray) -> float | None:
     if not (rows > 0).any():
         return None
     inked = rows > max(0.002, 0.1 * float(np.percentile(rows[rows > 0], 90)))
-    runs = [end - start for start, end in _runs(inked) if end - start >= 4]
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], inked.astype(np.int8), [0]))))
+    runs = [int(end - start) for start, end in zip(edges[::2], edges[1::2], strict=True) if end - start >= 4]
     return float(np.median(runs)) if runs else None
 
 
-def remove_rules(ink: np.ndarray, length: int) -> np.ndarray:
+def without_long_lines(ink: np.ndarray, length: int) -> np.ndarray:
     """``ink`` without horizontal and vertical lines longer than ``length`` pixels.
 
-    Lines are looked for in ink thickened across their direction, so that a slightly
-    slanted rule (a photo's perspective) still forms one long run, and are erased a
-    little wider than found, so that their anti-aliased edges go too.
+    Rules, frames and the edges of a photographed page would otherwise pass for text
+    lines when measuring their height. Lines are looked for in ink thickened across
+    their direction, so that a slightly slanted one still forms one long run.
     """
     by = max(1, length // 50)
     horizontal = _widen(_long_runs(_widen(ink, by, axis=0), length), by, axis=0)
@@ -214,12 +191,6 @@ def _widen(mask: np.ndarray, by: int, axis: int) -> np.ndarray:
     for shift in range(1, by + 1):
         grown |= np.roll(mask, shift, axis=axis) | np.roll(mask, -shift, axis=axis)
     return grown
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) of each run of ``True``."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
 def _resized(grey: Image.Image, scale: float, limit: float = 4.0) -> Image.Image:
