@@ -8,6 +8,7 @@ from PIL import Image, ImageDraw
 
 from tests.certificates import degrade, make_certificate, render_image
 from verify.reading.prepare import (
+    MAX_PIXELS,
     MAX_SKEW,
     TARGET_TEXT_HEIGHT,
     darkest_ink,
@@ -64,3 +65,14 @@ def test_a_photographed_page_is_measured_despite_its_edges_and_the_desk(certific
     skew, height = measure_page(red_channel(photo))
     assert abs(skew) <= MAX_SKEW
     assert height == pytest.approx(1.09 * 3.7 / 25.4 * 200, rel=0.25)  # the photo enlarges the page ~9%
+
+
+def test_scaling_up_stops_at_the_pixel_budget() -> None:
+    tiny_text = Image.new("L", (2000, 2000), 255)
+    draw = ImageDraw.Draw(tiny_text)
+    for y in range(20, 1980, 14):
+        for x in range(20, 1980, 10):
+            draw.rectangle((x, y, x + 6, y + 6), fill=0)  # 7 px "text": would be scaled up 4x
+    prepared = prepare_page(tiny_text)
+    assert prepared.width * prepared.height <= MAX_PIXELS * 1.01
+    assert prepared.width > 2000

@@ -26,14 +26,15 @@ from PIL import Image
 TARGET_TEXT_HEIGHT = 40
 #: Largest skew corrected, in degrees.
 MAX_SKEW = 8.0
+#: Scaling never makes a page larger than this (memory: about 40 bytes a pixel at the peak).
+MAX_PIXELS = 8_000_000
 
 
 def prepare_page(image: Image.Image) -> Image.Image:
     """The page as a black-on-white image ready for OCR (mode ``L``)."""
     grey = red_channel(image)
     angle, height = measure_page(grey)
-    if height is not None:
-        grey = _resized(grey, TARGET_TEXT_HEIGHT / height)
+    grey = _resized(grey, 1.0 if height is None else TARGET_TEXT_HEIGHT / height)
     if abs(angle) >= 0.2:
         grey = grey.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
     ink = sauvola(grey, window=_odd(1.5 * TARGET_TEXT_HEIGHT))
@@ -67,10 +68,10 @@ def sauvola(grey: Image.Image, window: int, k: float = 0.3) -> np.ndarray:
     A pixel is ink when darker than ``mean × (1 + k × (std / 128 − 1))`` of the
     ``window`` × ``window`` square around it (computed with integral images).
     """
-    values = np.asarray(grey, dtype=np.float64)
+    values = np.asarray(grey)
     half = window // 2
-    padded = np.pad(values, ((half + 1, half), (half + 1, half)), mode="reflect")
-    sums = padded.cumsum(axis=0).cumsum(axis=1)
+    padded = np.pad(values, ((half + 1, half), (half + 1, half)), mode="reflect").astype(np.int64)
+    sums = padded.cumsum(axis=0).cumsum(axis=1)  # exact in integers, and faster than floats
     squares = (padded * padded).cumsum(axis=0).cumsum(axis=1)
     height, width = values.shape
 
@@ -194,7 +195,7 @@ def _widen(mask: np.ndarray, by: int, axis: int) -> np.ndarray:
 
 
 def _resized(grey: Image.Image, scale: float, limit: float = 4.0) -> Image.Image:
-    scale = min(max(scale, 1 / limit), limit)
+    scale = min(max(scale, 1 / limit), limit, (MAX_PIXELS / (grey.width * grey.height)) ** 0.5)
     if abs(scale - 1) < 0.05:
         return grey
     size = (max(1, round(grey.width * scale)), max(1, round(grey.height * scale)))
