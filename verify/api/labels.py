@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -18,6 +19,7 @@ from verify.api.auth import current_principal, require
 from verify.api.common import load, services
 from verify.labels.status_list import MEDIA_TYPE
 from verify.services import labels
+from verify.store.models import Label
 
 bp = Blueprint("labels", __name__)
 _check_request = LabelCheckRequestSchema()
@@ -52,13 +54,18 @@ def check() -> Response:
     return Response(json.dumps(answer, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
 
 
+def _label_answer(label: Label, now: datetime) -> Response:
+    """The label after a lifecycle change, as every change route answers it."""
+    return jsonify(_label.dump(labels.describe(label, now)))
+
+
 @bp.post("/v1/labels/<label_id>/revoke")
 @require("platform")
 def revoke(label_id: str) -> Response:
     body = load(_revoke_request, request.get_json(silent=True))
     ctx = services()
     label = labels.revoke(ctx, current_principal(), label_id, body["reason"])
-    return jsonify(_label.dump(labels.describe(label, ctx.clock())))
+    return _label_answer(label, ctx.clock())
 
 
 @bp.post("/v1/labels/<label_id>/suspend")
@@ -67,7 +74,7 @@ def suspend(label_id: str) -> Response:
     body = load(_change_request, request.get_json(silent=True) or {})
     ctx = services()
     label = labels.suspend(ctx, current_principal(), label_id, body.get("reason"))
-    return jsonify(_label.dump(labels.describe(label, ctx.clock())))
+    return _label_answer(label, ctx.clock())
 
 
 @bp.post("/v1/labels/<label_id>/resume")
@@ -76,7 +83,7 @@ def resume(label_id: str) -> Response:
     body = load(_change_request, request.get_json(silent=True) or {})
     ctx = services()
     label = labels.resume(ctx, current_principal(), label_id, body.get("reason"))
-    return jsonify(_label.dump(labels.describe(label, ctx.clock())))
+    return _label_answer(label, ctx.clock())
 
 
 @bp.get("/v1/accounts/<account_id>/labels")
