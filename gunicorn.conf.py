@@ -19,7 +19,14 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 
 def post_worker_init(worker):
+    import gc
+
     from verify.jobs.runner import JobRunner
+
+    # Everything loaded so far lives as long as the worker: move it out of the collector's sight so
+    # that a full collection no longer walks it (fewer, shorter pauses on the label-check hot path).
+    gc.collect()
+    gc.freeze()
 
     if os.environ.get("VERIFY_QUEUE", "local") == "local":
         services = worker.wsgi.extensions["verify"]
