@@ -9,11 +9,13 @@ from marshmallow import Schema, fields, validate
 
 from schemas.verification import VerificationSchema, verification_view
 from verify.domain import Profession
+from verify.masking import mask_id_number
 from verify.services.review import (
     DECISIONS,
     MESSAGE_MAX,
     NOTE_MAX,
     REASON_CODES,
+    REVEAL_REASON_MAX,
     STATES,
     Case,
     QueueRow,
@@ -78,13 +80,21 @@ class PreviousDecisionSchema(Schema):
 
 class ReviewCaseSchema(Schema):
     item = fields.Nested(ReviewItemSchema, required=True)
-    verification = fields.Nested(VerificationSchema, required=True,
-                                 metadata={"description": "Unmasked: reviewers see the full ID number"})
+    verification = fields.Nested(VerificationSchema, required=True, metadata={
+        "description": "ID numbers masked unless the case was fetched through the audited reveal call"})
     holder = fields.Dict(keys=fields.Str(), values=fields.Str(allow_none=True), required=True,
-                         metadata={"description": "name and id_number the platform's real-name check sent"})
+                         metadata={"description": "name and id_number (masked unless revealed) the platform's "
+                                                  "real-name check sent"})
+    revealed = fields.Bool(required=True, metadata={
+        "description": "True only in the answer to POST .../reveal: personal data shown in full"})
     parts = fields.Int(required=True, metadata={"description": "How many document parts were uploaded"})
     previous = fields.List(fields.Nested(PreviousDecisionSchema), required=True,
                            metadata={"description": "Earlier rejected submissions of this case, newest first"})
+
+
+class RevealRequestSchema(Schema):
+    reason = fields.Str(required=True, validate=validate.Length(1, REVEAL_REASON_MAX),
+                        metadata={"description": "Why the full personal data is needed; written to the audit log"})
 
 
 class LeaseRequestSchema(Schema):
@@ -121,8 +131,12 @@ def case_view(case: Case, now: datetime) -> dict[str, Any]:
     verification = case.row.verification
     return {
         "item": item_view(case.row),
-        "verification": verification_view(Record(verification, case.label, case.row.item), now=now, reveal=True),
-        "holder": {"name": verification.holder_name, "id_number": verification.holder_id_number},
+        "verification": verification_view(Record(verification, case.label, case.row.item), now=now,
+                                          reveal=case.revealed),
+        "holder": {"name": verification.holder_name,
+                   "id_number": verification.holder_id_number if case.revealed
+                   else mask_id_number(verification.holder_id_number)},
+        "revealed": case.revealed,
         "parts": len(case.parts),
         "previous": [
             PreviousDecisionSchema().dump({

@@ -224,21 +224,38 @@ def test_the_queue_filters_by_profession_reason_and_platform(
     assert client.get("/v1/review/items?limit=1000", headers=bearer(admin)).status_code == 422
 
 
-def test_reviewers_see_the_case_unmasked_platforms_masked(
+def test_reviewers_see_id_numbers_masked_until_an_audited_reveal(
     client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
 ) -> None:
-    verification_id = needs_review(client, services, platform_key, holder_id_number="110105198705131430")
+    holder_id = "110105198705131430"
+    verification_id = needs_review(client, services, platform_key, holder_id_number=holder_id)
     item_id = item_of(services, verification_id)
     case = client.get(f"/v1/review/items/{item_id}", headers=bearer(reviewer_key))
     assert case.status_code == 200 and case.headers["Cache-Control"] == "no-store"
-    fields = case.json["verification"]["credential"]["fields"]
-    assert "*" not in fields["id_number"]
-    assert case.json["holder"] == {"name": "王小明", "id_number": "110105198705131430"}
+    assert case.json["revealed"] is False
+    extracted = case.json["verification"]["credential"]["fields"]["id_number"]
+    assert "*" in extracted and holder_id not in case.get_data(as_text=True)
+    assert case.json["holder"] == {"name": "王小明", "id_number": "1101**********1430"}
+
+    assert client.post(f"/v1/review/items/{item_id}/reveal", headers=bearer(reviewer_key),
+                       json={"reason": " "}).status_code == 422
+    revealed = client.post(f"/v1/review/items/{item_id}/reveal", headers=bearer(reviewer_key),
+                           json={"reason": "核对证书上的身份证号"})
+    assert revealed.status_code == 200 and revealed.headers["Cache-Control"] == "no-store"
+    assert revealed.json["revealed"] is True
+    assert revealed.json["holder"]["id_number"] == holder_id
+    assert "*" not in revealed.json["verification"]["credential"]["fields"]["id_number"]
+    assert "*" in client.get(f"/v1/review/items/{item_id}", headers=bearer(reviewer_key)).json["holder"]["id_number"]
+
     masked = client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).json
     assert "*" in masked["credential"]["fields"]["id_number"]
     with services.store.read() as session:
         views = session.scalars(select(AuditEvent).where(AuditEvent.action == "review.view")).all()
-    assert len(views) == 1 and views[0].subject_id == item_id
+        reveals = session.scalars(select(AuditEvent).where(AuditEvent.action == "review.reveal")).all()
+    assert len(views) == 3 and {v.subject_id for v in views} == {item_id}
+    assert len(reveals) == 1 and reveals[0].subject_id == item_id
+    assert reveals[0].actor == authenticate(services.store, reviewer_key).key_id
+    assert reveals[0].after["reason"] == "核对证书上的身份证号"
 
 
 def test_platform_keys_cannot_reach_the_queue_and_other_platforms_see_nothing(

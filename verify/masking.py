@@ -6,6 +6,8 @@
 '2012331103301**********0020'
 >>> mask_number("lawyer_practice", "11102200810000003")
 '11102200810000003'
+>>> mask_field("resident_id", "id_number", "330106198501150020"), mask_field("lawyer_practice", "name", "张三")
+('3301**********0020', '张三')
 """
 
 from __future__ import annotations
@@ -29,3 +31,12 @@ def mask_number(kind: str | None, number: str | None) -> str | None:
         return number
     prefix = _EMBEDDED_ID_PREFIX[kind]
     return number[:prefix] + (mask_id_number(number[prefix:]) or "")
+
+
+def mask_field(kind: str | None, name: str, value: str | None) -> str | None:
+    """One extracted field as shown without a reveal: ID numbers masked, wherever they stand."""
+    if name == "id_number":
+        return mask_id_number(value)
+    if name == "number":
+        return mask_number(kind, value)
+    return value

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from tests.certificates import make_certificate, render_image, render_pdf, to_png
 from tests.conftest import bearer, new_key, process_all
@@ -14,6 +15,7 @@ from tests.test_api_verifications import submit
 from tests.web.console import csrf_of, post, sign_in
 from verify.services.context import Services
 from verify.services.keys import revoke_key
+from verify.store.models import AuditEvent, Verification
 
 
 def _set_cookie(answer: Any) -> str:
@@ -97,6 +99,28 @@ def test_the_case_page_shows_document_fields_checks_reasons_and_lookups(
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Frame-Options"] == "DENY" and page.headers["Cache-Control"] == "no-store"
     assert "<script>" not in html and "style=" not in html  # nothing inline: the CSP allows none
+
+
+def test_id_numbers_are_masked_on_the_case_page_until_a_reveal_with_a_reason(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    holder_id = "110105198705131430"
+    verification_id = needs_review(client, services, platform_key, holder_id_number=holder_id)
+    item_id = item_of(services, verification_id)
+    with services.store.read() as session:
+        extracted = session.get(Verification, verification_id).fields["id_number"]["value"]
+    csrf = sign_in(client, reviewer_key)
+    page = client.get(f"/review/items/{item_id}").text
+    assert holder_id not in page and extracted not in page
+    assert "1101**********1430" in page and "显示完整号码" in page
+    assert post(client, f"/review/items/{item_id}/reveal", csrf, reason="").status_code == 422
+    revealed = post(client, f"/review/items/{item_id}/reveal", csrf, reason="核对证书上的身份证号")
+    assert revealed.status_code == 200 and revealed.headers["Cache-Control"] == "no-store"
+    assert holder_id in revealed.text and extracted in revealed.text and "data-revealed" in revealed.text
+    assert holder_id not in client.get(f"/review/items/{item_id}").text
+    with services.store.read() as session:
+        reveals = session.scalars(select(AuditEvent).where(AuditEvent.action == "review.reveal")).all()
+    assert [event.after["reason"] for event in reveals] == ["核对证书上的身份证号"]
 
 
 def test_document_pages_are_pngs_served_as_attachments(

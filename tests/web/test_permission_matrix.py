@@ -32,6 +32,7 @@ GET  /v1/review/items/{id}                 | 401       | 403      | 200      | 4
 POST /v1/review/items/{id}/claim           | 401       | 403      | 200      | 404            | 200
 POST /v1/review/items/{id}/release         | 401       | 403      | 200      | 404            | 200
 POST /v1/review/items/{id}/decision        | 401       | 403      | 200      | 404            | 200
+POST /v1/review/items/{id}/reveal          | 401       | 403      | 200      | 404            | 200
 GET  /review/login                         | 200       | 200      | 200      | 200            | 200
 POST /review/login                         | 401       | 403      | 303      | 303            | 303
 POST /review/logout                        | 303       | 403      | 303      | 303            | 303
@@ -42,10 +43,12 @@ GET  /review/items/{id}/pages/1            | 302       | 403      | 200      | 4
 POST /review/items/{id}/claim              | 303       | 403      | 303      | 404            | 303
 POST /review/items/{id}/release            | 303       | 403      | 303      | 404            | 303
 POST /review/items/{id}/decision           | 303       | 403      | 303      | 404            | 303
+POST /review/items/{id}/reveal             | 303       | 403      | 200      | 404            | 200
 GET  /review/static/console.js             | 200       | 200      | 200      | 200            | 200
 """
 CSRF = "matrix-csrf-token"
 DECISION = {"decision": "reject", "reason_code": "unreadable"}
+REVEAL = {"reason": "核对身份证号"}
 
 
 def _table() -> tuple[list[str], list[tuple[str, str, dict[str, int]]]]:
@@ -92,7 +95,7 @@ def _prepare(world: dict[str, Any], actor: str, path: str) -> str:
 
 def _api_call(client: FlaskClient, method: str, path: str, key: str | None) -> int:
     headers = bearer(key) if key else {}
-    body = DECISION if path.endswith("/decision") else None
+    body = DECISION if path.endswith("/decision") else REVEAL if path.endswith("/reveal") else None
     return client.open(path, method=method, headers=headers, json=body).status_code
 
 
@@ -107,6 +110,8 @@ def _console_call(client: FlaskClient, method: str, path: str, actor: str, key: 
         form["api_key"] = key or ""
     if path.endswith("/decision"):
         form.update(DECISION)
+    if path.endswith("/reveal"):
+        form.update(REVEAL)
     answer = client.open(path, method=method, data=form if method == "POST" else None)
     answer.close()
     return answer.status_code

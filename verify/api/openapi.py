@@ -21,6 +21,7 @@ from schemas.review import (
     ClaimNextRequestSchema,
     DecisionRequestSchema,
     LeaseRequestSchema,
+    RevealRequestSchema,
     ReviewCaseSchema,
     ReviewItemListSchema,
     ReviewItemSchema,
@@ -82,8 +83,11 @@ def _review_paths(spec: APISpec) -> None:
     claim_next["requestBody"] = {"required": False, **_json("ClaimNextRequest")}
     spec.path("/v1/review/next", operations={"post": claim_next})
     spec.path("/v1/review/items/{item_id}", operations={"get": _op(
-        "One case: the item, the unmasked verification, earlier submissions (the view is audited)",
+        "One case: the item, the verification (ID numbers masked), earlier submissions (the view is audited)",
         ("200", "The case", "ReviewCase"), "404", params=item)})
+    spec.path("/v1/review/items/{item_id}/reveal", operations={"post": _op(
+        "The case with ID numbers in full; the reviewer, time and reason are written to the audit log",
+        ("200", "The revealed case", "ReviewCase"), "404", "422", body="RevealRequest", params=item)})
     spec.path("/v1/review/items/{item_id}/claim", operations={"post": _op(
         "Claim (lease) an item; the answer's fencing goes with the decision", ("200", "The claimed item",
                                                                                "ReviewItem"),
@@ -139,6 +143,10 @@ def _console_paths(spec: APISpec) -> None:
     for action, summary in (("claim", "Claim the case"), ("release", "Give the case back (form: fencing)"),
                             ("decision", "Decide (form: decision, reason_code, message, note, fencing)")):
         spec.path(f"/review/items/{{item_id}}/{action}", operations={"post": _page(summary, post=True, params=item)})
+    reveal = _page("The case page with ID numbers in full (form: reason, csrf_token); audited", params=item)
+    reveal["requestBody"] = _page("", post=True)["requestBody"]
+    reveal["responses"]["400"] = {"description": "Missing or wrong CSRF token"}
+    spec.path("/review/items/{item_id}/reveal", operations={"post": reveal})
     spec.path("/review/static/{filename}", operations={"get": _page(
         "The console's CSS and JS", content_type="text/plain", params=[_path_param("filename")])})
 
@@ -160,6 +168,7 @@ def build_spec() -> dict[str, Any]:
         ("RevokeRequest", RevokeRequestSchema), ("LabelChangeRequest", LabelChangeRequestSchema),
         ("AccountLabels", AccountLabelsSchema), ("ReviewItem", ReviewItemSchema),
         ("ReviewItemList", ReviewItemListSchema), ("DecisionRequest", DecisionRequestSchema),
+        ("RevealRequest", RevealRequestSchema),
         ("ReviewCase", ReviewCaseSchema), ("LeaseRequest", LeaseRequestSchema),
         ("ClaimNextRequest", ClaimNextRequestSchema),
     ]:

@@ -10,6 +10,7 @@ from schemas.review import (
     ClaimNextRequestSchema,
     DecisionRequestSchema,
     LeaseRequestSchema,
+    RevealRequestSchema,
     ReviewListQuerySchema,
     case_view,
     item_view,
@@ -24,7 +25,7 @@ bp = Blueprint("review", __name__, url_prefix="/v1/review")
 def _answer(body: Any, status: int = 200) -> Response:
     response = jsonify(body)
     response.status_code = status
-    response.headers["Cache-Control"] = "no-store"  # unmasked personal data
+    response.headers["Cache-Control"] = "no-store"  # personal data
     return response
 
 
@@ -56,6 +57,16 @@ def claim_next() -> Response:
 def get_item(item_id: str) -> Response:
     ctx = services()
     return _answer(case_view(review.get_case(ctx, current_principal(), item_id), ctx.clock()))
+
+
+@bp.post("/items/<item_id>/reveal")
+@require("reviewer")
+def reveal(item_id: str) -> Response:
+    """The case with personal data in full; the reveal and its reason go to the audit log."""
+    body = load(RevealRequestSchema(), request.get_json(silent=True))
+    ctx = services()
+    return _answer(case_view(review.get_case(ctx, current_principal(), item_id, reveal_reason=body["reason"]),
+                             ctx.clock()))
 
 
 @bp.post("/items/<item_id>/claim")

@@ -83,7 +83,7 @@ APPROVE_REASONS = tuple(r.code for r in REASON_CODES if r.decision == "approve")
 REJECT_REASONS = tuple(r.code for r in REASON_CODES if r.decision == "reject")
 DECISIONS = ("approve", "reject")
 STATES = ("open", "claimed", "decided")
-NOTE_MAX, MESSAGE_MAX = 2000, 500
+NOTE_MAX, MESSAGE_MAX, REVEAL_REASON_MAX = 2000, 500, 500
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,7 @@ class Case:
     parts: list[DocumentPart]
     previous: list[PreviousCase]
     history: list[AuditEvent]
+    revealed: bool = False  # personal data shown in full: only after an audited reveal with a reason
 
 
 @dataclass(frozen=True)
@@ -394,11 +395,22 @@ def _parts(session: Session, verification_id: str) -> list[DocumentPart]:
     return [DocumentPart(d.position, d.media_type, d.sha256, d.content) for d in session.scalars(query)]
 
 
-def get_case(services: Services, principal: Principal, item_id: str) -> Case:
-    """Everything a reviewer needs to decide one item; the view itself is audited (``review.view``)."""
+def get_case(services: Services, principal: Principal, item_id: str, *, reveal_reason: str | None = None) -> Case:
+    """Everything a reviewer needs to decide one item; the view itself is audited (``review.view``).
+
+    Personal data stays masked in what the case is shown as unless ``reveal_reason`` is given:
+    then the case is ``revealed`` and a ``review.reveal`` audit entry records who, when and why.
+    """
     now = services.clock()
+    if reveal_reason is not None:
+        reveal_reason = reveal_reason.strip()
+        if not reveal_reason or len(reveal_reason) > REVEAL_REASON_MAX:
+            raise InvalidRequest(f"A reveal needs a reason of 1 to {REVEAL_REASON_MAX} characters.")
     with services.store.write() as session:
         item, verification, name = _row(session, principal, item_id)
+        if reveal_reason is not None:
+            _audit(session, principal, "review.reveal", item, now, None,
+                   {"verification_id": verification.id, "reason": reveal_reason})
         label = session.scalars(select(Label).where(Label.verification_id == verification.id)).first()
         parts = _parts(session, verification.id)
         previous = _previous_cases(session, verification, services.settings.max_resubmissions + 1)
@@ -410,7 +422,7 @@ def get_case(services: Services, principal: Principal, item_id: str) -> Case:
             .order_by(AuditEvent.id)
         ))
         return Case(QueueRow(item, verification, name, effective_state(item, now)), label, parts, previous,
-                    history)
+                    history, revealed=reveal_reason is not None)
 
 
 def case_parts(services: Services, principal: Principal, item_id: str) -> list[DocumentPart]:

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from verify import errors
 from verify.domain import CREDENTIAL_FIELDS, CredentialKind
+from verify.masking import mask_field, mask_id_number
 from verify.services import keys, review
 from verify.services.context import Services
 from verify.web import pages, session, words
@@ -167,21 +168,25 @@ class FieldRow:
     source: str | None
 
 
-def _field_rows(kind: str | None, fields: dict[str, Any]) -> list[FieldRow]:
+def _field_rows(kind: str | None, fields: dict[str, Any], revealed: bool) -> list[FieldRow]:
     """The extracted fields in the order the document prints them, with their Chinese labels."""
     order = CREDENTIAL_FIELDS.get(CredentialKind(kind), ()) if kind in _KINDS else ()
     names = [n for n in order if n in fields] + [n for n in fields if n not in order]
-    return [FieldRow(words.field_label(kind, n), fields[n].get("value"), fields[n].get("raw"),
+
+    def shown(name: str, value: str | None) -> str | None:
+        return value if revealed else mask_field(kind, name, value)
+
+    return [FieldRow(words.field_label(kind, n), shown(n, fields[n].get("value")), shown(n, fields[n].get("raw")),
                      fields[n].get("confidence"), fields[n].get("source")) for n in names]
 
 
-@bp.get("/items/<item_id>")
-@session.signed_in
-def case(item_id: str) -> str:
+def _render_case(found: review.Case) -> str:
+    """The case page; ID numbers masked unless ``found`` was fetched with an audited reveal."""
     ctx, principal = _services(), session.reviewer()
-    found = review.get_case(ctx, principal, item_id)
-    verification = found.row.verification
-    values = {name: str(field.get("value") or "") for name, field in (verification.fields or {}).items()}
+    verification, revealed = found.row.verification, found.revealed
+    full = {name: str(field.get("value") or "") for name, field in (verification.fields or {}).items()}
+    values = full if revealed else {name: mask_field(verification.kind, name, v) or "" for name, v in full.items()}
+    holder_id = verification.holder_id_number
     rendered = pages.document_pages([(p.sha256, p.media_type, p.content) for p in found.parts],
                                     ctx.settings.limits)
     checks = verification.checks or []
@@ -191,14 +196,31 @@ def case(item_id: str) -> str:
         checks=checks, check_messages={c["code"]: c["message"] for c in checks},
         problems=[c for c in checks if c["status"] == "fail"] + [c for c in checks if c["status"] == "warn"],
         passes=[c for c in checks if c["status"] == "pass"],
-        field_rows=_field_rows(verification.kind, verification.fields or {}), field_values=values,
+        field_rows=_field_rows(verification.kind, verification.fields or {}, revealed), field_values=values,
+        revealed=revealed, holder_id_number=holder_id if revealed else mask_id_number(holder_id),
+        name_differs=bool(verification.holder_name and full.get("name") and verification.holder_name != full["name"]),
+        id_differs=bool(holder_id and full.get("id_number") and holder_id != full["id_number"]),
         reasons_by_code=review.REASONS,
         lookups=lookups_for(verification.kind, verification.profession, values),
         mine=found.row.state == "claimed" and found.row.item.claimed_by == principal.key_id,
         lease_seconds=_lease_seconds(found.row, ctx.clock()), floor=ctx.settings.ocr_confidence_floor,
         reasons=review.REASON_CODES, note=review.internal_note(found.row.item),
-        message=review.applicant_message(found.row.item),
+        message=review.applicant_message(found.row.item), reveal_max=review.REVEAL_REASON_MAX,
     )
+
+
+@bp.get("/items/<item_id>")
+@session.signed_in
+def case(item_id: str) -> str:
+    return _render_case(review.get_case(_services(), session.reviewer(), item_id))
+
+
+@bp.post("/items/<item_id>/reveal")
+@session.signed_in
+def reveal(item_id: str) -> str:
+    """The case page with ID numbers in full, answered to the POST itself so nothing keeps it revealed."""
+    reason = request.form.get("reason", "")
+    return _render_case(review.get_case(_services(), session.reviewer(), item_id, reveal_reason=reason))
 
 
 @bp.get("/items/<item_id>/pages/<int:page>")
