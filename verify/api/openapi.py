@@ -51,7 +51,7 @@ def _op(summary: str, ok: tuple[str, str, str | None], *problems: str, body: str
     }
     if secured:
         operation["security"] = [{"bearer": []}]
-        problems = ("401", "403", *problems)
+        problems = ("401", "403", *problems, "503")  # 503: the database (or for uploads, OCR) is unavailable
     for code in problems:
         operation["responses"][code] = _problem(f"problem ({code})")
     if body:
@@ -146,6 +146,7 @@ def _console_paths(spec: APISpec) -> None:
     reveal = _page("The case page with ID numbers in full (form: reason, csrf_token); audited", params=item)
     reveal["requestBody"] = _page("", post=True)["requestBody"]
     reveal["responses"]["400"] = {"description": "Missing or wrong CSRF token"}
+    reveal["responses"]["303"] = {"description": "Not signed in: to /review/login"}
     spec.path("/review/items/{item_id}/reveal", operations={"post": reveal})
     spec.path("/review/static/{filename}", operations={"get": _page(
         "The console's CSS and JS", content_type="text/plain", params=[_path_param("filename")])})
@@ -187,7 +188,9 @@ def build_spec() -> dict[str, Any]:
         "post": submit,
         "get": _op("List verifications, newest first", ("200", "A page", "VerificationPage"), "400", "422", params=[
             _query("account_id", {"type": "string"}), _query("status", {"type": "string"}),
-            _query("limit", {"type": "integer", "minimum": 1, "maximum": 100}), _query("cursor", {"type": "string"}),
+            _query("limit", {"type": "integer", "minimum": 1, "maximum": 100}), _query("cursor", {
+                "type": "string", "description": "next_cursor of the previous page: opaque, and valid only for the "
+                                                 "platform it was given to (else 400 invalid_cursor)"}),
         ]),
     })
     spec.path("/v1/verifications/{verification_id}", operations={
