@@ -5,6 +5,12 @@ from a seed to the layouts in ``/work/shared/registry-formats.md``. The module i
 independent oracle, so it computes check characters itself and never imports
 ``verify.registry``.
 
+Printed in four ``LAYOUTS`` (bordered table, ``label：value`` lines, two columns, value below
+label) and any of the ``FONTS`` (Hei, Song/Ming, Kai, Noto Sans/Serif CJK), with a red seal,
+security lines and a photo box; delivered in the ``UPLOAD_CONDITIONS`` by ``make_upload`` (text
+PDF, image PDF, two-page PDF, clean, scan, photo, 150 dpi); ``make_forgery`` builds the forged set
+(``FORGERY_TYPES``: documents that look fine but break one registry rule).
+
 >>> cert = make_certificate("lawyer_practice", seed=3)
 >>> cert.kind.value, len(cert.fields["number"]), cert.fields["number"][0]
 ('lawyer_practice', 17, '1')
@@ -17,6 +23,7 @@ Command line (writes the file, prints the normalised fields as JSON)::
 
     .venv/bin/python -m tests.certificates physician_practice doctor.pdf --seed 7
     .venv/bin/python -m tests.certificates teacher teacher.jpg --condition photo
+    .venv/bin/python -m tests.certificates lawyer forged.png --layout columns --forgery sex_digit_mismatch
 """
 
 from __future__ import annotations
@@ -46,13 +53,24 @@ from verify.domain import CREDENTIAL_FIELDS, DOCUMENT_TITLES, CredentialKind
 
 __all__ = [
     "DATE_FIELDS",
+    "FONTS",
+    "FORGERY_TYPES",
     "KIND_ALIASES",
     "LABELS",
+    "LAYOUTS",
     "REFERENCE_DATE",
+    "UPLOAD_CONDITIONS",
     "Certificate",
+    "Forgery",
+    "ForgeryType",
+    "Upload",
     "degrade",
+    "forgeries",
     "id_check_char",
+    "installed_fonts",
     "make_certificate",
+    "make_forgery",
+    "make_upload",
     "render_image",
     "render_pdf",
     "to_jpeg",
@@ -485,6 +503,179 @@ def make_certificate(kind: CredentialKind | str, seed: int = 0, **overrides: str
 
 
 # --------------------------------------------------------------------------------------------
+# Forgeries: certificates that look fine but break one registry rule
+# --------------------------------------------------------------------------------------------
+
+_FORGED_PROVINCE = "99"  # no GB/T 2260 province (§7.1)
+
+
+@dataclass(frozen=True)
+class ForgeryType:
+    """One way to forge: what is changed, the check codes (``verify.checks``) one of which must
+    catch it, and the kinds it applies to (rules from registry-formats.md §1.3, §2.3, §3.3, §4.3, §5)."""
+
+    name: str
+    description: str
+    rules: tuple[str, ...]
+    kinds: tuple[CredentialKind, ...]
+
+
+@dataclass(frozen=True)
+class Forgery:
+    """A forged certificate, how it was forged, and the name the platform's real-name check knows."""
+
+    cert: Certificate
+    forgery: ForgeryType
+    holder_name: str
+
+
+_PQ, _PP = CredentialKind.PHYSICIAN_QUALIFICATION, CredentialKind.PHYSICIAN_PRACTICE
+_LP, _TQ = CredentialKind.LAWYER_PRACTICE, CredentialKind.TEACHER_QUALIFICATION
+_ALL_KINDS = (_PP, _PQ, _LP, _TQ)
+
+FORGERY_TYPES: dict[str, ForgeryType] = {f.name: f for f in (
+    ForgeryType("id_checksum", "身份证号 (and the ID inside a 医师资格 number) with a wrong check character",
+                ("id_number.checksum", "number.embedded_id"), _ALL_KINDS),
+    ForgeryType("embedded_id_other_person", "the 医师资格 number embeds another valid ID number",
+                ("id_number.matches_number",), (_PQ,)),
+    ForgeryType("impossible_region", f"province code {_FORGED_PROVINCE} in the number", ("number.region",),
+                _ALL_KINDS),
+    ForgeryType("other_kind_number", "the number of another credential kind",
+                ("number.format", "number.year"), _ALL_KINDS),
+    ForgeryType("category_mismatch", "the number's category digits disagree with the printed category",
+                ("category.matches_number",), _ALL_KINDS),
+    ForgeryType("year_mismatch", "发证日期 before the year in the number (teacher: another year)",
+                ("issue_date.after_number_year", "issue_date.matches_number_year"), (_PQ, _LP, _TQ)),
+    ForgeryType("year_out_of_range", "a number year before the credential existed (医师资格 1998, 教师资格 1996)",
+                ("number.year",), (_PQ, _TQ)),
+    ForgeryType("issue_date_future", "发证日期 after today", ("issue_date.not_future",), _ALL_KINDS),
+    ForgeryType("underage", "a birth date that makes the holder 12 in the number's year", ("age.plausible",),
+                (_PQ, _LP, _TQ)),
+    ForgeryType("gender_mismatch", "printed 性别 contradicts the ID number", ("gender.matches_id",), _ALL_KINDS),
+    ForgeryType("birth_date_mismatch", "printed 出生日期 differs from the ID number's",
+                ("birth_date.matches_id",), (_PP, _PQ, _TQ)),
+    ForgeryType("sex_digit_mismatch", "the 执业证号 sex digit contradicts 性别 and the ID number",
+                ("id_number.matches_number", "gender.matches_number"), (_LP,)),
+    ForgeryType("serial_zero", "serial 000000 in the 医师执业 number", ("number.serial",), (_PP,)),
+    ForgeryType("other_holder", "a valid certificate of someone other than the account holder",
+                ("name.matches_holder",), _ALL_KINDS),
+)}
+
+#: Where the year, province and category digits sit in each kind's number (registry-formats.md).
+_NUMBER_YEAR = {_PQ: slice(0, 4), _LP: slice(5, 9), _TQ: slice(0, 4)}
+_NUMBER_PROVINCE = {_PP: slice(3, 5), _PQ: slice(4, 6), _LP: slice(1, 3), _TQ: slice(4, 6)}
+_NUMBER_CATEGORY = {_PP: slice(1, 3), _PQ: slice(7, 9), _LP: slice(9, 10), _TQ: slice(9, 10)}
+_CATEGORY_CODES = {
+    _PP: tuple(_PHYSICIAN_CATEGORIES.values()), _PQ: tuple(_PHYSICIAN_CATEGORIES.values()),
+    _LP: tuple(_LAWYER_CATEGORIES.values()), _TQ: tuple(_TEACHER_CATEGORIES.values()),
+}
+#: Whose number each kind gets in ``other_kind_number``: one of the same length where there is one.
+_OTHER_KIND = {_PP: _LP, _PQ: _PP, _LP: _TQ, _TQ: _LP}
+
+
+def _put(number: str, where: slice, value: str) -> str:
+    return number[:where.start] + value + number[where.stop:]
+
+
+def _wrong_check(id_number: str) -> str:
+    right = id_number[17]
+    return id_number[:17] + next(c for c in "7350X" if c != right)
+
+
+def _redated(iso: str, year: int) -> str:
+    """The same month and day in ``year`` (29 February becomes the 28th)."""
+    day = date.fromisoformat(iso)
+    return day.replace(year=year, day=min(day.day, 28) if day.month == 2 else day.day).isoformat()
+
+
+def _forge_fields(kind: CredentialKind, name: str, f: dict[str, str], rng: random.Random, seed: int,
+                  today: date) -> dict[str, str]:
+    """The fields of a valid certificate ``f`` forged the ``name`` way."""
+    number = f["number"]
+    if name == "id_checksum":
+        forged_id = _wrong_check(f["id_number"])
+        return {"id_number": forged_id} | ({"number": number[:9] + forged_id} if kind is _PQ else {})
+    if name == "embedded_id_other_person":
+        born = date.fromisoformat(f["birth_date"])
+        other = f["id_number"]
+        while other == f["id_number"]:
+            other = make_id_number(rng, rng.choice(_PLACES).code, born, f["gender"])
+        return {"number": number[:9] + other}
+    if name == "impossible_region":
+        return {"number": _put(number, _NUMBER_PROVINCE[kind], _FORGED_PROVINCE)}
+    if name == "other_kind_number":
+        return {"number": make_certificate(_OTHER_KIND[kind], seed).fields["number"]}
+    if name == "category_mismatch":
+        where = _NUMBER_CATEGORY[kind]
+        other = rng.choice([c for c in _CATEGORY_CODES[kind] if c != number[where]])
+        return {"number": _put(number, where, other)}
+    if name in ("year_mismatch", "year_out_of_range", "underage"):
+        return _forge_year(kind, name, f, rng)
+    if name == "issue_date_future":
+        return {"issue_date": (today + timedelta(days=rng.randint(60, 700))).isoformat()}
+    if name == "gender_mismatch":
+        return {"gender": "女" if f["gender"] == "男" else "男"}
+    if name == "birth_date_mismatch":
+        born = date.fromisoformat(f["birth_date"])
+        return {"birth_date": _redated(born.isoformat(), born.year + rng.choice((-3, -2, 2, 3)))}
+    if name == "sex_digit_mismatch":
+        return {"number": _put(number, slice(10, 11), "1" if number[10] == "0" else "0")}
+    if name == "serial_zero":
+        return {"number": number[:9] + "000000"}
+    if name == "other_holder":
+        return {}
+    raise ValueError(f"unknown forgery {name!r} ({', '.join(FORGERY_TYPES)})")
+
+
+def _forge_year(kind: CredentialKind, name: str, f: dict[str, str], rng: random.Random) -> dict[str, str]:
+    number, where = f["number"], _NUMBER_YEAR[kind]
+    year = int(number[where])
+    if name == "year_mismatch":  # the number stays; the document's date moves
+        return {"issue_date": _redated(f["issue_date"], year - rng.randint(1, 3))}
+    if name == "year_out_of_range":
+        early = rng.randint(1990, 1997 if kind is _PQ else 1995)
+        return {"number": _put(number, where, str(early)), "issue_date": _redated(f["issue_date"], early)}
+    # underage: a new birth date (and so a new ID number) 12 years before the number's year
+    ident = f["id_number"]
+    born = _redated(f"{ident[6:10]}-{ident[10:12]}-{ident[12:14]}", year - 12)
+    new_id = make_id_number(rng, ident[:6], date.fromisoformat(born), f["gender"])
+    forged = {"id_number": new_id} | ({"birth_date": born} if "birth_date" in f else {})
+    return forged | ({"number": number[:9] + new_id} if kind is _PQ else {})
+
+
+def make_forgery(kind: CredentialKind | str, forgery: str, seed: int = 0, *, today: date | None = None) -> Forgery:
+    """The valid certificate ``make_certificate(kind, seed)`` forged the ``forgery`` way.
+
+    ``today`` (default: the real date) places a future 发证日期. For ``other_holder`` the
+    certificate is unchanged and ``holder_name`` is another person's.
+
+    >>> f = make_forgery("lawyer", "sex_digit_mismatch", 3)
+    >>> f.cert.fields["number"][10] != make_certificate("lawyer", 3).fields["number"][10]
+    True
+    """
+    resolved = _as_kind(kind)
+    spec = FORGERY_TYPES.get(forgery)
+    if spec is None:
+        raise ValueError(f"unknown forgery {forgery!r} ({', '.join(FORGERY_TYPES)})")
+    if resolved not in spec.kinds:
+        raise ValueError(f"forgery {forgery!r} does not apply to {resolved.value}")
+    genuine = make_certificate(resolved, seed)
+    rng = random.Random(f"forgery:{forgery}:{resolved.value}:{seed}")
+    forged = _forge_fields(resolved, forgery, dict(genuine.fields), rng, seed, today or date.today())
+    holder = genuine.fields["name"]
+    if forgery == "other_holder":
+        holder = next(name for s in range(seed + 1, seed + 50)
+                      if (name := make_certificate(resolved, s).fields["name"]) != holder)
+    return Forgery(Certificate(resolved, {**genuine.fields, **forged}), spec, holder)
+
+
+def forgeries(seeds: Sequence[int] = (0,), *, today: date | None = None) -> list[Forgery]:
+    """Every forgery type for every kind it applies to, once per seed."""
+    return [make_forgery(kind, name, seed, today=today)
+            for seed in seeds for name, spec in FORGERY_TYPES.items() for kind in spec.kinds]
+
+
+# --------------------------------------------------------------------------------------------
 # Layout (millimetres, origin top-left), shared by the image and the PDF renderers
 # --------------------------------------------------------------------------------------------
 
@@ -521,6 +712,7 @@ class _Text:
     text: str
     size: float
     anchor: str = "l"  # l(eft) or m(iddle)
+    ink: Colour = INK
 
 
 @dataclass(frozen=True)
@@ -547,17 +739,27 @@ def _fit(text: str, size: float, room: float, measure: Measure) -> float:
     return size
 
 
+#: The printed arrangements: a bordered table, ``label：value`` lines, two columns of label/value
+#: pairs (long values take a whole row), and each value on the line below its label.
+LAYOUTS = ("table", "lines", "columns", "below")
+LABEL_MM = 3.4  # label size in the ``below`` layout
+LABEL_INK: Colour = (78, 78, 86)
+COLUMN_GAP_MM = 4.0
+
+
 def _layout(cert: Certificate, layout: str, measure: Measure, jitter: random.Random) -> _Layout:
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r} ({', '.join(LAYOUTS)})")
+    if layout == "columns":
+        return _columns_layout(cert, measure, jitter)
+    if layout == "below":
+        return _below_layout(cert, measure, jitter)
     pairs = cert.printed()
-    if layout not in ("table", "lines"):
-        raise ValueError(f"unknown layout {layout!r} (table, lines)")
     step = ROW_MM if layout == "table" else LINE_MM
     top = MARGIN_MM + TITLE_MM + 10.0
     height = max(148.0, top + step * len(pairs) + MARGIN_MM)
-    photo_x0 = PAGE_WIDTH_MM - MARGIN_MM - PHOTO_W_MM
-    photo = _Rect(photo_x0, top, photo_x0 + PHOTO_W_MM, top + PHOTO_H_MM)
-    right = photo_x0 - 5.0
-    texts = [_Text(PAGE_WIDTH_MM / 2, MARGIN_MM + TITLE_MM / 2 + 2.0, cert.title, TITLE_MM, "m")]
+    photo, right = _photo_box(top)
+    texts = [_title(cert)]
     cells: list[_Rect] = []
     label_w = max(measure(label, TEXT_MM) for label, _ in pairs) + 2 * PAD_MM
     x0 = MARGIN_MM + 2.0
@@ -577,6 +779,79 @@ def _layout(cert: Certificate, layout: str, measure: Measure, jitter: random.Ran
     return _Layout(PAGE_WIDTH_MM, height, texts, cells, photo, (seal_x, seal_y))
 
 
+def _title(cert: Certificate) -> _Text:
+    return _Text(PAGE_WIDTH_MM / 2, MARGIN_MM + TITLE_MM / 2 + 2.0, cert.title, TITLE_MM, "m")
+
+
+def _photo_box(top: float) -> tuple[_Rect, float]:
+    """The photo box at the top right, and the right edge of the text left of it."""
+    photo_x0 = PAGE_WIDTH_MM - MARGIN_MM - PHOTO_W_MM
+    return _Rect(photo_x0, top, photo_x0 + PHOTO_W_MM, top + PHOTO_H_MM), photo_x0 - 5.0
+
+
+def _columns_layout(cert: Certificate, measure: Measure, jitter: random.Random) -> _Layout:
+    """Two label/value pairs a row where both fit in half the width; a long value gets the whole row."""
+    pairs = cert.printed()
+    top = MARGIN_MM + TITLE_MM + 10.0
+    photo, right = _photo_box(top)
+    x0 = MARGIN_MM + 2.0
+    half = (right - x0 - COLUMN_GAP_MM) / 2
+    x_mid = x0 + half + COLUMN_GAP_MM
+
+    def label_w(labels: Sequence[str]) -> float:
+        return max((measure(label, TEXT_MM) for label in labels), default=0.0) + 2 * PAD_MM
+
+    full = {label for label, value in pairs if label_w([label]) + measure(value, TEXT_MM) > half}
+    while True:  # pair the short ones; a pair whose value no longer fits its column's labels is split
+        rows: list[list[tuple[str, str]]] = []
+        for pair in pairs:
+            if pair[0] not in full and rows and len(rows[-1]) == 1 and rows[-1][0][0] not in full:
+                rows[-1].append(pair)
+            else:
+                rows.append([pair])
+        label_l = label_w([row[0][0] for row in rows if len(row) == 2])
+        label_r = label_w([row[1][0] for row in rows if len(row) == 2])
+        crowded = {label for row in rows if len(row) == 2
+                   for (label, value), lw in zip(row, (label_l, label_r), strict=True)
+                   if lw + measure(value, TEXT_MM) > half}
+        if not crowded:
+            break
+        full |= crowded
+    texts = [_title(cert)]
+    for i, row in enumerate(rows):
+        y = top + LINE_MM * i + LINE_MM / 2
+        if len(row) == 1:
+            label, value = row[0]
+            lw = label_w([label])
+            texts += [_Text(x0, y, label, TEXT_MM),
+                      _Text(x0 + lw, y, value, _fit(value, TEXT_MM, right - x0 - lw, measure))]
+            continue
+        for x, lw, (label, value) in zip((x0, x_mid), (label_l, label_r), row, strict=True):
+            texts += [_Text(x, y, label, TEXT_MM), _Text(x + lw, y, value, TEXT_MM)]
+    height = max(148.0, top + LINE_MM * len(rows) + MARGIN_MM)
+    seal_y = top + LINE_MM * (len(rows) - 1) + jitter.uniform(-3.0, 2.0)
+    seal_x = x0 + label_l + 30.0 + jitter.uniform(-6.0, 10.0)
+    return _Layout(PAGE_WIDTH_MM, height, texts, [], photo, (seal_x, seal_y))
+
+
+def _below_layout(cert: Certificate, measure: Measure, jitter: random.Random) -> _Layout:
+    """Each label in small grey type, its value on the line below (as on e-certificates)."""
+    pairs = cert.printed()
+    top = MARGIN_MM + TITLE_MM + 8.0
+    photo, right = _photo_box(top)
+    x0 = MARGIN_MM + 2.0
+    label_step, step = 5.4, 12.6
+    texts = [_title(cert)]
+    for i, (label, value) in enumerate(pairs):
+        y = top + step * i
+        texts.append(_Text(x0, y + LABEL_MM / 2, label, LABEL_MM, ink=LABEL_INK))
+        texts.append(_Text(x0, y + label_step + TEXT_MM / 2, value, _fit(value, TEXT_MM, right - x0, measure)))
+    height = max(148.0, top + step * len(pairs) + MARGIN_MM)
+    seal_y = top + step * (len(pairs) - 1) + jitter.uniform(-3.0, 2.0)
+    seal_x = x0 + 40.0 + jitter.uniform(-6.0, 10.0)
+    return _Layout(PAGE_WIDTH_MM, height, texts, [], photo, (seal_x, seal_y))
+
+
 def _guilloche(width: float, height: float, phase: float) -> list[list[Point]]:
     """Light wavy security lines (mm)."""
     curves = []
@@ -592,12 +867,23 @@ def _guilloche(width: float, height: float, phase: float) -> list[list[Point]]:
 # Image rendering
 # --------------------------------------------------------------------------------------------
 
+#: (file, face index) of each font: Hei (wqy-zenhei, wqy-microhei), Song/Ming (AR PL UMing), Kai
+#: (AR PL UKai) and Noto Sans/Serif CJK SC (Debian fonts-noto-cjk; face 2 of the .ttc is SC).
 FONTS: dict[str, tuple[str, int]] = {
     "zenhei": ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
     "microhei": ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
     "uming": ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
     "ukai": ("/usr/share/fonts/truetype/arphic/ukai.ttc", 0),
+    "noto_sans": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+    "noto_serif": ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
 }
+#: Fonts with TrueType outlines, which reportlab can embed in a PDF text layer (Noto CJK is CFF).
+PDF_FONTS = ("zenhei", "microhei", "uming", "ukai")
+
+
+def installed_fonts() -> tuple[str, ...]:
+    """The ``FONTS`` whose file is on this machine (``make test`` installs them all)."""
+    return tuple(name for name, (path, _) in FONTS.items() if Path(path).is_file())
 
 
 @lru_cache(maxsize=64)
@@ -632,7 +918,7 @@ def render_image(cert: Certificate, *, layout: str = "table", font: str = "zenhe
     for c in geo.cells:
         draw.rectangle([c.x0 * px, c.y0 * px, c.x1 * px, c.y1 * px], outline=RULE, width=line_w)
     for t in geo.texts:
-        draw.text((t.x * px, t.y * px), t.text, fill=INK, font=_font(font, round(t.size * px)),
+        draw.text((t.x * px, t.y * px), t.text, fill=t.ink, font=_font(font, round(t.size * px)),
                   anchor=t.anchor + "m")
     if seal:
         mask = _seal_mask(cert.fields.get("issuer", ""), round(SEAL_MM * px), jitter)
@@ -718,10 +1004,18 @@ PDF_FONT_PATH, PDF_FONT_INDEX = FONTS["zenhei"]
 _MM_PT = 72.0 / 25.4
 
 
-@lru_cache(maxsize=1)
-def _pdf_font() -> str:
-    pdfmetrics.registerFont(TTFont(PDF_FONT_NAME, PDF_FONT_PATH, subfontIndex=PDF_FONT_INDEX))
-    return PDF_FONT_NAME
+@lru_cache(maxsize=len(PDF_FONTS))
+def _pdf_font(name: str = "zenhei") -> str:
+    """Register one of ``PDF_FONTS`` with reportlab (once) and return its reportlab name."""
+    if name not in PDF_FONTS:
+        raise ValueError(f"font {name!r} cannot be embedded in a text layer ({', '.join(PDF_FONTS)})")
+    if name == "zenhei":
+        pdfmetrics.registerFont(TTFont(PDF_FONT_NAME, PDF_FONT_PATH, subfontIndex=PDF_FONT_INDEX))
+        return PDF_FONT_NAME
+    path, index = FONTS[name]
+    registered = f"VerifyCert{name.title()}"
+    pdfmetrics.registerFont(TTFont(registered, path, subfontIndex=index))
+    return registered
 
 
 def _pdf_measure(font: str) -> Measure:
@@ -729,11 +1023,12 @@ def _pdf_measure(font: str) -> Measure:
 
 
 def render_pdf(cert: Certificate, *, text_layer: bool = True, cover_page: bool = False,
-               layout: str = "table") -> bytes:
-    """A PDF of the certificate.
+               layout: str = "table", font: str = "zenhei", image: Image.Image | None = None) -> bytes:
+    """A PDF of the certificate (on page 2 after an unrelated cover page with ``cover_page``).
 
-    ``text_layer=True``: vector text in an embedded CJK font (wqy-zenhei), one row per line for
-    pdfplumber; ``text_layer=False``: only the rendered image (200 dpi JPEG), so it needs OCR.
+    ``text_layer=True``: vector text in an embedded CJK font (one of ``PDF_FONTS``), one row per
+    line for pdfplumber; ``text_layer=False``: only an image (JPEG q88), so it needs OCR: ``image``
+    (e.g. a degraded scan), else the certificate rendered at 200 dpi in ``layout`` and ``font``.
     """
     buf = io.BytesIO()
     canvas = Canvas(buf, pageCompression=1, invariant=1)
@@ -741,9 +1036,10 @@ def render_pdf(cert: Certificate, *, text_layer: bool = True, cover_page: bool =
     if cover_page:
         _pdf_cover(canvas)
     if text_layer:
-        _pdf_certificate(canvas, cert, layout)
+        _pdf_certificate(canvas, cert, layout, font)
     else:
-        _pdf_image_page(canvas, render_image(cert, layout=layout, dpi=200))
+        _pdf_image_page(canvas, image if image is not None else render_image(cert, layout=layout, font=font,
+                                                                             dpi=200))
     canvas.save()
     return buf.getvalue()
 
@@ -793,8 +1089,8 @@ class _PdfPage:
         self.canvas.drawPath(path, stroke=1, fill=0)
 
 
-def _pdf_certificate(canvas: Canvas, cert: Certificate, layout: str) -> None:
-    font = _pdf_font()
+def _pdf_certificate(canvas: Canvas, cert: Certificate, layout: str, font_name: str) -> None:
+    font = _pdf_font(font_name)
     jitter = random.Random(_seed_of(cert))
     geo = _layout(cert, layout, _pdf_measure(font), jitter)
     canvas.setPageSize((geo.width * _MM_PT, geo.height * _MM_PT))
@@ -810,8 +1106,11 @@ def _pdf_certificate(canvas: Canvas, cert: Certificate, layout: str) -> None:
     page.rect(geo.photo, stroke=(130, 130, 134), fill=(232, 234, 236))
     for cell in geo.cells:
         page.rect(cell, stroke=RULE)
-    canvas.setFillColorRGB(*_rgb(INK))
+    ink = None
     for t in geo.texts:
+        if t.ink != ink:
+            ink = t.ink
+            canvas.setFillColorRGB(*_rgb(ink))
         canvas.setFont(font, t.size * _MM_PT)
         x, y = page.pt(t.x, t.y + 0.36 * t.size)  # baseline a little below the centre line
         if t.anchor == "m":
@@ -831,11 +1130,16 @@ def _pdf_seal(page: _PdfPage, cert: Certificate, centre: Point, jitter: random.R
     page.canvas.drawImage(ImageReader(seal), x, y, SEAL_MM * _MM_PT, SEAL_MM * _MM_PT, mask="auto")
 
 
+def pdf_page_jpeg(img: Image.Image) -> bytes:
+    """The JPEG that ``render_pdf`` embeds for an image page (what a PDF's OCR starts from)."""
+    return to_jpeg(img, 88)
+
+
 def _pdf_image_page(canvas: Canvas, img: Image.Image) -> None:
     dpi = img.info.get("dpi", (300, 300))[0]
     w, h = img.width / dpi * 72, img.height / dpi * 72
     canvas.setPageSize((w, h))
-    canvas.drawImage(ImageReader(io.BytesIO(to_jpeg(img, 88))), 0, 0, w, h)
+    canvas.drawImage(ImageReader(io.BytesIO(pdf_page_jpeg(img))), 0, 0, w, h)
     canvas.showPage()
 
 
@@ -939,6 +1243,57 @@ def _light_field(rng: random.Random, w: int, h: int) -> Image.Image:
 
 
 # --------------------------------------------------------------------------------------------
+# Uploads: a certificate as a user sends it
+# --------------------------------------------------------------------------------------------
+
+#: How a certificate arrives: a PDF with a text layer, an image-only PDF (200 dpi page), a
+#: two-page PDF with a cover page and the certificate on page 2 (a text layer for even seeds, a
+#: grey 200 dpi scan for odd ones), a clean 300 dpi PNG, a grey scan with skew (JPEG q85), a phone
+#: photo (JPEG q60) and a low-resolution 150 dpi PNG.
+UPLOAD_CONDITIONS = ("pdf_text", "pdf_image", "pdf_two_page", "clean", "scan", "photo", "lowres")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A certificate as uploaded: the file, its suffix, its page count, and the page images
+    in it that only OCR can read (encoded as uploaded: the PNG/JPEG file, or the JPEG a PDF embeds)."""
+
+    condition: str
+    data: bytes
+    suffix: str
+    pages: int
+    ocr_images: tuple[bytes, ...]
+
+
+def make_upload(cert: Certificate, condition: str, seed: int = 0, *, layout: str = "table",
+                font: str = "zenhei") -> Upload:
+    """``cert`` in one of ``UPLOAD_CONDITIONS``; a text layer uses ``font`` if it can (else wqy-zenhei).
+
+    >>> up = make_upload(make_certificate("teacher", 1), "pdf_two_page", seed=1)
+    >>> up.suffix, up.pages, len(up.ocr_images)
+    ('.pdf', 2, 1)
+    """
+    pdf_font = font if font in PDF_FONTS else "zenhei"
+    if condition == "pdf_text":
+        return Upload(condition, render_pdf(cert, layout=layout, font=pdf_font), ".pdf", 1, ())
+    if condition in ("pdf_image", "pdf_two_page"):
+        two_page = condition == "pdf_two_page"
+        if two_page and seed % 2 == 0:
+            return Upload(condition, render_pdf(cert, cover_page=True, layout=layout, font=pdf_font), ".pdf", 2, ())
+        page = render_image(cert, layout=layout, font=font, dpi=200)
+        if two_page:
+            page = degrade(page, "scan", seed)
+        data = render_pdf(cert, text_layer=False, cover_page=two_page, image=page)
+        return Upload(condition, data, ".pdf", 1 + two_page, (pdf_page_jpeg(page),))
+    image = degrade(render_image(cert, layout=layout, font=font), condition, seed)
+    if condition in ("scan", "photo"):
+        data, suffix = to_jpeg(image, 85 if condition == "scan" else 60), ".jpg"
+    else:
+        data, suffix = to_png(image), ".png"
+    return Upload(condition, data, suffix, 1, (data,))
+
+
+# --------------------------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------------------------
 
@@ -947,7 +1302,7 @@ def _write(cert: Certificate, out: Path, args: argparse.Namespace) -> None:
     suffix = out.suffix.lower()
     if suffix == ".pdf":
         data = render_pdf(cert, text_layer=not args.no_text_layer, cover_page=args.cover_page,
-                          layout=args.layout)
+                          layout=args.layout, font=args.font if args.font in PDF_FONTS else "zenhei")
     elif suffix in (".png", ".jpg", ".jpeg"):
         img = degrade(render_image(cert, layout=args.layout, font=args.font, dpi=args.dpi), args.condition,
                       args.seed)
@@ -968,13 +1323,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-text-layer", action="store_true", help="PDF: image only (needs OCR)")
     parser.add_argument("--cover-page", action="store_true", help="PDF: unrelated first page")
-    parser.add_argument("--layout", choices=("table", "lines"), default="table")
+    parser.add_argument("--layout", choices=LAYOUTS, default="table")
     parser.add_argument("--font", choices=tuple(FONTS), default="zenhei")
     parser.add_argument("--dpi", type=int, default=300)
     parser.add_argument("--condition", choices=CONDITIONS, default="clean", help="images only")
+    parser.add_argument("--forgery", choices=tuple(FORGERY_TYPES), help="break one registry rule")
     args = parser.parse_args(argv)
     try:
-        cert = make_certificate(args.kind, args.seed)
+        cert = make_forgery(args.kind, args.forgery, args.seed).cert if args.forgery else make_certificate(
+            args.kind, args.seed)
     except ValueError as exc:
         parser.error(str(exc))
     _write(cert, args.out, args)

@@ -22,6 +22,7 @@ from tests.certificates import (
     id_check_char,
     main,
     make_certificate,
+    make_forgery,
     render_image,
     render_pdf,
     to_jpeg,
@@ -345,6 +346,8 @@ def test_clean_render_is_ocr_readable(kind: CredentialKind, monkeypatch: pytest.
     ("physician_qualification", "q.pdf", ["--no-text-layer"]),
     ("lawyer", "lawyer.png", ["--seed", "4"]),
     ("teacher", "teacher.jpg", ["--condition", "photo"]),
+    ("lawyer", "columns.png", ["--layout", "columns", "--font", "ukai"]),
+    ("doctor", "below.pdf", ["--layout", "below", "--font", "uming"]),
 ])
 def test_command_line(kind: str, name: str, args: list[str], tmp_path, capsys) -> None:
     out = tmp_path / name
@@ -354,3 +357,11 @@ def test_command_line(kind: str, name: str, args: list[str], tmp_path, capsys) -
     assert fields == make_certificate(kind, seed).fields
     data = out.read_bytes()
     assert data[:4] in (b"%PDF", b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xdb")
+
+
+def test_command_line_writes_a_forgery(tmp_path, capsys) -> None:
+    out = tmp_path / "forged.pdf"
+    assert main(["lawyer", str(out), "--seed", "3", "--forgery", "sex_digit_mismatch"]) == 0
+    fields = json.loads(capsys.readouterr().out)
+    assert fields == make_forgery("lawyer", "sex_digit_mismatch", 3).cert.fields
+    assert fields["number"] != make_certificate("lawyer", 3).fields["number"]

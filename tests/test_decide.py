@@ -61,6 +61,31 @@ def test_nothing_recognised_or_no_number_goes_to_review() -> None:
     assert decide(extraction, []).reasons == ("number_not_found",)
 
 
+def test_no_name_goes_to_review() -> None:
+    extraction = _extraction()
+    del extraction.fields["name"]
+    assert decide(extraction, []).reasons == ("name_not_found",)
+
+
+def test_an_unsure_name_holds_approval_back_though_no_check_uses_it() -> None:
+    checks = [Check("number.format", PASS, "", ("number",))]
+    assert decide(_extraction(name=0.3), checks).reasons == ("low_confidence",)
+
+
+def test_a_disputed_field_goes_to_review_whatever_checks_it_passes() -> None:
+    tied = [Check("issue_date.after_number_year", PASS, "", ("issue_date", "number"))]
+    extraction = _extraction()
+    extraction.fields["issue_date"] = FieldValue("2020-01-19", "2020年11月49日", 0.5, "ocr")
+    assert decide(extraction, tied).outcome is Outcome.APPROVED  # a check tying the year confirms it ...
+    decision = decide(extraction, tied, disputed=frozenset({"issue_date"}))  # ... unless the readings disagree
+    assert (decision.outcome, decision.reasons) == (Outcome.NEEDS_REVIEW, ("ocr_readings_disagree",))
+
+
+def test_a_failure_on_a_disputed_field_goes_to_review_not_rejection() -> None:
+    checks = [Check("gender.matches_number", FAIL, "", ("gender", "number"))]
+    assert decide(_extraction(), checks, disputed=frozenset({"gender"})).outcome is Outcome.NEEDS_REVIEW
+
+
 def test_unreadable_documents() -> None:
     assert decide_unreadable("parse_error").outcome is Outcome.REJECTED
     assert decide_unreadable("ocr_timeout").outcome is Outcome.NEEDS_REVIEW

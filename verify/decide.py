@@ -3,8 +3,9 @@
 The rule of the house: a hard rule that fails rejects, unless an OCR misread could
 explain it (the field came from OCR with low confidence): then a person decides.
 Anything doubtful (a WARN, a missing field, an unsure read) goes to manual review.
-Nothing read by OCR is approved while one of the ``DECISIVE_FIELDS`` is both below
-the confidence floor and unconfirmed: a field is confirmed when a passing check ties it
+Nothing read by OCR is approved while one of the ``DECISIVE_FIELDS`` it read (whether
+or not a check uses it: the name often has none) is both below the confidence floor and
+unconfirmed: a field is confirmed when a passing check ties it
 to another field, to the holder or to a check character (a misread that still agrees
 is very unlikely).
 
@@ -52,21 +53,32 @@ def _confirmed(checks: list[Check]) -> set[str]:
 
 
 def decide(
-    extraction: Extraction | None, checks: list[Check], *, confidence_floor: float = 0.9
+    extraction: Extraction | None,
+    checks: list[Check],
+    *,
+    confidence_floor: float = 0.9,
+    disputed: frozenset[str] = frozenset(),
 ) -> Decision:
     """The outcome of a document's checks.
 
     ``confidence_floor`` applies to OCR-read fields only (a text layer has 1.0).
+    ``disputed`` fields were read differently by two OCR readings (verify.fields.reread):
+    a failure on one goes to review, and a decisive one holds approval back whatever
+    checks it passes.
     """
     if extraction is None or extraction.kind is None:
         return Decision(Outcome.NEEDS_REVIEW, ("kind_not_recognised",))
     if not extraction.fields.get("number"):
         return Decision(Outcome.NEEDS_REVIEW, ("number_not_found",))
+    if not extraction.fields.get("name"):
+        return Decision(Outcome.NEEDS_REVIEW, ("name_not_found",))
     hard: list[str] = []
     doubtful: list[str] = []
     for check in checks:
         if check.status is CheckStatus.FAIL:
-            unsure = _min_ocr_confidence(extraction, check.fields) < confidence_floor
+            unsure = _min_ocr_confidence(extraction, check.fields) < confidence_floor or bool(
+                disputed & set(check.fields)
+            )
             (doubtful if unsure else hard).append(check.code)
         elif check.status is CheckStatus.WARN:
             doubtful.append(check.code)
@@ -74,7 +86,9 @@ def decide(
         return Decision(Outcome.REJECTED, tuple(hard))
     if doubtful:
         return Decision(Outcome.NEEDS_REVIEW, tuple(doubtful))
-    read = {name for check in checks for name in check.fields} & DECISIVE_FIELDS
+    read = (set(extraction.fields) | {name for check in checks for name in check.fields}) & DECISIVE_FIELDS
+    if read & disputed:
+        return Decision(Outcome.NEEDS_REVIEW, ("ocr_readings_disagree",))
     if _min_ocr_confidence(extraction, read - _confirmed(checks)) < confidence_floor:
         return Decision(Outcome.NEEDS_REVIEW, ("low_confidence",))
     return Decision(Outcome.APPROVED)

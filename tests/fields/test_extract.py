@@ -217,6 +217,8 @@ def test_fields_may_sit_on_a_later_page() -> None:
         # title misread: the labels decide
         ("教师资阁证半\n资格种类 小学教师资格\n任教学科 数学\n民族 汉族", None, TEACHER),
         ("律帅执业让\n持证人 王宇\n执业证类别 专职律师\n执业证号 11102200810000003", None, LAWYER),
+        # one character of the title misread, labels shared with the practice certificate
+        ("医师货格证书\n姓名 交强汪\n性别 男\n证书编码 20134214142010619850515045X", None, QUALIFICATION),
         # restricted to the profession's kinds
         ("律师执业证\n持证人 王宇", Profession.DOCTOR, None),
         ("购物小票\n合计 12.00", None, None),

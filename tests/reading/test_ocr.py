@@ -42,20 +42,27 @@ def test_missing_language_data_is_unavailable() -> None:
         engine.read(line_image("姓名"), timeout=20)
 
 
-def test_a_missing_binary_is_unavailable() -> None:
-    engine = TesseractEngine(cmd="/nonexistent/tesseract")
-    try:
-        assert engine.check_available() is False
-        with pytest.raises(OcrUnavailable):
-            engine.read(line_image("姓名"), timeout=20)
-    finally:
-        TesseractEngine()  # restore pytesseract's module-wide command for the other tests
+def test_missing_language_data_directory_is_unavailable() -> None:
+    engine = TesseractEngine(tessdata="/nonexistent/tessdata/")
+    assert engine.check_available() is False
+    with pytest.raises(OcrUnavailable):
+        engine.read(line_image("姓名"), timeout=20)
+
+
+def test_word_boxes_refer_to_the_page_image_the_engine_read() -> None:
+    page = TesseractEngine().read(line_image("证书编码：110320000126955"), timeout=20)
+    assert page.image is not None
+    (line,) = page.lines
+    number = line.text.index("110320000126955")
+    left, top, right, bottom = line.box_of(number, number + 15)
+    assert 0 <= left < right <= page.image.width and 0 <= top < bottom <= page.image.height
+    assert right - left > 5 * (bottom - top)  # fifteen digits side by side
 
 
 def test_a_slow_page_times_out() -> None:
     noise = np.random.default_rng(0).integers(0, 256, (3000, 3000), dtype=np.uint8)
     with pytest.raises(OcrTimeout):
-        TesseractEngine(prepare=None).read(Image.fromarray(noise), timeout=0.2)
+        TesseractEngine(prepare=False).read(Image.fromarray(noise), timeout=0.2)
 
 
 def test_words_are_grouped_into_lines_with_cjk_spaces_removed() -> None:

@@ -22,8 +22,8 @@ from verify.domain import (
     FieldValue,
     Profession,
 )
-from verify.fields.labels import canonical_label, distinctive_labels, label_fields, label_pattern, preference
-from verify.fields.lines import SourcedLine, document_lines, value_confidence
+from verify.fields.labels import distinctive_labels, find_labels, has_label, label_fields, preference
+from verify.fields.lines import Location, SourcedLine, document_lines, value_confidence
 from verify.fields.shapes import fill_date, fill_numbers
 from verify.fields.values import is_debris, read_value
 from verify.reading import PageText
@@ -45,6 +45,7 @@ class _Candidate:
     source: str
     preference: int  # of the label among its field's synonyms (0 = usual)
     order: int  # line number in the document
+    location: Location
 
 
 def detect_kind(pages: Sequence[PageText], profession: Profession | None) -> CredentialKind | None:
@@ -62,68 +63,80 @@ def detect_kind(pages: Sequence[PageText], profession: Profession | None) -> Cre
 
 
 def _kind_score(kind: CredentialKind, text: str, every_kind: tuple[CredentialKind, ...]) -> int:
-    """10 for the printed title; per field found, 2 if by the kind's usual label, else 1;
-    2 more per label no other kind prints."""
-    title = re.search(re.escape(DOCUMENT_TITLES[kind]) + "(?![编号])", text) is not None
-    found = {canonical_label(kind, m.group()) for m in label_pattern(kind).finditer(text)}
+    """10 for the printed title (5 with one character misread); per field found, 2 if by
+    the kind's usual label, else 1; 2 more per label no other kind prints."""
+    printed = DOCUMENT_TITLES[kind]
+    title = 2 * (re.search(re.escape(printed) + "(?![编号])", text) is not None) or any(
+        re.search(re.escape(printed[:i]) + "[\u3400-\u9fff]" + re.escape(printed[i + 1:]) + "(?![编号])", text)
+        for i in range(len(printed))
+    )
+    found = {m.label for m in find_labels(kind, text)}
     mapping = label_fields(kind)
     fields: dict[str, int] = {}
     for label in found:
         field = mapping.get(label)
         if field is not None:
             fields[field] = max(fields.get(field, 0), 2 if preference(kind, label) == 0 else 1)
-    return 10 * title + sum(fields.values()) + 2 * len(found & distinctive_labels(kind, every_kind))
+    return 5 * title + sum(fields.values()) + 2 * len(found & distinctive_labels(kind, every_kind))
 
 
 def extract_fields(kind: CredentialKind, pages: Sequence[PageText]) -> Extraction:
     """The fields of ``kind`` found in ``pages`` (``domain.Extraction``; missing fields are absent)."""
+    return extract_located(kind, pages)[0]
+
+
+def extract_located(kind: CredentialKind, pages: Sequence[PageText]) -> tuple[Extraction, dict[str, Location]]:
+    """``extract_fields``, and where each field's value was read (for re-reading it)."""
     lines = document_lines(pages)
     candidates = _labelled_candidates(kind, lines)
     fields: dict[str, FieldValue] = {}
+    located: dict[str, Location] = {}
     for name in CREDENTIAL_FIELDS[kind]:
         chosen = _choose(kind, name, [c for c in candidates if c.field == name])
         if chosen is not None:
-            fields[name] = chosen
-    fill_numbers(kind, lines, fields)
-    fill_date(kind, lines, fields)
-    return Extraction(kind, fields)
+            fields[name], located[name] = chosen
+    fill_numbers(kind, lines, fields, located)
+    fill_date(kind, lines, fields, located)
+    return Extraction(kind, fields), located
 
 
 def _labelled_candidates(kind: CredentialKind, lines: list[SourcedLine]) -> list[_Candidate]:
     """Values next to, below, or continuing from their labels."""
-    pattern, mapping = label_pattern(kind), label_fields(kind)
+    mapping = label_fields(kind)
     candidates: list[_Candidate] = []
     below_labels: set[int] = set()  # lines already read as the values of the labels above them
     for i, entry in enumerate(lines):
-        matches = list(pattern.finditer(entry.text))
+        matches = find_labels(kind, entry.text)
         if not matches:
             if i not in below_labels and candidates and _continues(candidates[-1], lines, i):
                 last, more = candidates[-1], entry.text.strip()
                 confidence = min(last.confidence, value_confidence(entry.line, more, entry.text.find(more)))
                 candidates[-1] = _Candidate(
-                    last.field, last.raw + more, confidence, last.source, last.preference, i
+                    last.field, last.raw + more, confidence, last.source, last.preference, i, last.location
                 )
             continue
         pending: list[tuple[str | None, int]] = []  # labels whose value is not beside them
         for j, match in enumerate(matches):
-            label = canonical_label(kind, match.group())
-            field, rank = mapping.get(label), preference(kind, label)
-            end = matches[j + 1].start() if j + 1 < len(matches) else len(entry.text)
-            value = _first_column(entry.text, _SEPARATORS.match(entry.text, match.end(), end).end(), end)  # type: ignore[union-attr]
+            field, rank = mapping.get(match.label), preference(kind, match.label)
+            end = matches[j + 1].start if j + 1 < len(matches) else len(entry.text)
+            value = _first_column(entry.text, _SEPARATORS.match(entry.text, match.end, end).end(), end)  # type: ignore[union-attr]
             if value is None:
                 pending.append((field, rank))
             elif field is not None:
                 raw, start = value
-                candidates.append(
-                    _Candidate(field, raw, value_confidence(entry.line, raw, start), entry.source, rank, i)
-                )
-        if pending and i + 1 < len(lines) and not pattern.search(lines[i + 1].text):
+                candidates.append(_Candidate(
+                    field, raw, value_confidence(entry.line, raw, start), entry.source, rank, i,
+                    Location.of(entry, raw, start),
+                ))
+        if pending and i + 1 < len(lines) and not has_label(kind, lines[i + 1].text):
             below = lines[i + 1]
             below_labels.add(i + 1)
             for (field, rank), (raw, start) in zip(pending, _columns(below.text, len(pending)), strict=False):
                 if field is not None:
                     confidence = value_confidence(below.line, raw, start)
-                    candidates.append(_Candidate(field, raw, confidence, below.source, rank, i + 1))
+                    candidates.append(_Candidate(
+                        field, raw, confidence, below.source, rank, i + 1, Location.of(below, raw, start)
+                    ))
     return candidates
 
 
@@ -156,12 +169,13 @@ def _continues(last: _Candidate, lines: list[SourcedLine], i: int) -> bool:
     )
 
 
-def _choose(kind: CredentialKind, name: str, candidates: list[_Candidate]) -> FieldValue | None:
-    """The best candidate: plausible first, then the preferred label, then document order."""
+def _choose(kind: CredentialKind, name: str, candidates: list[_Candidate]) -> tuple[FieldValue, Location] | None:
+    """The best candidate and where it was read: plausible first, then the preferred label,
+    then document order."""
     if not candidates:
         return None
     readings = [(read_value(kind, name, c.raw), c) for c in candidates]
     reading, chosen = min(readings, key=lambda rc: (not rc[0].plausible, rc[1].preference, rc[1].order))
     if not reading.value:
         return None
-    return FieldValue(reading.value, chosen.raw.strip(), chosen.confidence, chosen.source)
+    return FieldValue(reading.value, chosen.raw.strip(), chosen.confidence, chosen.source), chosen.location

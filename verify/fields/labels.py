@@ -10,6 +10,7 @@ from running into a neighbouring value.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from verify.domain import CREDENTIAL_FIELDS, CredentialKind
@@ -113,23 +114,53 @@ FUZZY_LENGTH = 4
 
 
 @cache
-def label_pattern(kind: CredentialKind) -> re.Pattern[str]:
-    """A pattern finding any label of ``kind``: longest first, letter-spaced or not, and
-    (for labels of ``FUZZY_LENGTH`` or more) with one character misread.
-
-    >>> pattern = label_pattern(CredentialKind.TEACHER_QUALIFICATION)
-    >>> pattern.search("姓  名：张三").group(), pattern.search("颂发机关：天津市").group()
-    ('姓  名', '颂发机关')
-    """
+def _exact_pattern(kind: CredentialKind) -> re.Pattern[str]:
     labels = sorted(label_fields(kind), key=len, reverse=True)
-    exact = [_SPACING.join(map(re.escape, label)) for label in labels]
-    fuzzy = [
+    return re.compile("|".join(_SPACING.join(map(re.escape, label)) for label in labels))
+
+
+@cache
+def _fuzzy_pattern(kind: CredentialKind) -> re.Pattern[str]:
+    labels = sorted((label for label in label_fields(kind) if len(label) >= FUZZY_LENGTH), key=len, reverse=True)
+    return re.compile("|".join(
         _SPACING.join(_ANY if i == j else re.escape(ch) for j, ch in enumerate(label))
         for label in labels
-        if len(label) >= FUZZY_LENGTH
         for i in range(len(label))
-    ]
-    return re.compile("|".join(exact + fuzzy))
+    ))
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    """A label found in a line: the label it stands for, and where it was printed."""
+
+    label: str
+    start: int
+    end: int
+
+
+def find_labels(kind: CredentialKind, text: str) -> list[LabelMatch]:
+    """The labels of ``kind`` in ``text``, in order: longest first, letter-spaced or not, and
+    (for labels of ``FUZZY_LENGTH`` or more) with one character misread.
+
+    A label printed as it is wins over a misread one overlapping it: in ``执业医师 类别``
+    (two columns) ``医师 类别`` is not ``医师级别`` with one character misread, it is the end
+    of a value and the label ``类别``.
+
+    >>> [m.label for m in find_labels(CredentialKind.TEACHER_QUALIFICATION, "姓  名：张三 颂发机关：天津市")]
+    ['姓名', '发证机关']
+    >>> [m.label for m in find_labels(CredentialKind.PHYSICIAN_QUALIFICATION, "资格级别 执业医师 类别 临床")]
+    ['资格级别', '类别']
+    """
+    exact = [(m.start(), m.end()) for m in _exact_pattern(kind).finditer(text)]
+    spans = list(exact)
+    for gap_start, gap_end in zip([0, *(end for _, end in exact)], [*(start for start, _ in exact), len(text)]):
+        spans += [(m.start(), m.end()) for m in _fuzzy_pattern(kind).finditer(text, gap_start, gap_end)]
+    return [LabelMatch(canonical_label(kind, text[start:end]), start, end) for start, end in sorted(spans)]
+
+
+def has_label(kind: CredentialKind, text: str) -> bool:
+    """Whether ``text`` holds any label of ``kind`` (see ``find_labels``)."""
+    return bool(_exact_pattern(kind).search(text) or _fuzzy_pattern(kind).search(text))
 
 
 def canonical_label(kind: CredentialKind, printed: str) -> str:

@@ -22,6 +22,47 @@ class SourcedLine:
         return self.line.text
 
 
+#: How far a value's region reaches beyond its box, in text heights.
+LEFT, RIGHT = 0.6, 1.0
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a field's value was read: its page, its line, and its span in the line's text."""
+
+    page: int
+    line: OcrLine
+    start: int
+    end: int
+
+    @classmethod
+    def of(cls, entry: SourcedLine, raw: str, start: int) -> Location:
+        """The value ``raw`` read at ``start`` of ``entry`` (debris at its edges left out)."""
+        core_start, core_end = core_span(raw)
+        return cls(entry.page, entry.line, start + core_start, start + core_end)
+
+    def box(self) -> tuple[int, int, int, int] | None:
+        """The value's box in the page image the OCR engine read; ``None`` for a text layer."""
+        return self.line.box_of(self.start, self.end)
+
+    def region(self) -> tuple[int, int, int, int] | None:
+        """The value's box widened by ``LEFT`` and ``RIGHT`` text heights (Tesseract's
+        character boxes are often half a character off, and a character it dropped may lie
+        just beyond), stopping before a word clearly apart to the right; a quarter height
+        up and down."""
+        box = self.box()
+        if box is None:
+            return None
+        left, top, right, bottom = box
+        height = bottom - top
+        after = [
+            w.box[0] - 1 for w in self.line.words
+            if w.box and w.start >= self.end and w.box[0] > right + height // 2
+        ]
+        right = min([right + round(RIGHT * height), *after])
+        return max(0, left - round(LEFT * height)), max(0, top - height // 4), right, bottom + height // 4
+
+
 def document_lines(pages: Sequence[PageText]) -> list[SourcedLine]:
     """Every line of every page, in reading order."""
     return [SourcedLine(page.index, page.source, line) for page in pages for line in _lines_of(page)]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from verify.domain import CREDENTIAL_FIELDS, CredentialKind, FieldValue
-from verify.fields.lines import SourcedLine, value_confidence
+from verify.fields.lines import Location, SourcedLine, value_confidence
 from verify.fields.values import LEGAL_QUALIFICATION_SHAPE, NUMBER_SHAPES, read_value
 
 #: Runs of characters that may be (part of) a number, with OCR look-alikes and spaces inside.
@@ -21,7 +21,9 @@ _NUMBER_FIELDS = ("id_number", "number", "qualification_number")
 _DATE_FIELDS = ("birth_date", "issue_date")
 
 
-def fill_numbers(kind: CredentialKind, lines: Sequence[SourcedLine], fields: dict[str, FieldValue]) -> None:
+def fill_numbers(
+    kind: CredentialKind, lines: Sequence[SourcedLine], fields: dict[str, FieldValue], located: dict[str, Location]
+) -> None:
     """Find each number field that is missing or malformed by its shape anywhere in ``lines``."""
     for name in (name for name in _NUMBER_FIELDS if name in CREDENTIAL_FIELDS[kind]):
         current = fields.get(name)
@@ -32,10 +34,13 @@ def fill_numbers(kind: CredentialKind, lines: Sequence[SourcedLine], fields: dic
             reading = read_value(kind, name, raw)
             if reading.plausible and reading.value not in taken and _fits_strictly(kind, name, reading.value):
                 fields[name] = FieldValue(reading.value, raw, value_confidence(entry.line, raw, start), entry.source)
+                located[name] = Location.of(entry, raw, start)
                 break
 
 
-def fill_date(kind: CredentialKind, lines: Sequence[SourcedLine], fields: dict[str, FieldValue]) -> None:
+def fill_date(
+    kind: CredentialKind, lines: Sequence[SourcedLine], fields: dict[str, FieldValue], located: dict[str, Location]
+) -> None:
     """When exactly one date field is missing, the one date in ``lines`` not already taken."""
     missing = [name for name in _DATE_FIELDS if name in CREDENTIAL_FIELDS[kind] and name not in fields]
     if len(missing) != 1:
@@ -52,6 +57,7 @@ def fill_date(kind: CredentialKind, lines: Sequence[SourcedLine], fields: dict[s
         value = read_value(kind, missing[0], match.group()).value
         confidence = value_confidence(entry.line, match.group(), match.start())
         fields[missing[0]] = FieldValue(value, match.group(), confidence, entry.source)
+        located[missing[0]] = Location.of(entry, match.group(), match.start())
 
 
 def _fits_strictly(kind: CredentialKind, name: str, value: str) -> bool:

@@ -1,13 +1,16 @@
 """Run untrusted-document work in a child process with limits.
 
 Parsers and OCR never run in the web or job-runner process: a child forked from a
-forkserver (with the pipeline modules preloaded, so a fork costs milliseconds) gets an
-address-space and CPU limit, its own process group (Tesseract children die with it)
-and a wall-clock deadline, and its own scratch directory for temporary files (Tesseract's
+forkserver (with the pipeline modules and the OCR models preloaded, so a fork costs milliseconds) gets an
+address-space and CPU limit, its own process group (Tesseract children die with it),
+a wall-clock deadline, a lower CPU priority than the serving threads (nice 10: a
+backlog of documents slows other documents, not label checks), one OpenMP thread
+(``OMP_THREAD_LIMIT=1``: the job runner's thread count, not Tesseract, decides how many
+cores reading takes) and its own scratch directory for temporary files (Tesseract's
 copies of page images), removed when the child ends however it ends; ``sweep_scratch``
 removes those of a parent that was itself killed. Put ``TMPDIR`` on a tmpfs so page
 images never reach a disk. Whatever happens in the child comes back as a value or as
-one of our own errors.
+one of our own errors; ``cancel`` (a shutdown) ends the child and raises ``Cancelled``.
 
 >>> run_isolated(pow, 2, 10, timeout=30)
 1024
@@ -22,6 +25,8 @@ import resource
 import shutil
 import signal
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -32,13 +37,27 @@ from verify.errors import ParseTimeout, ResourceLimit, VerifyError
 T = TypeVar("T")
 
 _SCRATCH_PREFIX = "verify-job-"
+_NICENESS = 10
+_CANCEL_POLL_SECONDS = 0.25
+
+
+class Cancelled(Exception):
+    """The work was abandoned because the process is shutting down: release the job, do not fail it."""
+
+
 _context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload(["verify.pipeline", "verify.reading", "verify.fields", "verify.checks"])
+# verify.jobs.warm loads the OCR models into the forkserver: reading processes fork with them loaded.
+_context.set_forkserver_preload(["verify.pipeline", "verify.reading", "verify.fields", "verify.checks",
+                                 "verify.jobs.warm"])
 
 
 def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], memory_bytes: int | None,
            cpu_seconds: int, scratch: str) -> None:
     os.setpgrp()
+    os.setpriority(os.PRIO_PROCESS, 0, _NICENESS)
+    with contextlib.suppress(OSError):  # the forkserver: the next reading process is low from its first instruction
+        os.setpriority(os.PRIO_PROCESS, os.getppid(), _NICENESS)
+    os.environ["OMP_THREAD_LIMIT"] = "1"
     os.environ["TMPDIR"] = tempfile.tempdir = scratch  # Tesseract's page images and output land here
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -79,8 +98,23 @@ def _kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
-def run_isolated(fn: Callable[..., T], *args: Any, timeout: float, memory_bytes: int | None = None) -> T:
-    """``fn(*args)`` in a limited child process; raises ParseTimeout or ResourceLimit.
+def _await(receive: Connection, timeout: float, cancel: threading.Event | None) -> None:
+    """Wait for the child's answer; ParseTimeout at the deadline, Cancelled as soon as ``cancel`` is set."""
+    if cancel is None:
+        if not receive.poll(timeout):
+            raise ParseTimeout()
+        return
+    deadline = time.monotonic() + timeout
+    while not receive.poll(max(0.0, min(_CANCEL_POLL_SECONDS, deadline - time.monotonic()))):
+        if cancel.is_set():
+            raise Cancelled()
+        if time.monotonic() >= deadline:
+            raise ParseTimeout()
+
+
+def run_isolated(fn: Callable[..., T], *args: Any, timeout: float, memory_bytes: int | None = None,
+                 cancel: threading.Event | None = None) -> T:
+    """``fn(*args)`` in a limited child process; raises ParseTimeout, ResourceLimit or Cancelled.
 
     ``fn`` and its arguments must be picklable (module-level functions, plain data).
     """
@@ -92,8 +126,7 @@ def run_isolated(fn: Callable[..., T], *args: Any, timeout: float, memory_bytes:
     process.start()
     send.close()
     try:
-        if not receive.poll(timeout):
-            raise ParseTimeout()
+        _await(receive, timeout, cancel)
         try:
             message = receive.recv()
         except (EOFError, OSError) as exc:  # died without answering: killed by a limit

@@ -25,13 +25,15 @@ class PageText:
     """The text of one page of a submission, in reading order, one printed line per line.
 
     ``source`` says where it came from: a PDF text layer (``text``, every line at
-    confidence 1.0) or OCR (``ocr``, lines with word confidences).
+    confidence 1.0) or OCR (``ocr``, lines with word confidences). ``image`` is the page
+    image the OCR engine read, which its word boxes refer to (for re-reading a field).
     """
 
     index: int
     text: str
     source: Literal["text", "ocr"]
     lines: list[OcrLine] = field(default_factory=list)
+    image: Image.Image | None = field(default=None, repr=False, compare=False)
 
 
 def read_document(parts: Sequence[bytes], *, ocr: OcrEngine, limits: Limits) -> list[PageText]:
@@ -77,4 +79,4 @@ def _text_page(index: int, text: str) -> PageText:
 
 def _ocr_page(index: int, image: Image.Image, ocr: OcrEngine, limits: Limits) -> PageText:
     page = ocr.read(image, timeout=limits.ocr_seconds_per_page)
-    return PageText(index, page.text, "ocr", list(page.lines))
+    return PageText(index, page.text, "ocr", list(page.lines), page.image)

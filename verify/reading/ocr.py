@@ -11,25 +11,27 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-import pytesseract
+import tesserocr
 from PIL import Image
 
 from verify.errors import OcrTimeout, OcrUnavailable, ParseError
-from verify.reading.prepare import prepare_page
+from verify.reading.prepare import binarise, is_colourless, straighten
 
 
 @dataclass(frozen=True)
 class OcrWord:
-    """A recognised word, its confidence (0..1) and where it starts in its line's text."""
+    """A recognised word, its confidence (0..1), where it starts in its line's text and
+    its box (left, top, right, bottom) in the page image the engine read, if known."""
 
     text: str
     confidence: float
     start: int
+    box: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,19 @@ class OcrLine:
     text: str
     confidence: float = 1.0
     words: tuple[OcrWord, ...] = ()
+
+    def box_of(self, start: int, end: int) -> tuple[int, int, int, int] | None:
+        """The box around the words overlapping ``text[start:end]``; ``None`` without boxes.
+
+        >>> words = (OcrWord("姓名", 0.9, 0, (0, 0, 80, 40)), OcrWord("张三", 0.6, 3, (200, 2, 280, 42)))
+        >>> OcrLine("姓名 张三", 0.75, words).box_of(3, 5)
+        (200, 2, 280, 42)
+        """
+        boxes = [w.box for w in self.words if w.start < end and w.start + len(w.text) > start]
+        if not boxes or None in boxes:
+            return None
+        lefts, tops, rights, bottoms = zip(*boxes, strict=True)  # type: ignore[misc]
+        return min(lefts), min(tops), max(rights), max(bottoms)
 
     def confidence_of(self, start: int, end: int) -> float:
         """The lowest confidence of the words overlapping ``text[start:end]``.
@@ -55,20 +70,40 @@ class OcrLine:
 
 @dataclass(frozen=True)
 class OcrPage:
-    """What an engine read from one page."""
+    """What an engine read from one page, and the (prepared) image its word boxes refer to."""
 
     text: str
     lines: list[OcrLine]
+    image: Image.Image | None = None
+
+
+class LineReader(Protocol):
+    """Reads one cropped line of text (only characters of ``charset``, unless it is empty)."""
+
+    name: str
+
+    def read_line(self, image: Image.Image, *, charset: str = "", timeout: float = 5.0) -> OcrLine: ...
+
+    def load(self) -> None:
+        """Load the models now rather than on first use (the job forkserver does, see verify.jobs.warm)."""
 
 
 class OcrEngine(Protocol):
-    """Reads one page image within ``timeout`` seconds; says whether it can (health check)."""
+    """Reads one page image within ``timeout`` seconds; says whether it can (health check).
+
+    ``rereaders`` read a doubtful field again from its region of the page image the
+    engine read (``OcrPage.image``); see verify.fields.reread.
+    """
 
     name: str
+    rereaders: Sequence[LineReader]
 
     def read(self, image: Image.Image, *, timeout: float) -> OcrPage: ...
 
     def check_available(self) -> bool: ...
+
+    def load(self) -> None:
+        """Load the models (and the re-readers' models) now rather than on first use."""
 
 
 def is_cjk(char: str) -> bool:
@@ -115,16 +150,18 @@ def join_words(
 
 
 def page_from_data(data: Mapping[str, Sequence[object]]) -> OcrPage:
-    """Build an ``OcrPage`` from ``pytesseract.image_to_data(..., output_type=DICT)``."""
-    grouped: dict[tuple[int, int, int, int], list[tuple[str, int, int, int, float]]] = {}
+    """Build an ``OcrPage`` from Tesseract's word table (columns as in its TSV output;
+    without a ``top`` column the words have no boxes)."""
+    grouped: dict[tuple[int, int, int, int], list[tuple[str, int, int, int, float, int | None]]] = {}
     for i, raw in enumerate(data["text"]):
         word = str(raw).strip()
         confidence = float(str(data["conf"][i]))
         if not word or confidence < 0:
             continue
         key = tuple(int(str(data[k][i])) for k in ("page_num", "block_num", "par_num", "line_num"))
-        box = (int(str(data["left"][i])), int(str(data["width"][i])), int(str(data["height"][i])))
-        grouped.setdefault(key, []).append((word, *box, confidence / 100))  # type: ignore[arg-type]
+        left, width, height = (int(str(data[k][i])) for k in ("left", "width", "height"))
+        top = int(str(data["top"][i])) if "top" in data else None
+        grouped.setdefault(key, []).append((word, left, width, height, confidence / 100, top))  # type: ignore[arg-type]
     lines = []
     for key in sorted(grouped):
         words = sorted(grouped[key], key=lambda w: w[1])
@@ -134,22 +171,30 @@ def page_from_data(data: Mapping[str, Sequence[object]]) -> OcrPage:
             OcrLine(
                 text,
                 sum(confidences) / len(confidences),
-                tuple(OcrWord(w[0], w[4], s) for w, s in zip(words, starts, strict=True)),
+                tuple(
+                    OcrWord(w[0], w[4], s, None if w[5] is None else (w[1], w[5], w[1] + w[2], w[5] + w[3]))
+                    for w, s in zip(words, starts, strict=True)
+                ),
             )
         )
     return OcrPage("\n".join(line.text for line in lines), lines)
 
 
-_availability: dict[tuple[str, str], bool] = {}
+#: Where Debian's tesseract-ocr-chi-sim puts its language data (the tesserocr wheel brings
+#: Tesseract itself, not the data).
+TESSDATA = "/usr/share/tesseract-ocr/5/tessdata/"
+
+_LINE = 7
 
 
 class TesseractEngine:
-    """Tesseract through pytesseract, one page per call, prepared by ``prepare`` first.
+    """Tesseract in this process through tesserocr, one page per call.
 
-    ``OMP_THREAD_LIMIT=1`` is set for the tesseract processes (OpenMP threads made a
-    page 4x slower on 2 cores); parallelise with processes instead. pytesseract passes
-    ``os.environ`` and its module-wide ``tesseract_cmd`` to the subprocess, so this
-    engine sets both; use one ``cmd`` per process.
+    The language model loads once per process and engine settings (0.2 s; the
+    ``tesseract`` command loads it on every call) and is kept, behind a lock, for later
+    pages and re-read lines. ``OMP_THREAD_LIMIT=1`` is set before Tesseract starts
+    (OpenMP threads made a page 4x slower on 2 cores); parallelise with processes.
+    A model loaded before ``fork`` is shared copy-on-write with the child.
     """
 
     name = "tesseract"
@@ -159,59 +204,108 @@ class TesseractEngine:
         lang: str = "chi_sim",
         psm: int = 6,
         *,
-        cmd: str = "tesseract",
-        prepare: Callable[[Image.Image], Image.Image] | None = prepare_page,
+        tessdata: str = TESSDATA,
+        prepare: bool = True,
+        rereaders: Sequence[LineReader] = (),
     ) -> None:
-        self.lang, self.psm, self.cmd, self.prepare = lang, psm, cmd, prepare
+        self.lang, self.psm, self.tessdata, self.prepare = lang, psm, tessdata, prepare
+        self.rereaders = rereaders
         os.environ["OMP_THREAD_LIMIT"] = "1"
 
     def check_available(self) -> bool:
-        """Whether the binary runs and has ``lang`` data (cached per command and language)."""
-        key = (self.cmd, self.lang)
-        if key not in _availability:
-            _availability[key] = self._probe()
-        return _availability[key]
+        """Whether the language data for ``lang`` is there (cached per data dir and language)."""
+        return _has_languages(self.tessdata, self.lang)
 
-    def _probe(self) -> bool:
-        try:
-            result = subprocess.run(
-                [self.cmd, "--list-langs"], capture_output=True, timeout=10, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return False
-        listed = result.stdout.decode("utf-8", "replace").split()
-        return result.returncode == 0 and all(lang in listed for lang in self.lang.split("+"))
+    def load(self) -> None:
+        _api(self.tessdata, self.lang)
+        for reader in self.rereaders:
+            reader.load()
 
     def read(self, image: Image.Image, *, timeout: float) -> OcrPage:
-        """OCR one page; raises ``OcrTimeout``, ``OcrUnavailable`` or ``ParseError``."""
-        if self.prepare is not None:
-            image = self.prepare(image)
-        pytesseract.pytesseract.tesseract_cmd = self.cmd
+        """OCR one page; raises ``OcrTimeout``, ``OcrUnavailable`` or ``ParseError``.
+
+        With ``prepare`` the page is straightened and binarised first (verify.reading.prepare);
+        the page's ``image`` is then the straightened grey page, which the word boxes
+        refer to (a recogniser reads grey better than binarised ink).
+        """
+        grey = straighten(image) if self.prepare else image
+        ink = binarise(grey, colourless=is_colourless(image)) if self.prepare else image
+        page = page_from_tsv(self._recognise(ink, self.psm, "", timeout))
+        return OcrPage(page.text, page.lines, grey)
+
+    def read_line(self, image: Image.Image, *, charset: str = "", timeout: float = 5.0) -> OcrLine:
+        """Re-read one cropped line (grey) as a single line (psm 7), only ``charset`` if given."""
+        ink = binarise(image.convert("L"), colourless=False)
+        page = page_from_tsv(self._recognise(ink, _LINE, charset, timeout))
+        if not page.lines:
+            return OcrLine("", 0.0)
+        words = [word for line in page.lines for word in line.words]
+        text = "  ".join(line.text for line in page.lines)
+        return OcrLine(text, min(line.confidence for line in page.lines), tuple(words))
+
+    def _recognise(self, image: Image.Image, psm: int, whitelist: str, timeout: float) -> str:
+        api, lock = _api(self.tessdata, self.lang)
+        with lock:
+            try:
+                api.SetPageSegMode(psm)
+                api.SetVariable("tessedit_char_whitelist", whitelist)
+                api.SetImage(image)
+                if not api.Recognize(timeout=max(1, int(timeout * 1000))):
+                    raise OcrTimeout()
+                return api.GetTSVText(0)
+            except RuntimeError as exc:
+                raise ParseError("Text recognition failed on this page.") from exc
+            finally:
+                api.Clear()
+
+
+_availability: dict[tuple[str, str], bool] = {}
+_apis: dict[tuple[str, str], tuple[tesserocr.PyTessBaseAPI, threading.Lock]] = {}
+
+
+def _has_languages(tessdata: str, lang: str) -> bool:
+    key = (tessdata, lang)
+    if key not in _availability:
         try:
-            data = pytesseract.image_to_data(
-                image,
-                lang=self.lang,
-                config=f"--psm {self.psm}",
-                timeout=timeout,
-                output_type=pytesseract.Output.DICT,
-            )
-        except pytesseract.TesseractNotFoundError as exc:
-            raise OcrUnavailable() from exc
-        except pytesseract.TesseractError as exc:
-            if "Failed loading language" in str(exc.message) or "Error opening data file" in str(exc.message):
-                raise OcrUnavailable() from exc
-            raise ParseError("Text recognition failed on this page.") from exc
+            _, listed = tesserocr.get_languages(tessdata)
+        except RuntimeError:  # no such directory
+            listed = []
+        _availability[key] = all(name in listed for name in lang.split("+"))
+    return _availability[key]
+
+
+def _api(tessdata: str, lang: str) -> tuple[tesserocr.PyTessBaseAPI, threading.Lock]:
+    """The process's Tesseract for ``lang``, loaded on first use; ``OcrUnavailable`` without data."""
+    key = (tessdata, lang)
+    if key not in _apis:
+        if not _has_languages(tessdata, lang):
+            raise OcrUnavailable()
+        try:
+            api = tesserocr.PyTessBaseAPI(path=tessdata, lang=lang)
         except RuntimeError as exc:
-            if "timeout" in str(exc):
-                raise OcrTimeout() from exc
-            raise ParseError("Text recognition failed on this page.") from exc
-        return page_from_data(data)
+            raise OcrUnavailable() from exc
+        _apis[key] = (api, threading.Lock())
+    return _apis[key]
+
+
+def page_from_tsv(tsv: str) -> OcrPage:
+    """Build an ``OcrPage`` from Tesseract's TSV output (``tesseract ... tsv``, no header)."""
+    columns = ("level", "page_num", "block_num", "par_num", "line_num", "word_num",
+               "left", "top", "width", "height", "conf", "text")
+    data: dict[str, list[str]] = {name: [] for name in columns}
+    for row in tsv.splitlines():
+        cells = row.split("\t")
+        if len(cells) == len(columns):
+            for name, cell in zip(columns, cells, strict=True):
+                data[name].append(cell)
+    return page_from_data(data)
 
 
 class NullEngine:
     """Reads nothing: for text-layer PDFs and tests that must not run OCR."""
 
     name = "none"
+    rereaders: Sequence[LineReader] = ()
 
     def read(self, image: Image.Image, *, timeout: float) -> OcrPage:
         return OcrPage("", [])
@@ -219,11 +313,15 @@ class NullEngine:
     def check_available(self) -> bool:
         return True
 
+    def load(self) -> None:
+        pass
+
 
 class FailingEngine:
     """A fake that raises ``error`` on every read, to test failure paths."""
 
     name = "failing"
+    rereaders: Sequence[LineReader] = ()
 
     def __init__(self, error: Exception | None = None) -> None:
         self.error = error if error is not None else OcrTimeout()
@@ -233,3 +331,6 @@ class FailingEngine:
 
     def check_available(self) -> bool:
         return False
+
+    def load(self) -> None:
+        pass

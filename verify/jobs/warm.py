@@ -1,0 +1,17 @@
+"""Imported by the job forkserver only: loads the configured OCR engine's models there, once.
+
+Every reading process is forked from the forkserver (verify.jobs.isolate), so it starts with
+Tesseract's language model and PP-OCR's recogniser already in memory, shared copy-on-write,
+instead of loading them again for each job (about 0.3 s). A missing engine or model is not an
+error here: the reading process reports it when it needs the engine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from verify.config import load_settings
+from verify.pipeline import make_ocr_engine
+
+with contextlib.suppress(Exception):
+    make_ocr_engine(load_settings().ocr_engine).load()
