@@ -22,18 +22,24 @@ def post_worker_init(worker):
     import gc
 
     from verify.jobs.runner import JobRunner
+    from verify.store.selfcheck import check_database
+
+    services = worker.wsgi.extensions["verify"]
+    # Refuse to serve (the worker fails to boot, gunicorn stops) on a database that could lose a commit.
+    check_database(services.store.engine)
 
     # Everything loaded so far lives as long as the worker: move it out of the collector's sight so
     # that a full collection no longer walks it (fewer, shorter pauses on the label-check hot path).
     gc.collect()
     gc.freeze()
 
-    if os.environ.get("VERIFY_QUEUE", "local") == "local":
-        services = worker.wsgi.extensions["verify"]
+    if services.settings.queue == "local":
         worker.job_runner = JobRunner(services, services.settings.workers).start()
 
 
 def worker_exit(server, worker):
+    # SIGTERM: running jobs get a third of the graceful timeout to finish, then are released (pending
+    # again) for the next start, well before the master's SIGKILL at the end of graceful_timeout.
     runner = getattr(worker, "job_runner", None)
     if runner is not None:
-        runner.stop(timeout=5)
+        runner.stop(grace=worker.cfg.graceful_timeout / 3)

@@ -23,8 +23,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,9 +35,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
+from tests.serving import Server, ServerError  # noqa: E402
 from verify.checks import check_number  # noqa: E402
 from verify.domain import CredentialKind, Holder  # noqa: E402
 from verify.registry import MODULES  # noqa: E402
@@ -107,62 +105,6 @@ def in_process(seconds: float) -> None:
         print(f"  {name:26} {registry:18,.0f} {checks:14,.0f}")
 
 
-# --- the server ----------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """``make run``'s two commands on a free port and a temporary data dir."""
-
-    def __init__(self, data_dir: Path, log: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "VERIFY_DATA_DIR": str(data_dir), "HOST": "127.0.0.1", "PORT": str(self.port),
-                    "OMP_THREAD_LIMIT": "1"}
-        self.log = log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def flask(self, *args: str) -> str:
-        done = subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=120, check=True)
-        return done.stdout
-
-    def start(self) -> None:
-        self.flask("setup")
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=self.env,
-                stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited with {self.process.returncode}; see {self.log}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=10) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise SystemExit("the server did not become healthy within 60 s")
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-        except ProcessLookupError:
-            pass
-        self.process = None
-
-
 def post(url: str, key: str, body: dict[str, Any]) -> dict[str, Any]:
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={
         "Content-Type": "application/json", "Authorization": f"Bearer {key}"})
@@ -206,10 +148,13 @@ def endpoint(duration: float, connections: int, rounds: int) -> float:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: run `bash .ci/apt-ensure wrk`")
     with tempfile.TemporaryDirectory(prefix="verify-bench-") as tmp:
-        server = Server(Path(tmp) / "data", Path(tmp) / "gunicorn.log")
+        server = Server(Path(tmp) / "data", log=Path(tmp) / "gunicorn.log")
         try:
-            server.start()
-            key = server.flask("keys", "create", "--platform", "bench", "--role", "platform").strip().splitlines()[-1]
+            try:
+                server.start()
+            except ServerError as exc:
+                raise SystemExit(str(exc)) from exc
+            key = server.create_key("bench")
             validate_url = server.url + "/v1/credentials/validate"
             bodies = [json.dumps({"kind": kind, **body}, ensure_ascii=False) for kind, body in BODIES.items()]
             for body in bodies:  # the bodies are valid numbers: the load measures the full check path
@@ -235,7 +180,7 @@ def endpoint(duration: float, connections: int, rounds: int) -> float:
                     print(f"  {label:46} {result['rps']:9,.0f} {result['p50']:8.2f} {result['p99']:8.2f} "
                           f"{result['non2xx']:8.0f}{errors}")
                     if result["non2xx"]:
-                        tail = server.log.read_text(errors="replace").splitlines()[-10:]
+                        tail = Path(tmp, "gunicorn.log").read_text(errors="replace").splitlines()[-10:]
                         print("  WARNING: some answers were not 2xx; the server log ends with:", *tail, sep="\n    ")
                 ratios.append(results[1]["rps"] / results[0]["rps"])
         finally:

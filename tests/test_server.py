@@ -7,11 +7,7 @@ got a 202 reaches an end state.
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,64 +18,22 @@ import pytest
 import requests
 
 from tests.certificates import degrade, make_certificate, render_image, render_pdf, to_jpeg, to_png
+from tests.serving import Server
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+__all__ = ["Server"]  # tests.security.test_crashes imports it from here
 FINAL = {"approved", "rejected", "needs_review"}
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, data_dir: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "VERIFY_DATA_DIR": str(data_dir), "PORT": str(self.port), "HOST": "127.0.0.1",
-                    "VERIFY_JOB_LEASE_SECONDS": "3", "OMP_THREAD_LIMIT": "1"}
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def flask(self, *args: str) -> str:
-        done = subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=120, check=True)
-        return done.stdout
-
-    def start(self) -> None:
-        self.flask("setup")
-        self.process = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
-                                        env=self.env, start_new_session=True, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.url + "/healthz", timeout=15).status_code == 200:
-                    return
-            except (requests.ConnectionError, requests.Timeout):
-                pass
-            time.sleep(0.2)
-        raise AssertionError("server did not become healthy")
-
-    def kill(self, sig: int = signal.SIGKILL) -> None:
-        if self.process is not None:
-            os.killpg(self.process.pid, sig)
-            self.process.wait(30)
-            self.process = None
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    server = Server(tmp_path / "data")
+    server = Server(tmp_path / "data", env={"VERIFY_JOB_LEASE_SECONDS": "3"})
     yield server
     server.kill()
 
 
 def _key(server: Server, platform: str = "acme-video") -> dict[str, str]:
-    key = server.flask("keys", "create", "--platform", platform, "--role", "platform").strip().splitlines()[-1]
-    return {"Authorization": f"Bearer {key}"}
+    return {"Authorization": f"Bearer {server.create_key(platform)}"}
 
 
 def _submit(server: Server, auth: dict[str, str], data: bytes, name: str, mime: str, **form: str) -> Any:

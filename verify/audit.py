@@ -35,7 +35,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import event, func, make_url, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 from verify.store.db import Store
@@ -137,7 +137,7 @@ _anchors: dict[str, HeadAnchor] = {}
 
 def anchor_store(store: Store, anchor: HeadAnchor) -> None:
     """Anchor every entry written to ``store``'s database (called once by ``create_app``)."""
-    _anchors[make_url(store.url).render_as_string(hide_password=False)] = anchor
+    _anchors[store.engine.url.render_as_string(hide_password=False)] = anchor
 
 
 def _anchor_for(session: Session) -> HeadAnchor | None:

@@ -104,4 +104,20 @@ def status_list(list_id: int) -> Response:
     response = Response(published.token, mimetype=MEDIA_TYPE)
     response.headers["Cache-Control"] = f"public, max-age={published.max_age(ctx.clock().timestamp())}"
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.set_etag(published.etag, weak=True)  # same statuses, same tag: in every worker, across rebuilds
+    return response
+
+
+@bp.after_app_request
+def conditional(response: Response) -> Response:
+    """Public, cacheable answers (the JWKS, the status lists) carry an ``ETag``; a matching ``If-None-Match`` is 304.
+
+    An answer without a tag of its own gets a strong one from its body (the JWKS is the same bytes in
+    every worker until a key is added or retired).
+    """
+    if (request.method in ("GET", "HEAD") and response.status_code == 200
+            and "public" in response.headers.get("Cache-Control", "")):
+        if "ETag" not in response.headers:
+            response.add_etag()
+        response.make_conditional(request)
     return response

@@ -28,7 +28,10 @@ class Services:
     clock: Callable[[], datetime] = field(default=utcnow)
     work_waiting: threading.Event = field(default_factory=threading.Event)
     label_caches: LabelCaches | None = None  # made on first use by verify.services.labels
+    notify: Callable[[str], None] | None = None  # hands a submitted job to outside workers (VERIFY_QUEUE=celery)
 
-    def wake_workers(self) -> None:
-        """Tell this process's job runner that new work arrived."""
+    def wake_workers(self, verification_id: str | None = None) -> None:
+        """Tell the workers that new work arrived: this process's job runner, and outside workers if any."""
         self.work_waiting.set()
+        if self.notify is not None and verification_id is not None:
+            self.notify(verification_id)

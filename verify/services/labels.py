@@ -26,6 +26,7 @@ as ``suspended`` in the account's labels and as 2 in the status list.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import secrets
 import threading
@@ -72,11 +73,16 @@ class LabelCheck:
 
 @dataclass(frozen=True)
 class PublishedList:
-    """A signed status list as served, built at ``built_at`` (epoch seconds)."""
+    """A signed status list as served, built at ``built_at`` (epoch seconds).
+
+    ``etag`` names its content (signing key and statuses, not its ``iat``): a rebuild with nothing
+    changed, or the same list built by another worker, has the same tag.
+    """
 
     token: str
     built_at: float
     ttl: int
+    etag: str
 
     def fresh(self, now: float) -> bool:
         return self.built_at <= now < self.built_at + self.ttl
@@ -419,7 +425,8 @@ def status_list(services: Services, number: int) -> PublishedList:
             status_list=built, issued_at=now, expires_at=now + timedelta(seconds=settings.status_list_valid_seconds),
             ttl=ttl,
         )
-        published = PublishedList(token, at, ttl)
+        content = hashlib.sha256(f"{services.keyring.current.kid}:{number}:".encode() + bytes(built.data))
+        published = PublishedList(token, at, ttl, content.hexdigest()[:32])
         if caches.generation == generation:
             caches.lists[number] = published
     return published

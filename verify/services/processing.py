@@ -1,15 +1,20 @@
 """Processing submitted verifications as durable, leased jobs.
 
-A worker claims the oldest pending verification with one atomic UPDATE (SQLite
-serialises writers; PostgreSQL uses ``FOR UPDATE SKIP LOCKED``), keeps its lease alive
-with a heartbeat while the isolated pipeline runs, and writes the result only if it
-still holds the lease (the lease token is the fencing check). A lease that lapses —
-the process died — makes the job claimable again; after ``job_max_attempts`` the case
-goes to manual review instead of being retried for ever.
+A worker claims a pending verification with one atomic UPDATE (SQLite serialises
+writers; PostgreSQL uses ``FOR UPDATE SKIP LOCKED``) — the embedded runner takes the
+platforms in turn (``Turns``), the oldest job of each — keeps its lease alive with a
+heartbeat while the isolated pipeline runs, and writes the result only if it still holds
+the lease (the lease token is the fencing check). The result, the label with its audit
+events, and the review item are one transaction: a crash either loses the whole result
+(the job runs again) or none of it. A lease that lapses — the process died — makes the
+job claimable again; after ``job_max_attempts`` the case goes to manual review instead
+of being retried for ever. A graceful shutdown releases the jobs it could not finish, so
+the next start takes them at once.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import uuid
@@ -17,14 +22,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.orm import defer
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session, defer
 
 from verify.config import Limits
 from verify.decide import decide_unreadable
 from verify.domain import Holder, Outcome, Profession, VerificationStatus
 from verify.errors import DocumentError, IntegrityFailure
-from verify.jobs.isolate import run_isolated
+from verify.jobs.isolate import Cancelled, run_isolated
 from verify.pipeline import PipelineResult, make_ocr_engine, run_pipeline
 from verify.services.context import Services
 from verify.services.labels import issue_for_verification
@@ -48,10 +53,56 @@ def _ready(now: datetime) -> Any:
     )
 
 
-def claim_next(services: Services) -> Claim | None:
-    """Take the oldest claimable verification, or None when there is none."""
+class Turns:
+    """Round robin across platforms: the platform served longest ago (or never) goes first.
+
+    Kept by each job runner in its own process, so one platform's flood of uploads cannot make
+    another platform's verifications wait behind it: with jobs of several platforms waiting,
+    every platform gets a job in turn, the oldest of its own.
+    """
+
+    def __init__(self) -> None:
+        self._served: dict[str, int] = {}
+        self._turn = itertools.count()
+        self._lock = threading.Lock()
+
+    def order(self, waiting: list[tuple[str, datetime]]) -> list[str]:
+        """The platforms of ``waiting`` (platform, its oldest waiting job's time) in the order to serve them."""
+        with self._lock:
+            return [platform for platform, oldest in sorted(
+                waiting, key=lambda item: (self._served.get(item[0], -1), item[1]))]
+
+    def served(self, platform_id: str) -> None:
+        with self._lock:
+            self._served[platform_id] = next(self._turn)
+
+
+def claim_next(services: Services, verification_id: str | None = None, *, turns: Turns | None = None) -> Claim | None:
+    """Take a claimable verification (the one named, when given), or None when there is none.
+
+    Without ``turns``, the oldest one; with them, the oldest of the platform whose turn it is.
+    """
     now, lease = services.clock(), timedelta(seconds=services.settings.job_lease_seconds)
-    oldest = select(Verification.id).where(_ready(now)).order_by(Verification.created_at).limit(1)
+    with services.store.write() as session:
+        if verification_id is not None:
+            return _claim(services, session, now, lease, Verification.id == verification_id)
+        if turns is None:
+            return _claim(services, session, now, lease)
+        waiting = session.execute(
+            select(Verification.platform_id, func.min(Verification.created_at))
+            .where(_ready(now)).group_by(Verification.platform_id)
+        ).all()
+        for platform_id in turns.order([(row[0], row[1]) for row in waiting]):
+            claim = _claim(services, session, now, lease, Verification.platform_id == platform_id)
+            if claim is not None:
+                turns.served(platform_id)
+                return claim
+    return None
+
+
+def _claim(services: Services, session: Session, now: datetime, lease: timedelta, *where: Any) -> Claim | None:
+    """The atomic claim: the oldest ready job matching ``where`` becomes ours under a new lease token."""
+    oldest = select(Verification.id).where(_ready(now), *where).order_by(Verification.created_at).limit(1)
     if not services.store.is_sqlite:
         oldest = oldest.with_for_update(skip_locked=True)
     token = uuid.uuid4().hex
@@ -62,9 +113,15 @@ def claim_next(services: Services) -> Claim | None:
                 attempts=Verification.attempts + 1, updated_at=now)
         .returning(Verification.id, Verification.attempts)
     )
-    with services.store.write() as session:
-        row = session.execute(statement, execution_options={"synchronize_session": False}).first()
+    row = session.execute(statement, execution_options={"synchronize_session": False}).first()
     return Claim(row[0], token, row[1]) if row else None
+
+
+def claimable_ids(services: Services, limit: int = 1000) -> list[str]:
+    """The verifications a worker could claim now (pending, or a lapsed lease), oldest first."""
+    query = select(Verification.id).where(_ready(services.clock())).order_by(Verification.created_at).limit(limit)
+    with services.store.read() as session:
+        return list(session.scalars(query))
 
 
 def renew_lease(services: Services, claim: Claim) -> bool:
@@ -76,6 +133,23 @@ def renew_lease(services: Services, claim: Claim) -> bool:
             .where(Verification.id == claim.verification_id, Verification.lease_token == claim.token,
                    Verification.status == VerificationStatus.PROCESSING.value)
             .values(lease_expires_at=now + timedelta(seconds=services.settings.job_lease_seconds)),
+            execution_options={"synchronize_session": False},
+        )
+    return result.rowcount == 1
+
+
+def release(services: Services, claim: Claim) -> bool:
+    """Give a claimed job back unfinished (a graceful shutdown): claimable at once, the attempt not counted.
+
+    Fenced like ``complete``: False when the lease was already lost.
+    """
+    with services.store.write() as session:
+        result = session.execute(
+            update(Verification)
+            .where(Verification.id == claim.verification_id, Verification.lease_token == claim.token,
+                   Verification.status == VerificationStatus.PROCESSING.value)
+            .values(status=VerificationStatus.PENDING.value, lease_token=None, lease_expires_at=None,
+                    attempts=Verification.attempts - 1, updated_at=services.clock()),
             execution_options={"synchronize_session": False},
         )
     return result.rowcount == 1
@@ -126,8 +200,8 @@ def _load_job(services: Services, claim: Claim) -> tuple[list[bytes], Profession
         return [d.content or b"" for d in documents], Profession(verification.profession), holder
 
 
-def run_job(services: Services, claim: Claim) -> PipelineResult:
-    """The pipeline for one claimed job, in an isolated child process."""
+def run_job(services: Services, claim: Claim, cancel: threading.Event | None = None) -> PipelineResult:
+    """The pipeline for one claimed job, in an isolated child process; raises ``Cancelled`` once ``cancel`` is set."""
     settings = services.settings
     if claim.attempts > settings.job_max_attempts:
         return PipelineResult(decide_unreadable("processing_failed"))
@@ -140,7 +214,7 @@ def run_job(services: Services, claim: Claim) -> PipelineResult:
             return run_isolated(
                 _pipeline_in_child, parts, profession, holder, settings.ocr_engine, settings.limits,
                 services.clock().date(), settings.ocr_confidence_floor,
-                timeout=settings.limits.job_seconds, memory_bytes=settings.limits.job_memory_bytes,
+                timeout=settings.limits.job_seconds, memory_bytes=settings.limits.job_memory_bytes, cancel=cancel,
             )
     except DocumentError as exc:
         return PipelineResult(decide_unreadable(exc.type_slug))
@@ -185,10 +259,20 @@ def complete(services: Services, claim: Claim, result: PipelineResult) -> bool:
     return True
 
 
-def process_next(services: Services) -> bool:
-    """Claim, run and complete one job; False when there was nothing to do."""
-    claim = claim_next(services)
+def process_next(services: Services, verification_id: str | None = None, *, turns: Turns | None = None,
+                 cancel: threading.Event | None = None) -> bool:
+    """Claim, run and complete one job (the one named, when given); False when there was nothing to claim.
+
+    A job cancelled by ``cancel`` (the process is shutting down) is released, not completed.
+    """
+    claim = claim_next(services, verification_id, turns=turns)
     if claim is None:
         return False
-    complete(services, claim, run_job(services, claim))
+    try:
+        result = run_job(services, claim, cancel)
+    except Cancelled:
+        released = release(services, claim)
+        log.info("job released unfinished at shutdown" if released else "job cancelled after its lease was lost")
+        return True
+    complete(services, claim, result)
     return True

@@ -1,9 +1,9 @@
 """Upload quota per platform account: submissions and document bytes over a sliding day.
 
 Counted in the database inside the submission's write transaction, so it holds across
-processes and concurrent uploads (SQLite serialises writers; PostgreSQL should run the
-same count under the account's advisory lock when it matters). Another account of the same
-platform, or the same account id on another platform, has its own quota.
+processes and concurrent uploads (SQLite serialises writers; on PostgreSQL the count runs
+under the account's advisory lock). Another account of the same platform, or the same account
+id on another platform, has its own quota.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from verify.config import Limits
 from verify.errors import QuotaExceeded
+from verify.store.db import hold_lock
 from verify.store.models import Document, Verification
 
 WINDOW = timedelta(days=1)
@@ -26,6 +27,7 @@ def check_account_quota(session: Session, platform_id: str, account_id: str, inc
     """Raise ``QuotaExceeded`` (429, with ``retry_after``) if this upload would pass the account's quota."""
     if limits.account_uploads_per_day <= 0:
         return
+    hold_lock(session, f"quota:{platform_id}:{account_id}")  # concurrent uploads count one after the other
     since = now - WINDOW
     recent = (Verification.platform_id == platform_id, Verification.account_id == account_id,
               Verification.created_at > since)

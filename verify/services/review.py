@@ -284,13 +284,16 @@ def claim_next(services: Services, principal: Principal, *, profession: str | No
     """Lease the oldest open item matching the filters; None when the queue is empty.
 
     Reviewers racing for the same item each end up with a different one: a lost
-    compare-and-set moves on to the next candidate (PostgreSQL skips locked rows).
+    compare-and-set moves on to the next candidate (PostgreSQL skips locked rows, so it
+    locks one candidate only: locking 20 would hide them all from the other reviewers).
     """
     now = services.clock()
-    query = _queue_query(principal, "open", now, profession=profession, reason=reason, platform=platform).limit(20)
+    query = _queue_query(principal, "open", now, profession=profession, reason=reason, platform=platform)
     with services.store.write() as session:
-        if not services.store.is_sqlite:
-            query = query.with_for_update(of=ReviewItem, skip_locked=True)
+        if services.store.is_sqlite:
+            query = query.limit(20)
+        else:
+            query = query.limit(1).with_for_update(of=ReviewItem, skip_locked=True)
         for item, verification, name in session.execute(query).all():
             if _take_lease(session, services, principal, item, now):
                 return QueueRow(item, verification, name, "claimed")

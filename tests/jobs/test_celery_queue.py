@@ -1,0 +1,265 @@
+"""VERIFY_QUEUE=celery: a real redis-server, real workers (``flask --app wsgi worker``), a real SQLite file.
+
+Submissions go through the Flask app; workers are subprocesses, so one can be killed with
+SIGKILL in the middle of a job. The database row is the source of truth: a job whose
+message Redis lost, or whose worker died, is sent again by a worker's sweep, and a
+duplicate message finds nothing to claim.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.certificates import make_certificate, render_image, render_pdf, to_png
+from tests.conftest import bearer, make_app, new_key
+from verify.jobs.celery_queue import TASK, CeleryQueue, Sweeper, make_celery
+from verify.services.context import Services
+from verify.store.models import Label, Verification
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+FINAL = {"approved", "rejected", "needs_review"}
+LEASE_SECONDS, SWEEP_SECONDS = 2.0, 0.5
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A redis-server of our own on a free port; missing is a failure, never a skip (make test installs it)."""
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is missing: `make test` installs it (Debian package redis-server)"
+    port = _free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path_factory.mktemp("redis")),
+         "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+
+    def answers() -> bool:
+        try:
+            return bool(client.ping())
+        except redis.ConnectionError:
+            return False
+
+    try:
+        _wait(answers, 10, "redis-server to answer")
+        yield url
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture
+def broker(redis_url: str) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(redis_url)
+    client.flushall()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def app(tmp_path: Path, broker: redis.Redis, redis_url: str) -> Iterator[Flask]:
+    app = make_app(tmp_path / "data", queue="celery", redis_url=redis_url, job_lease_seconds=LEASE_SECONDS)
+    yield app
+    app.extensions["verify"].store.dispose()
+
+
+class Workers:
+    """``flask --app wsgi worker`` subprocesses on the app's data dir, each in its own session."""
+
+    def __init__(self, data_dir: Path, redis_url: str, log_dir: Path) -> None:
+        self.env = {**os.environ, "VERIFY_DATA_DIR": str(data_dir), "VERIFY_QUEUE": "celery",
+                    "VERIFY_REDIS_URL": redis_url, "VERIFY_JOB_LEASE_SECONDS": str(LEASE_SECONDS),
+                    "VERIFY_QUEUE_SWEEP_SECONDS": str(SWEEP_SECONDS), "VERIFY_WORKER_GRACE_SECONDS": "0.2",
+                    "VERIFY_OCR_ENGINE": "tesseract",
+                    "OMP_THREAD_LIMIT": "1"}
+        self.log_dir = log_dir
+        self.running: list[subprocess.Popen[bytes]] = []
+
+    def start(self, threads: int = 1, **env: str) -> subprocess.Popen[bytes]:
+        log = (self.log_dir / f"worker-{len(self.running)}.log").open("wb")
+        process = subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", "worker", "--threads", str(threads)],
+                                   cwd=ROOT, env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        log.close()
+        self.running.append(process)
+        return process
+
+    def kill(self, process: subprocess.Popen[bytes]) -> None:
+        """SIGKILL the worker and everything it started (its isolated job processes have their own group)."""
+        family = psutil.Process(process.pid).children(recursive=True)
+        os.killpg(process.pid, signal.SIGKILL)
+        for child in family:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
+        process.wait(10)
+
+    def logs(self) -> str:
+        return "\n".join(path.read_text(errors="replace")[-3000:] for path in sorted(self.log_dir.glob("*.log")))
+
+    def kill_all(self) -> None:
+        for process in self.running:
+            if process.poll() is None:
+                self.kill(process)
+
+
+@pytest.fixture
+def workers(app: Flask, redis_url: str, tmp_path: Path) -> Iterator[Workers]:
+    workers = Workers(app.extensions["verify"].settings.data_dir, redis_url, tmp_path)
+    yield workers
+    workers.kill_all()
+
+
+def _submit(client: FlaskClient, key: str, *pages: tuple[bytes, str, str]) -> str:
+    body = {"account_id": "acct-1", "profession": "doctor",
+            "document": [(io.BytesIO(data), name, mime) for data, name, mime in pages]}
+    answer = client.post("/v1/verifications", data=body, headers=bearer(key), content_type="multipart/form-data")
+    assert answer.status_code == 202, answer.json
+    return answer.json["id"]
+
+
+def _pdf(seed: int = 31) -> tuple[bytes, str, str]:
+    return render_pdf(make_certificate("physician_practice", seed=seed)), "doctor.pdf", "application/pdf"
+
+
+def _row(services: Services, verification_id: str) -> Verification:
+    with services.store.read() as session:
+        verification = session.get(Verification, verification_id)
+        assert verification is not None
+        return verification
+
+
+def _wait_final(client: FlaskClient, key: str, verification_id: str, workers: Workers, seconds: float = 45) -> str:
+    def final() -> bool:
+        return client.get(f"/v1/verifications/{verification_id}", headers=bearer(key)).json["status"] in FINAL
+
+    try:
+        _wait(final, seconds, "an end state")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; worker logs:\n{workers.logs()}") from None
+    return client.get(f"/v1/verifications/{verification_id}", headers=bearer(key)).json["status"]
+
+
+def test_a_submission_reaches_an_end_state_through_a_celery_worker(
+    client: FlaskClient, services: Services, platform_key: str, workers: Workers
+) -> None:
+    workers.start()
+    verification_id = _submit(client, platform_key, _pdf())
+    assert _wait_final(client, platform_key, verification_id, workers) == "approved"
+    assert _row(services, verification_id).attempts == 1
+
+
+def test_a_worker_killed_mid_job_is_replaced_and_the_job_finishes(
+    client: FlaskClient, services: Services, platform_key: str, workers: Workers
+) -> None:
+    first = workers.start()
+    photo = to_png(render_image(make_certificate("physician_practice", seed=32)))  # OCR: seconds, not ms
+    verification_id = _submit(client, platform_key, (photo, "doctor.png", "image/png"))
+    _wait(lambda: _row(services, verification_id).status == "processing", 30, "the first worker to claim the job")
+    workers.kill(first)
+    killed = _row(services, verification_id)
+    assert (killed.status, killed.attempts) == ("processing", 1), "the job ended before the kill"
+    workers.start(VERIFY_OCR_ENGINE="none")  # quick: the point is that the job ends, not how it reads
+    assert _wait_final(client, platform_key, verification_id, workers) in FINAL
+    assert _row(services, verification_id).attempts == 2
+
+
+def test_sigterm_past_the_grace_releases_the_running_job_to_another_worker(
+    client: FlaskClient, services: Services, platform_key: str, workers: Workers, broker: redis.Redis
+) -> None:
+    first = workers.start()
+    photo = to_png(render_image(make_certificate("physician_practice", seed=33)))
+    verification_id = _submit(client, platform_key, (photo, "doctor.png", "image/png"))
+    _wait(lambda: _row(services, verification_id).status == "processing", 30, "the worker to claim the job")
+    first.send_signal(signal.SIGTERM)  # grace 0.2 s: far shorter than the job
+    first.wait(20)
+    released = _row(services, verification_id)
+    assert (released.status, released.attempts) == ("pending", 0), workers.logs()
+    assert (broker.llen("celery"), broker.hlen("unacked")) == (1, 0)  # sent again at once, not left for a sweep
+    workers.start(VERIFY_OCR_ENGINE="none")
+    assert _wait_final(client, platform_key, verification_id, workers) in FINAL
+    assert _row(services, verification_id).attempts == 1
+
+
+def test_a_message_lost_in_redis_is_sent_again_by_the_sweep(
+    client: FlaskClient, services: Services, platform_key: str, workers: Workers, broker: redis.Redis
+) -> None:
+    verification_id = _submit(client, platform_key, _pdf())
+    assert broker.llen("celery") == 1  # the message waits for a worker
+    broker.flushall()
+    workers.start()
+    assert _wait_final(client, platform_key, verification_id, workers) == "approved"
+
+
+def test_the_sweep_sends_a_job_only_when_no_message_waits_for_it(
+    client: FlaskClient, services: Services, platform_key: str, broker: redis.Redis
+) -> None:
+    _submit(client, platform_key, _pdf())
+    sweeper = Sweeper(services, CeleryQueue(services.settings))
+    assert sweeper.sweep() == 0  # the submit's own message waits
+    broker.flushall()
+    assert sweeper.sweep() == 1
+    assert sweeper.sweep() == 0
+    assert broker.llen("celery") == 1
+
+
+def test_a_duplicate_delivery_is_processed_once(
+    client: FlaskClient, services: Services, platform_key: str, workers: Workers, broker: redis.Redis
+) -> None:
+    verification_id = _submit(client, platform_key, _pdf())
+    with make_celery(services.settings) as sender:
+        for _ in range(2):
+            sender.send_task(TASK, args=[verification_id])
+    assert broker.llen("celery") == 3
+    workers.start(threads=2)
+    assert _wait_final(client, platform_key, verification_id, workers) == "approved"
+    _wait(lambda: broker.llen("celery") == 0 and not broker.hlen("unacked"), 15, "every copy to be consumed")
+    assert _row(services, verification_id).attempts == 1
+    with services.store.read() as session:
+        assert session.query(Label).filter_by(verification_id=verification_id).count() == 1
+
+
+def test_redis_out_of_reach_at_submit_still_answers_202_and_a_sweep_sends_the_job(
+    tmp_path: Path, redis_url: str, workers: Workers, broker: redis.Redis
+) -> None:
+    unreachable = make_app(tmp_path / "data", queue="celery", redis_url=f"redis://127.0.0.1:{_free_port()}/0",
+                           job_lease_seconds=LEASE_SECONDS)
+    services = unreachable.extensions["verify"]
+    key = new_key(services, "acme-video", "platform")
+    client = unreachable.test_client()
+    verification_id = _submit(client, key, _pdf())
+    assert broker.llen("celery") == 0
+    workers.start()
+    assert _wait_final(client, key, verification_id, workers) == "approved"
+    services.store.dispose()
