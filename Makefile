@@ -9,8 +9,8 @@ VERIFY_DATA_DIR ?= ./instance
 export HOST PORT VERIFY_DATA_DIR
 
 # Tesseract with Simplified Chinese for the service; CJK fonts for the tests' synthetic certificates.
-RUN_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim
-TEST_PACKAGES := $(RUN_PACKAGES) fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai chromium wrk
+RUN_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim libgl1 libglib2.0-0  # libGL/glib: opencv-python (PP-OCR)
+TEST_PACKAGES := $(RUN_PACKAGES) fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai fonts-noto-cjk chromium wrk redis-server postgresql
 
 .PHONY: run test bench lint sample fuzz system-run system-test clean
 

@@ -14,16 +14,22 @@ from verify.config import Settings, load_settings
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """The WSGI application: settings, database, keyring, services, blueprints, errors.
 
-    ``test_config`` overrides settings by name (``{"data_dir": tmp_path}``).
+    ``test_config`` overrides settings by name (``{"data_dir": tmp_path}``). Raises
+    ``verify.store.selfcheck.DurabilityError`` when the data dir could lose an acknowledged
+    submission. The database is not touched here (``flask check`` needs none): whatever serves
+    or processes work runs ``check_database`` first (gunicorn.conf.py, ``flask setup``, ``flask worker``).
     """
     from verify.api import register
+    from verify.api.common import CURSORS
     from verify.audit import ANCHOR_FILE, HeadAnchor, anchor_store
     from verify.cli import register as register_commands
+    from verify.crypto.cursor import Cursors
     from verify.crypto.envelope import Envelope
     from verify.keyfile import key_encryption_key
     from verify.labels.keyring import Keyring
     from verify.services.context import Services
     from verify.store.db import Store
+    from verify.store.selfcheck import check_data_dir
     from verify.web.session import session_secret
 
     settings: Settings = load_settings(overrides=test_config)
@@ -34,11 +40,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    check_data_dir(settings.data_dir)  # refuses to start (DurabilityError) on storage that would lose work
     secret = key_encryption_key(settings)
     keyring = Keyring.open(settings.keys_dir, secret)
     store = Store(settings.database, envelope=Envelope.from_secret(secret))  # personal data sealed at rest
     app.extensions["verify"] = Services(settings=settings, store=store, keyring=keyring)
+    app.extensions[CURSORS] = Cursors.from_secret(secret)  # opaque list cursors bound to the caller's platform
+    if settings.queue == "celery":  # else each serving process runs its own job runner (gunicorn.conf.py)
+        from verify.jobs.celery_queue import CeleryQueue
+
+        app.extensions["verify"].notify = CeleryQueue(settings).notify
+    elif settings.queue != "local":
+        raise ValueError(f"VERIFY_QUEUE must be local or celery, not {settings.queue!r}")
     app.secret_key = session_secret(secret)  # signs the reviewers' console session cookie
     anchor_store(app.extensions["verify"].store, HeadAnchor(settings.data_dir / ANCHOR_FILE, secret))
     register(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import signal
 import sys
 import time
@@ -15,13 +16,17 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from verify import audit
+from verify.crypto import rotation
+from verify.crypto.envelope import derive_kek, kek_id
 from verify.domain import Holder, Profession
 from verify.errors import NotFound
 from verify.jobs.runner import JobRunner
+from verify.keyfile import key_encryption_key
 from verify.pipeline import PipelineResult, make_ocr_engine, run_pipeline
 from verify.services import keys, privacy
 from verify.services.context import Services
 from verify.store.db import upgrade
+from verify.store.selfcheck import check_database
 
 keys_group = AppGroup("keys", help="Create, list and revoke API keys.")
 signing_group = AppGroup("signing", help="Label signing keys.")
@@ -66,6 +71,60 @@ def keys_revoke(key_id: str) -> None:
     click.echo(f"Revoked {key_id}.")
 
 
+def _new_secret(new_secret_file: Path | None, staged: Path, from_environment: bool) -> bytes:
+    """The secret to rotate to: from ``new_secret_file``, else the one staged by an interrupted run, else a new one."""
+    if new_secret_file is not None:
+        secret = new_secret_file.read_text().strip().encode()
+    elif from_environment:
+        raise click.ClickException("The secret comes from VERIFY_SECRET_KEY: put the new one in a file, pass it with "
+                                   "--new-secret-file, and set VERIFY_SECRET_KEY to it afterwards.")
+    elif staged.exists():
+        secret = staged.read_text().strip().encode()  # an interrupted rotation: finish it with the same secret
+    else:
+        secret = secrets.token_urlsafe(32).encode()
+        rotation.write_secret(staged, secret)  # kept before anything is re-wrapped, so a crash cannot lose it
+    if len(secret) < 16:
+        raise click.ClickException("The new secret must be at least 16 characters.")
+    return secret
+
+
+@keys_group.command("rotate-secret")
+@click.option("--new-secret-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the new secret from this file (default: generate one and store it as the secret file).")
+def keys_rotate_secret(new_secret_file: Path | None) -> None:
+    """Re-wrap every data key, the signing key and the audit anchor under a new service secret.
+
+    Stop the service and its workers first. An interrupted rotation is finished by running the
+    command again. Once it reports success the old secret can be destroyed, and with it every
+    backup of the database taken before (see README, "Backups").
+    """
+    ctx = _services()
+    settings = ctx.settings
+    old = key_encryption_key(settings)
+    staged = settings.secret_path.with_name(settings.secret_path.name + ".next")
+    new = _new_secret(new_secret_file, staged, bool(settings.secret_key))
+    if new == old:
+        raise click.ClickException("The new secret is the current one.")
+    with ctx.store.write() as session:
+        audit.record(session, actor="cli", action="secret.rotate", subject_type="service_secret",
+                     subject_id=kek_id(derive_kek(new)).hex(), now=ctx.clock(),
+                     before={"kek": kek_id(derive_kek(old)).hex()})
+    report = rotation.rotate_secret(ctx.store, settings.keys_dir, settings.data_dir, old, new)
+    for stale in report.stale:
+        click.echo(f"does not open with the new secret: {stale}", err=True)
+    if not report.complete:
+        raise click.ClickException(f"{len(report.stale)} wrapped key(s) do not open with the new secret (listed "
+                                   "above); the old secret is still in place. Fix them and run the command again.")
+    click.echo(f"Re-wrapped {report.documents} document key(s), the keys of {report.values} verification(s) and "
+               f"{report.signing_keys} signing key(s).")
+    if settings.secret_key:
+        click.echo("Set VERIFY_SECRET_KEY to the new secret before starting the service, then destroy the old one.")
+    else:
+        rotation.write_secret(settings.secret_path, new)
+        staged.unlink(missing_ok=True)
+        click.echo(f"The new secret is in {settings.secret_path}. Destroy every copy of the old one.")
+
+
 @signing_group.command("rotate")
 def signing_rotate() -> None:
     """Make a new current signing key; old public keys stay in the JWKS while their labels live."""
@@ -103,6 +162,7 @@ def audit_verify() -> None:
 def setup() -> None:
     """Migrate the database and create the first admin key when there is none."""
     ctx = _services()
+    check_database(ctx.store.engine)  # refuses (DurabilityError) a database that could lose a commit
     upgrade(ctx.settings.database)
     click.echo(f"Database ready; signing key {ctx.keyring.current.kid}.")
     if not keys.has_admin_key(ctx.store):
@@ -182,8 +242,13 @@ class _plain:
 @with_appcontext
 @click.option("--threads", type=int, default=None, help="Jobs at once (default: VERIFY_WORKERS).")
 def worker(threads: int | None) -> None:
-    """Process submitted verifications until stopped (SIGTERM or Ctrl-C)."""
+    """Process submitted verifications until stopped (SIGTERM or Ctrl-C); a Celery worker when VERIFY_QUEUE=celery."""
     ctx = _services()
+    check_database(ctx.store.engine)
+    if ctx.settings.queue == "celery":
+        from verify.jobs.celery_queue import run_worker
+
+        raise SystemExit(run_worker(ctx, threads or ctx.settings.workers))
     runner = JobRunner(ctx, threads or ctx.settings.workers).start()
     stopping = {"now": False}
 
@@ -195,7 +260,7 @@ def worker(threads: int | None) -> None:
     click.echo(f"worker running with {threads or ctx.settings.workers} thread(s)", err=True)
     while not stopping["now"]:
         time.sleep(0.5)
-    runner.stop()
+    runner.stop(grace=ctx.settings.worker_grace_seconds)
 
 
 @click.command("purge")

@@ -27,6 +27,7 @@ class Limits:
     max_frames: int = 10  # frames of one TIFF
     max_pixels: int = 40_000_000  # per image or rendered page
     max_side: int = 20_000  # pixels per side
+    max_stream_bytes: int = 64 * 1024 * 1024  # decompressed size of one PDF stream (content, font, xref, ...)
     ocr_seconds_per_page: float = 20.0
     job_seconds: float = 300.0  # wall clock for reading one whole submission
     job_memory_bytes: int = 3 * 1024**3  # address space of the isolated reading process
@@ -55,12 +56,15 @@ class Settings:
     status_list_size: int = 1 << 20  # entries per status list (2 bits each)
     secret_key: str = ""  # key-encryption key for signing keys (else read from secret_key_file)
     secret_key_file: Path | None = None  # default: data_dir/secret.key, created on first start
-    queue: str = "local"  # local | celery
+    queue: str = "local"  # local (job runner in each serving process) | celery (workers over Redis)
+    redis_url: str = "redis://127.0.0.1:6379/0"  # Celery's broker when queue is celery
+    queue_sweep_seconds: float = 30.0  # how often a Celery worker re-sends jobs whose message was lost
+    worker_grace_seconds: float = 10.0  # `flask worker` on SIGTERM: running jobs finish within this or are released
     workers: int = 1  # background jobs per serving process
     job_lease_seconds: float = 30.0
     job_max_attempts: int = 3
     job_poll_seconds: float = 1.0
-    ocr_engine: str = "tesseract"  # tesseract | none
+    ocr_engine: str = "tesseract"  # tesseract (PP-OCR re-reads doubtful fields) | ppocr (whole page) | none
     ocr_confidence_floor: float = 0.80  # below this a failed check goes to review, not rejection
     page_size_max: int = 100
     auth_cache_seconds: float = 5.0
@@ -68,6 +72,7 @@ class Settings:
     max_resubmissions: int = 3  # times a rejected case may be resubmitted (a chain of previous_id links)
     retention_days: float = 30.0  # documents and personal fields are purged this long after the decision
     purge_interval_seconds: float = 3600.0  # how often the job runner purges what is past retention
+    idempotency_key_hours: float = 24.0  # an Idempotency-Key is forgotten this long after its first request
     limits: Limits = field(default_factory=Limits)
 
     @property

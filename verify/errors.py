@@ -35,6 +35,12 @@ class BadRequest(VerifyError):
     status, type_slug, title = 400, "bad_request", "Bad request"
 
 
+class InvalidCursor(BadRequest):
+    """A list cursor that is malformed, forged, or was given to another platform."""
+
+    type_slug, title = "invalid_cursor", "The cursor is not valid"
+
+
 class InvalidRequest(VerifyError):
     """The body parsed but a field is missing or wrong (``errors`` in extra)."""
 
@@ -88,6 +94,12 @@ class ResubmissionLimit(Conflict):
 
 class ServiceUnavailable(VerifyError):
     status, type_slug, title = 503, "service_unavailable", "Service unavailable"
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database did not answer (down, unreachable, locked past the busy timeout); nothing was stored."""
+
+    type_slug, title = "database_unavailable", "The database is unavailable; nothing was stored, try again later"
 
 
 class StorageFull(ServiceUnavailable):

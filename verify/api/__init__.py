@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from verify import errors
 from verify.api import credentials, labels, ops, review, verifications
 from verify.api.common import problem
-from verify.store.db import is_storage_full
+from verify.store.db import is_database_unavailable, is_storage_full
 from verify.web import console
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,9 @@ def _unexpected(exc: Exception) -> Response:
     if is_storage_full(exc):  # e.g. spooling a large upload to a full temp dir: nothing was acknowledged
         log.error("storage full on %s %s", request.method, request.path)
         return problem(errors.StorageFull(), request.path)
+    if is_database_unavailable(exc):  # a query outside Store.read/write: still a 503, never a 500
+        log.error("database unavailable on %s %s", request.method, request.path)
+        return problem(errors.DatabaseUnavailable(), request.path)
     log.exception("unhandled error on %s %s", request.method, request.path)
     return problem(errors.VerifyError("An unexpected error occurred; it has been logged."), request.path)
 

@@ -7,14 +7,30 @@ from typing import Any
 from flask import Response, current_app, jsonify
 from marshmallow import Schema, ValidationError
 
+from verify import pipeline
+from verify.crypto.cursor import Cursors
 from verify.errors import InvalidRequest, VerifyError
+from verify.reading.ocr import OcrEngine
 from verify.services.context import Services
 
 PROBLEM_JSON = "application/problem+json"
 
 
+CURSORS = "verify.cursors"  # app.extensions key, set by create_app
+
+
 def services() -> Services:
     return current_app.extensions["verify"]
+
+
+def ocr_engine() -> OcrEngine:
+    """The configured OCR engine (``VERIFY_OCR_ENGINE``): Tesseract with chi_sim, or none."""
+    return pipeline.make_ocr_engine(services().settings.ocr_engine)
+
+
+def cursors() -> Cursors:
+    """What seals and opens the list routes' page cursors."""
+    return current_app.extensions[CURSORS]
 
 
 def load(schema: Schema, data: Any) -> dict[str, Any]:

@@ -9,9 +9,8 @@ from datetime import timedelta
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import func, select, text
 
-from verify.api.common import services
+from verify.api.common import ocr_engine, services
 from verify.api.openapi import build_spec
-from verify.pipeline import make_ocr_engine
 from verify.store.models import Verification
 
 bp = Blueprint("ops", __name__)
@@ -38,7 +37,7 @@ def healthz() -> Response:
         checks["database"] = "ok"
     except Exception:
         checks["database"] = "unavailable"
-    checks["ocr"] = "ok" if make_ocr_engine(ctx.settings.ocr_engine).check_available() else "unavailable"
+    checks["ocr"] = "ok" if ocr_engine().check_available() else "unavailable"
     healthy = all(value == "ok" for value in checks.values())
     response = jsonify({"status": "ok" if healthy else "unavailable", "checks": checks})
     response.status_code = 200 if healthy else 503

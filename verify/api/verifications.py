@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from schemas.verification import (
@@ -10,7 +12,7 @@ from schemas.verification import (
     verification_view,
 )
 from verify.api.auth import current_principal, require
-from verify.api.common import load, services
+from verify.api.common import cursors, load, ocr_engine, services
 from verify.domain import Holder, Profession
 from verify.errors import BadRequest
 from verify.services import privacy, verifications
@@ -47,14 +49,15 @@ def submit() -> Response:
     ctx = services()
     now = ctx.clock()
     accepted = verifications.submit(
-        ctx.store, current_principal(), submission, limits=ctx.settings.limits, now=now,
+        ctx.store, current_principal(), submission, limits=ctx.settings.limits, now=now, ocr=ocr_engine(),
         idempotency_key=key, render=lambda record: verification_view(record, now=now),
         max_resubmissions=ctx.settings.max_resubmissions,
+        idempotency_window=timedelta(hours=ctx.settings.idempotency_key_hours),
     )
     if accepted.replay is not None:
         return _accepted(accepted.replay, accepted.replay["id"])
     assert accepted.record is not None
-    ctx.wake_workers()
+    ctx.wake_workers(accepted.record.verification.id)
     return _accepted(verification_view(accepted.record, now=now), accepted.record.verification.id)
 
 
@@ -87,7 +90,7 @@ def list_all() -> Response:
     ctx = services()
     records, next_cursor = verifications.list_records(
         ctx.store, current_principal(), account_id=query.get("account_id"), status=query.get("status"),
-        limit=query["limit"], cursor=query.get("cursor"),
+        limit=query["limit"], cursor=query.get("cursor"), cursors=cursors(),
     )
     now, reveal = ctx.clock(), _reveal()
     page = {"items": [verification_view(r, now=now, reveal=reveal) for r in records], "next_cursor": next_cursor}

@@ -141,20 +141,36 @@ class Envelope:
         return TEXT_PREFIX + _b64(sealed.wrapped_key) + "." + _b64(sealed.blob)
 
     def open_text(self, value: str, aad: bytes) -> str:
-        if not is_sealed_text(value):
-            raise SealBroken("value is not sealed")
+        sealed = _split_text(value)
         try:
-            wrapped, blob = (_unb64(part) for part in value[len(TEXT_PREFIX):].split("."))
-        except ValueError as exc:
-            raise SealBroken("sealed text is malformed") from exc
-        try:
-            return self.open(Sealed(wrapped, blob), aad).decode()
+            return self.open(sealed, aad).decode()
         except UnicodeDecodeError as exc:
             raise SealBroken("sealed text is malformed") from exc
+
+    def rewrap_text(self, value: str, aad: bytes) -> str:
+        """Sealed text whose data key is wrapped under the current KEK; the ciphertext is unchanged."""
+        sealed = _split_text(value)
+        if self.is_current(sealed.wrapped_key):
+            return value
+        return TEXT_PREFIX + _b64(self.rewrap(sealed.wrapped_key, aad)) + "." + _b64(sealed.blob)
+
+    def unwrap_text_key(self, value: str, aad: bytes) -> bytes:
+        """The data key of sealed text (proves a KEK can open it without decrypting the value)."""
+        return self.unwrap(_split_text(value).wrapped_key, aad)
 
 
 def is_sealed_text(value: object) -> bool:
     return isinstance(value, str) and value.startswith(TEXT_PREFIX)
+
+
+def _split_text(value: str) -> Sealed:
+    if not is_sealed_text(value):
+        raise SealBroken("value is not sealed")
+    try:
+        wrapped, blob = (_unb64(part) for part in value[len(TEXT_PREFIX):].split("."))
+    except ValueError as exc:
+        raise SealBroken("sealed text is malformed") from exc
+    return Sealed(wrapped, blob)
 
 
 def _b64(data: bytes) -> str:

@@ -10,8 +10,9 @@ a decided verification is redacted; one still being read or reviewed answers
 so a record whose data failed its integrity check can still be redacted.
 
 Retention: ``purge_expired`` redacts every verification decided more than
-``retention_days`` ago; the job runner calls it every ``purge_interval_seconds`` and
-``flask purge`` on demand.
+``retention_days`` ago, and drops the answers kept for ``Idempotency-Key`` replays once
+their ``idempotency_key_hours`` have passed; the job runner calls it every
+``purge_interval_seconds`` and ``flask purge`` on demand.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from verify.domain import VerificationStatus
 from verify.errors import NotDecided, NotFound
 from verify.services.context import Services
 from verify.services.keys import Principal
+from verify.services.verifications import forget_idempotency_keys
 from verify.store.models import Document, ReviewItem, Verification
 
 log = logging.getLogger(__name__)
@@ -94,6 +96,8 @@ def purge_expired(services: Services) -> int:
         .order_by(Verification.created_at)
         .limit(_BATCH)
     )
+    with services.store.write() as session:
+        forget_idempotency_keys(session, now - timedelta(hours=services.settings.idempotency_key_hours))
     purged = 0
     while True:
         with services.store.write() as session:

@@ -1,40 +1,56 @@
 """Submitting verifications and reading them back, scoped to the caller's platform.
 
 A submission and its document parts are committed in one transaction before the
-caller gets its 202, so an acknowledged submission is never lost. ``Idempotency-Key``
-replays the first answer for the same request and refuses a different one (409).
+caller gets its 202, so an acknowledged submission is never lost.
+
+``Idempotency-Key`` (scoped per platform: another platform's identical key is another
+key) replays the first answer for the same request and refuses a different one (409).
+The key is recorded in the transaction that stores the submission, and a request looks
+for it again inside its own write transaction, so of concurrent requests with one key
+exactly one stores a verification and the others replay its answer: on SQLite the
+writers queue (``BEGIN IMMEDIATE``), on PostgreSQL the second insert of the key waits
+for the first and fails, and is then answered with the replay. A key is forgotten
+``idempotency_window`` after its first request; then it is a new key.
+
+While the OCR engine (Tesseract with ``chi_sim``) is unavailable, submissions are
+refused with ``OcrUnavailable`` (503) rather than acknowledged as work that cannot be
+done; a replay of an answer already given still answers. A service configured with
+``VERIFY_OCR_ENGINE=none`` reads text-layer PDFs only and takes every upload.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from verify.config import Limits
+from verify.crypto.cursor import Cursors
 from verify.domain import Holder, Profession, VerificationStatus
 from verify.errors import (
     BadRequest,
     FileTooLarge,
     IdempotencyKeyReused,
+    InvalidCursor,
     InvalidRequest,
     NotFound,
+    OcrUnavailable,
     ResubmissionLimit,
     ResubmissionRefused,
 )
 from verify.reading.intake import check_part
+from verify.reading.ocr import OcrEngine
 from verify.services.keys import Principal
 from verify.services.quota import check_account_quota
-from verify.store.db import Store
+from verify.store.db import Store, hold_lock
 from verify.store.models import Document, IdempotencyRecord, Label, ReviewItem, Verification
 
 
@@ -97,13 +113,31 @@ def _scoped(principal: Principal) -> Any:
     return True if principal.is_admin else Verification.platform_id == principal.platform_id
 
 
-def _replay(session: Session, principal: Principal, key: str, fingerprint: str) -> dict[str, Any] | None:
+def _replay(session: Session, principal: Principal, key: str, fingerprint: str,
+            forget_before: datetime, *, drop_expired: bool = False) -> dict[str, Any] | None:
+    """The stored first answer for ``key``; None for a new key or one older than ``forget_before``.
+
+    ``drop_expired`` (in a write session) deletes an expired record, so the key can be recorded afresh.
+    """
     stored = session.get(IdempotencyRecord, (principal.platform_id, key))
     if stored is None:
+        return None
+    if stored.created_at <= forget_before:
+        if drop_expired:
+            session.delete(stored)
+            session.flush()
         return None
     if stored.request_hash != fingerprint:
         raise IdempotencyKeyReused("This Idempotency-Key was used with a different request.")
     return stored.response
+
+
+def forget_idempotency_keys(session: Session, before: datetime) -> int:
+    """Drop the answers kept for Idempotency-Key replays that are older than ``before``; returns how many."""
+    return session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.created_at <= before),
+        execution_options={"synchronize_session": False},
+    ).rowcount
 
 
 def _resubmits(session: Session, principal: Principal, submission: Submission, max_resubmissions: int) -> str:
@@ -139,13 +173,17 @@ def submit(
     *,
     limits: Limits,
     now: datetime,
+    ocr: OcrEngine,
     idempotency_key: str | None = None,
     render: Callable[[Record], dict[str, Any]],
     max_resubmissions: int = 3,
+    idempotency_window: timedelta = timedelta(hours=24),
 ) -> Accepted:
     """Check the parts (type allowlist, size), then store the submission for processing.
 
     ``submission.resubmission_of`` links a new attempt to a rejected case (``previous_id``).
+    Raises the intake's ``DocumentError`` family, ``IdempotencyKeyReused``, ``OcrUnavailable``
+    (503, nothing stored), ``QuotaExceeded``, and from the store ``DatabaseUnavailable`` or ``StorageFull``.
     """
     if not submission.parts:
         raise BadRequest("Attach the document as a multipart part named 'document'.")
@@ -153,11 +191,14 @@ def submit(
         raise FileTooLarge(f"At most {limits.max_parts} document parts per submission.")
     media_types = [_checked_part(p, limits) for p in submission.parts]
     fingerprint = submission.fingerprint()
+    forget_before = now - idempotency_window
     if idempotency_key:
         with store.read() as session:
-            replay = _replay(session, principal, idempotency_key, fingerprint)
+            replay = _replay(session, principal, idempotency_key, fingerprint, forget_before)
         if replay is not None:
             return Accepted(None, replay)
+    if not ocr.check_available():
+        raise OcrUnavailable("Text recognition is not available right now; nothing was stored, try again later.")
     verification = Verification(
         id=uuid.uuid4().hex, platform_id=principal.platform_id, account_id=submission.account_id,
         profession=submission.profession.value, status=VerificationStatus.PENDING.value,
@@ -167,6 +208,13 @@ def submit(
     record = Record(verification, None)
     try:
         with store.write() as session:
+            # Concurrent submissions for one account (quota, resubmission chain) or with one key go one at a time.
+            hold_lock(session, f"account:{principal.platform_id}:{submission.account_id}")
+            if idempotency_key:  # again, in the write transaction: a concurrent first request may have committed
+                hold_lock(session, f"idempotency:{principal.platform_id}:{idempotency_key}")
+                replay = _replay(session, principal, idempotency_key, fingerprint, forget_before, drop_expired=True)
+                if replay is not None:
+                    return Accepted(None, replay)
             check_account_quota(session, principal.platform_id, submission.account_id,
                                 sum(len(p.data) for p in submission.parts), limits, now)
             if submission.resubmission_of:
@@ -189,7 +237,7 @@ def submit(
         if not idempotency_key:
             raise
         with store.read() as session:  # a concurrent request with the same key won the race
-            replay = _replay(session, principal, idempotency_key, fingerprint)
+            replay = _replay(session, principal, idempotency_key, fingerprint, forget_before)
         if replay is None:
             raise
         return Accepted(None, replay)
@@ -210,25 +258,27 @@ def get(store: Store, principal: Principal, verification_id: str) -> Record:
     return Record(*row)
 
 
-def _encode_cursor(row: Verification) -> str:
-    raw = f"{row.created_at.isoformat()}|{row.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def _encode_cursor(cursors: Cursors, principal: Principal, row: Verification) -> str:
+    return cursors.seal(f"{row.created_at.isoformat()}|{row.id}", principal.platform_id)
 
 
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+def _decode_cursor(cursors: Cursors, principal: Principal, cursor: str) -> tuple[datetime, str]:
+    created, _, verification_id = cursors.open(cursor, principal.platform_id).partition("|")
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created, verification_id = raw.split("|", 1)
         return datetime.fromisoformat(created), verification_id
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("The cursor is not valid.") from exc
+    except ValueError as exc:
+        raise InvalidCursor("The cursor is not valid for this key.") from exc
 
 
 def list_records(
     store: Store, principal: Principal, *, account_id: str | None, status: str | None, limit: int,
-    cursor: str | None,
+    cursor: str | None, cursors: Cursors,
 ) -> tuple[list[Record], str | None]:
-    """Newest first, ``limit`` at a time; returns the page and the cursor of the next one."""
+    """Newest first, ``limit`` at a time; returns the page and the cursor of the next one.
+
+    Cursors are opaque and bound to the caller's platform (``verify.crypto.cursor``): another
+    platform's cursor, or an edited one, is ``InvalidCursor``.
+    """
     query = (
         select(Verification, Label, ReviewItem)
         .outerjoin(Label, Label.verification_id == Verification.id)
@@ -242,7 +292,7 @@ def list_records(
     if status is not None:
         query = query.where(Verification.status == status)
     if cursor:
-        created, last_id = _decode_cursor(cursor)
+        created, last_id = _decode_cursor(cursors, principal, cursor)
         query = query.where(or_(
             Verification.created_at < created,
             and_(Verification.created_at == created, Verification.id < last_id),
@@ -250,5 +300,5 @@ def list_records(
     with store.read() as session:
         rows = session.execute(query).all()
     records = [Record(*row) for row in rows[:limit]]
-    next_cursor = _encode_cursor(records[-1].verification) if len(rows) > limit else None
+    next_cursor = _encode_cursor(cursors, principal, records[-1].verification) if len(rows) > limit else None
     return records, next_cursor

@@ -1,0 +1,252 @@
+"""Rotating the service secret: re-wrap everything it protects under a new one (``flask keys rotate-secret``).
+
+The service secret (``VERIFY_SECRET_KEY`` or ``secret.key``) is the root of every key
+at rest: the key-encryption key (KEK) that wraps each document's and each personal
+value's data key, the password of the signing key's PKCS8 file, and the MAC key of the
+audit log's head anchor. Rotation, with the service stopped:
+
+1. re-wraps every data key still wrapped by the old KEK (the ciphertext is not touched:
+   only the 64-byte wrapped keys change; ``Envelope.rewrap``), a batch per transaction;
+2. re-encrypts the current signing key's private file (retired keys have none);
+3. re-seals the audit head anchor;
+4. checks that every wrapped key now opens with the new KEK *alone* and reports any that
+   does not (catalogue 75: found by the rotation, not at read time).
+
+Each step skips what is already under the new secret, so a rotation cut short (crash,
+power loss) is finished by running it again with the same two secrets. Afterwards the
+old secret can be destroyed; a database backup taken before the rotation then opens no
+more (its wrapped keys need the old KEK), which is what makes deletion stick in backups.
+Derived secrets that protect nothing stored change too: reviewers sign in again and list
+cursors handed out before are refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from sqlalchemy import select, update
+
+from verify.audit import ANCHOR_FILE, HeadAnchor
+from verify.crypto.at_rest import SEALED_COLUMNS, SEALED_FIELDS, document_aad, value_aad
+from verify.crypto.envelope import Envelope, SealBroken, is_sealed_text
+from verify.labels.errors import WrongSecret
+from verify.labels.keyring import Keyring, _locked, _password
+from verify.store.db import Store
+from verify.store.models import Document, Verification
+
+_BATCH = 200
+
+
+@dataclass
+class RotationReport:
+    """What a rotation changed, and what it could not open with the new secret alone (``stale``)."""
+
+    documents: int = 0
+    values: int = 0
+    signing_keys: int = 0
+    anchor: bool = False
+    stale: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.stale
+
+
+def rotate_secret(store: Store, keys_dir: Path, data_dir: Path, old: bytes, new: bytes) -> RotationReport:
+    """Re-wrap everything protected by ``old`` under ``new``; safe to run again after an interruption."""
+    if old == new:
+        raise ValueError("the new secret is the old one")
+    rotating = Envelope.from_secret(new, previous=[old])
+    report = RotationReport()
+    report.documents = _rewrap_documents(store, rotating)
+    report.values = _rewrap_values(store, rotating)
+    report.signing_keys = _reencrypt_signing_key(keys_dir, old, new)
+    report.anchor = _reseal_anchor(data_dir / ANCHOR_FILE, old, new)
+    report.stale = stale_keys(store, Envelope.from_secret(new))
+    return report
+
+
+# --- data keys -------------------------------------------------------------------------------
+def _rewrap_documents(store: Store, envelope: Envelope) -> int:
+    query = (
+        select(Document.id, Document.verification_id, Document.wrapped_key, Verification.platform_id)
+        .join(Verification, Verification.id == Document.verification_id)
+        .where(Document.wrapped_key.is_not(None))
+        .order_by(Document.id).limit(_BATCH)
+    )
+    done, after = 0, ""
+    while True:
+        with store.write() as session:
+            rows = session.execute(query.where(Document.id > after)).all()
+            for document_id, verification_id, wrapped, platform_id in rows:
+                if envelope.is_current(wrapped):
+                    continue
+                try:
+                    rewrapped = envelope.rewrap(wrapped, document_aad(platform_id, verification_id, document_id))
+                except SealBroken:
+                    continue  # opens with neither secret: left as it is, and reported by stale_keys
+                session.execute(update(Document).where(Document.id == document_id).values(wrapped_key=rewrapped),
+                                execution_options={"synchronize_session": False})
+                done += 1
+        if len(rows) < _BATCH:
+            return done
+        after = rows[-1][0]
+
+
+def _sealed_values(row: Any) -> Iterator[tuple[str, str]]:
+    """(attribute, sealed text) of one verification row: its columns and its personal fields."""
+    for name in SEALED_COLUMNS:
+        value = getattr(row, name)
+        if is_sealed_text(value):
+            yield name, value
+    for name, entry in (row.fields or {}).items():
+        if name in SEALED_FIELDS and isinstance(entry, dict):
+            for part in ("value", "raw"):
+                if is_sealed_text(entry.get(part)):
+                    yield f"fields.{name}.{part}", entry[part]
+
+
+def _rewrap_text(envelope: Envelope, value: str, aad: bytes) -> str:
+    try:
+        return envelope.rewrap_text(value, aad)
+    except SealBroken:
+        return value  # opens with neither secret: left as it is, and reported by stale_keys
+
+
+def _rewrap_verification(envelope: Envelope, row: Any) -> dict[str, Any]:
+    """The changed columns of ``row`` with every sealed value re-wrapped; empty if nothing was stale."""
+    changes: dict[str, Any] = {}
+    for name in SEALED_COLUMNS:
+        value = getattr(row, name)
+        if is_sealed_text(value):
+            rewrapped = _rewrap_text(envelope, value, value_aad(row.platform_id, row.id, name))
+            if rewrapped != value:
+                changes[name] = rewrapped
+    fields = {name: dict(entry) if isinstance(entry, dict) else entry for name, entry in (row.fields or {}).items()}
+    touched = False
+    for name, entry in fields.items():
+        if name in SEALED_FIELDS and isinstance(entry, dict):
+            for part in ("value", "raw"):
+                if is_sealed_text(entry.get(part)):
+                    aad = value_aad(row.platform_id, row.id, f"fields.{name}.{part}")
+                    rewrapped = _rewrap_text(envelope, entry[part], aad)
+                    touched |= rewrapped != entry[part]
+                    entry[part] = rewrapped
+    if touched:
+        changes["fields"] = fields
+    return changes
+
+
+_VALUE_COLUMNS = (Verification.id, Verification.platform_id, Verification.fields,
+                  *(getattr(Verification, name) for name in SEALED_COLUMNS))
+
+
+def _rewrap_values(store: Store, envelope: Envelope) -> int:
+    query = select(*_VALUE_COLUMNS).order_by(Verification.id).limit(_BATCH)
+    done, after = 0, ""
+    while True:
+        with store.write() as session:
+            rows = session.execute(query.where(Verification.id > after)).all()
+            for row in rows:
+                changes = _rewrap_verification(envelope, row)
+                if changes:
+                    session.execute(update(Verification).where(Verification.id == row.id).values(**changes),
+                                    execution_options={"synchronize_session": False})
+                    done += 1
+        if len(rows) < _BATCH:
+            return done
+        after = rows[-1].id
+
+
+def stale_keys(store: Store, envelope: Envelope) -> list[str]:
+    """Every wrapped data key that ``envelope`` (the new KEK alone) cannot unwrap, as ``table:id:attribute``."""
+    stale: list[str] = []
+    with store.read() as session:
+        documents = session.execute(
+            select(Document.id, Document.verification_id, Document.wrapped_key, Verification.platform_id)
+            .join(Verification, Verification.id == Document.verification_id)
+            .where(Document.wrapped_key.is_not(None))
+        )
+        for document_id, verification_id, wrapped, platform_id in documents:
+            try:
+                envelope.unwrap(wrapped, document_aad(platform_id, verification_id, document_id))
+            except SealBroken:
+                stale.append(f"documents:{document_id}:content")
+        for row in session.execute(select(*_VALUE_COLUMNS)):
+            for attribute, value in _sealed_values(row):
+                try:
+                    envelope.unwrap_text_key(value, value_aad(row.platform_id, row.id, attribute))
+                except SealBroken:
+                    stale.append(f"verifications:{row.id}:{attribute}")
+    return stale
+
+
+# --- signing key and audit anchor ---------------------------------------------------------------
+def _reencrypt_signing_key(keys_dir: Path, old: bytes, new: bytes) -> int:
+    """Re-encrypt the current signing key's PKCS8 file under ``new``; 0 if it already is."""
+    try:
+        Keyring.open(keys_dir, new)
+        return 0
+    except WrongSecret:
+        pass
+    ring = Keyring.open(keys_dir, old)  # raises WrongSecret if it opens with neither
+    password = _password(new)
+    assert password is not None
+    pem = ring.current.private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(password))
+    target = keys_dir / f"{ring.current.kid}.pem"
+    with _locked(keys_dir, fcntl.LOCK_EX):
+        _replace(target, pem)
+    Keyring.open(keys_dir, new)  # proves it
+    return 1
+
+
+def _reseal_anchor(path: Path, old: bytes, new: bytes) -> bool:
+    """Re-seal the audit head anchor under ``new``; False if there is none or it already is."""
+    if not path.exists():
+        return False
+    with contextlib.suppress(ValueError):
+        HeadAnchor(path, new).read()
+        return False
+    head = HeadAnchor(path, old).read()  # ValueError if it opens with neither: verify_chain reports that
+    if head is None:
+        return False
+    staged = HeadAnchor(path.with_name(path.name + ".rotating"), new)
+    staged.path.unlink(missing_ok=True)
+    staged.advance(head)
+    os.replace(staged.path, path)
+    _fsync_dir(path.parent)
+    return True
+
+
+def write_secret(path: Path, secret: bytes) -> None:
+    """Put ``secret`` in ``path`` (0600) atomically: tmp file, fsync, rename, fsync the directory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _replace(path, secret + b"\n")
+
+
+def _replace(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
