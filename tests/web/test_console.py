@@ -205,3 +205,18 @@ def test_sign_out_ends_the_session(client: FlaskClient, reviewer_key: str) -> No
     csrf = sign_in(client, reviewer_key)
     assert post(client, "/review/logout", csrf).status_code == 303
     assert client.get("/review/").status_code == 302
+
+
+def test_only_the_console_opens_a_session_api_requests_skip_the_cookie_work(
+    client: FlaskClient, reviewer_key: str
+) -> None:
+    from flask.sessions import NullSession
+
+    app = client.application
+    sign_in(client, reviewer_key)
+    answer = client.get("/healthz")
+    assert "Set-Cookie" not in answer.headers
+    for path, null in (("/v1/labels/check", True), ("/healthz", True), ("/review/", False)):
+        with app.test_request_context(path) as ctx:
+            opened = app.session_interface.open_session(app, ctx.request)
+            assert isinstance(opened, NullSession) is null, path

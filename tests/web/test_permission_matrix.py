@@ -101,7 +101,7 @@ def _api_call(client: FlaskClient, method: str, path: str, key: str | None) -> i
 
 def _console_call(client: FlaskClient, method: str, path: str, actor: str, key: str | None) -> int:
     if path != "/review/login" or method == "POST":
-        with client.session_transaction() as session:
+        with client.session_transaction("/review/") as session:
             session["csrf_token"] = CSRF
             if key and path != "/review/login":
                 session["key_id"] = key.split("_")[1]

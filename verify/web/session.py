@@ -42,7 +42,16 @@ def session_secret(service_secret: bytes) -> bytes:
 
 
 class ConsoleSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, marked Secure when the request is HTTPS."""
+    """Flask's signed-cookie session, marked Secure when the request is HTTPS; only under ``/review``.
+
+    API requests (the label-check hot path among them) authenticate with a bearer key and get
+    Flask's null session: no cookie parsed or signed for them.
+    """
+
+    def open_session(self, app: Flask, request: Any) -> Any:
+        if not request.path.startswith(app.config["SESSION_COOKIE_PATH"]):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return request.is_secure or bool(app.config["SESSION_COOKIE_SECURE"])
