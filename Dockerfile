@@ -1,11 +1,12 @@
-# verify in a container: Debian slim, Tesseract with Simplified Chinese, non-root, gunicorn.
+# verify in a container: Debian slim, Tesseract with Simplified Chinese (libGL and glib for opencv-python,
+# which PP-OCR needs), non-root, gunicorn. Workers on other machines: same image, `flask --app wsgi worker`.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 OMP_THREAD_LIMIT=1 \
     VERIFY_DATA_DIR=/data HOST=0.0.0.0 PORT=8000
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim libgl1 libglib2.0-0 \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
