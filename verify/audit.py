@@ -25,7 +25,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
+from verify.durable import replace_file
 from verify.store.db import Store
 from verify.store.models import AuditEvent
 
@@ -127,9 +127,7 @@ class HeadAnchor:
                 return  # verify_chain reports a damaged anchor; rewriting it would hide that
             if current is not None and current.id >= head.id:
                 return
-            temporary = self.path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            temporary.write_text(json.dumps({"id": head.id, "hash": head.hash, "mac": self._seal(head)}))
-            os.replace(temporary, self.path)
+            replace_file(self.path, json.dumps({"id": head.id, "hash": head.hash, "mac": self._seal(head)}).encode())
 
 
 _anchors: dict[str, HeadAnchor] = {}

@@ -6,23 +6,18 @@ secret; by default ``secret.key`` under the data dir, created once with mode 060
 
 from __future__ import annotations
 
-import os
+import contextlib
 import secrets
 from pathlib import Path
 
 from verify.config import Settings
+from verify.durable import write_file
 
 
 def _create(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return  # another process made it first
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_urlsafe(32) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    with contextlib.suppress(FileExistsError):  # another process made it first
+        write_file(path, (secrets.token_urlsafe(32) + "\n").encode(), exclusive=True)
 
 
 def key_encryption_key(settings: Settings) -> bytes:

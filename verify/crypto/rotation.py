@@ -36,6 +36,7 @@ from sqlalchemy import select, update
 from verify.audit import ANCHOR_FILE, HeadAnchor
 from verify.crypto.at_rest import SEALED_COLUMNS, SEALED_FIELDS, document_aad, value_aad
 from verify.crypto.envelope import Envelope, SealBroken, is_sealed_text
+from verify.durable import fsync_dir, replace_file
 from verify.labels.errors import WrongSecret
 from verify.labels.keyring import Keyring, _locked, _password
 from verify.store.db import Store
@@ -203,7 +204,7 @@ def _reencrypt_signing_key(keys_dir: Path, old: bytes, new: bytes) -> int:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(password))
     target = keys_dir / f"{ring.current.kid}.pem"
     with _locked(keys_dir, fcntl.LOCK_EX):
-        _replace(target, pem)
+        replace_file(target, pem)
     Keyring.open(keys_dir, new)  # proves it
     return 1
 
@@ -222,31 +223,10 @@ def _reseal_anchor(path: Path, old: bytes, new: bytes) -> bool:
     staged.path.unlink(missing_ok=True)
     staged.advance(head)
     os.replace(staged.path, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return True
 
 
 def write_secret(path: Path, secret: bytes) -> None:
     """Put ``secret`` in ``path`` (0600) atomically: tmp file, fsync, rename, fsync the directory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _replace(path, secret + b"\n")
-
-
-def _replace(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    replace_file(path, secret + b"\n")

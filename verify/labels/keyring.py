@@ -32,7 +32,6 @@ import fcntl
 import json
 import os
 import re
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -43,6 +42,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from verify.durable import replace_file, write_file
 from verify.labels.errors import KeyringError, WrongSecret
 from verify.labels.jwk import b64url_decode, b64url_encode, public_jwk, public_x, thumbprint
 
@@ -252,25 +252,6 @@ def _stamp(st: os.stat_result) -> tuple[int, int, int]:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-def _write_file(path: Path, data: bytes, *, exclusive: bool) -> None:
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
-    fd = os.open(path, flags, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _new_key(directory: Path, password: bytes | None, now: datetime) -> KeyRecord:
     """Generate a key and write its private file; the caller then lists it in the manifest."""
     private = Ed25519PrivateKey.generate()
@@ -280,21 +261,14 @@ def _new_key(directory: Path, password: bytes | None, now: datetime) -> KeyRecor
         serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
     )
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
-    _write_file(directory / f"{kid}.pem", pem, exclusive=True)
+    write_file(directory / f"{kid}.pem", pem, exclusive=True)
     return KeyRecord(kid, x, now, None, f"{kid}.pem", password is not None)
 
 
 def _write_records(directory: Path, records: tuple[KeyRecord, ...]) -> None:
     """Replace the manifest atomically: tmp file, fsync, ``os.replace``, fsync the directory."""
     document = {"format": _FORMAT, "keys": [r.to_json() for r in records]}
-    tmp = directory / f".{MANIFEST}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    try:
-        _write_file(tmp, json.dumps(document, indent=2).encode("utf-8") + b"\n", exclusive=True)
-        os.replace(tmp, directory / MANIFEST)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-    _fsync_dir(directory)
+    replace_file(directory / MANIFEST, json.dumps(document, indent=2).encode("utf-8") + b"\n")
 
 
 def _load(directory: Path, password: bytes | None) -> _Snapshot | None:

@@ -25,6 +25,8 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from verify.durable import fsync_dir, write_file
+
 PROBE_PREFIX = ".verify-selfcheck-"
 _SQLITE_DURABLE = {2: "FULL", 3: "EXTRA"}  # PRAGMA synchronous values that survive power loss in WAL mode
 
@@ -39,17 +41,8 @@ def check_data_dir(path: Path) -> None:
     payload = secrets.token_bytes(64)
     try:
         path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, payload)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        directory = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+        write_file(probe, payload, exclusive=True)
+        fsync_dir(path)
         if probe.read_bytes() != payload:
             raise DurabilityError(f"The data dir {path} did not read back what was written to it; "
                                   "verify refuses to start on it.")
