@@ -158,6 +158,23 @@ def hold_lock(session: Session, name: str) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
+@contextmanager
+def _problems() -> Iterator[None]:
+    """Database failures as the problems the API answers: storage full, unavailable, NUL in text."""
+    try:
+        yield
+    except (DBAPIError, OSError) as exc:
+        if is_storage_full(exc):
+            raise StorageFull() from exc
+        if is_database_unavailable(exc):
+            raise _unavailable(exc) from exc
+        if is_nul_in_text(exc):
+            raise BadRequest(_NUL_REFUSED) from exc
+        raise
+    except (DisconnectionError, PoolTimeout) as exc:
+        raise _unavailable(exc) from exc
+
+
 class Store:
     """The database: ``read()`` and ``write()`` give sessions that commit on success.
 
@@ -181,35 +198,15 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read transaction; a database that does not answer becomes ``DatabaseUnavailable`` (503)."""
-        try:
-            with self._reads() as session, session.begin():
-                yield session
-        except DBAPIError as exc:
-            if is_database_unavailable(exc):
-                raise _unavailable(exc) from exc
-            if is_nul_in_text(exc):
-                raise BadRequest(_NUL_REFUSED) from exc
-            raise
-        except (DisconnectionError, PoolTimeout) as exc:
-            raise _unavailable(exc) from exc
+        with _problems(), self._reads() as session, session.begin():
+            yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction; a full disk or database becomes ``StorageFull``, a database that does not
         answer ``DatabaseUnavailable`` (both 503, nothing committed)."""
-        try:
-            with self._writes() as session, session.begin():
-                yield session
-        except (DBAPIError, OSError) as exc:
-            if is_storage_full(exc):
-                raise StorageFull() from exc
-            if is_database_unavailable(exc):
-                raise _unavailable(exc) from exc
-            if is_nul_in_text(exc):
-                raise BadRequest(_NUL_REFUSED) from exc
-            raise
-        except (DisconnectionError, PoolTimeout) as exc:
-            raise _unavailable(exc) from exc
+        with _problems(), self._writes() as session, session.begin():
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
