@@ -6,6 +6,8 @@ import pytest
 
 from verify.domain import CredentialKind, Profession
 from verify.fields import detect_kind, extract_fields
+from verify.fields.extract import extract_located
+from verify.fields.lines import LostValue
 from verify.reading import OcrLine, PageText
 from verify.reading.ocr import OcrWord
 
@@ -248,3 +250,26 @@ def test_vocabulary_words_misread_by_one_character_are_repaired_and_the_raw_kept
     fields = extract_fields(QUALIFICATION, [text_page("类别  痢床\n资格级别 执业医帅")]).fields
     assert (fields["category"].value, fields["category"].raw) == ("临床", "痢床")
     assert fields["level"].value == "执业医师"
+
+
+def test_a_value_ending_where_a_misread_label_could_begin_keeps_the_next_label() -> None:
+    # two columns: "医师 类别" is the end of a value and the label 类别, not 医师级别 misread
+    found = values(QUALIFICATION, "资格级别 执业医师 类别 临床\n证书编码 201233110330106198501150020")
+    assert (found["level"], found["category"]) == ("执业医师", "临床")
+
+
+def test_a_label_whose_value_ocr_lost_says_where_the_value_must_be() -> None:
+    lines = [
+        OcrLine("姓名", 0.9, (OcrWord("姓名", 0.9, 0, (100, 100, 180, 140)),)),
+        OcrLine("性别", 0.9, (OcrWord("性别", 0.9, 0, (100, 260, 180, 300)),)),
+        OcrLine("男", 0.9, (OcrWord("男", 0.9, 0, (100, 320, 150, 370)),)),
+        OcrLine("执业证号", 0.9, (OcrWord("执业证号", 0.9, 0, (100, 420, 260, 460)),)),
+        OcrLine("11102200810000003", 0.9, (OcrWord("11102200810000003", 0.9, 0, (100, 480, 500, 530)),)),
+    ]
+    page = PageText(0, "\n".join(line.text for line in lines), "ocr", lines)
+    extraction, located = extract_located(LAWYER, [page])
+    assert "name" not in extraction.fields and extraction.fields["gender"].value == "男"
+    lost = located["name"]
+    assert isinstance(lost, LostValue)
+    left, top, right, bottom = lost.region()
+    assert left <= 100 and top >= 140 and bottom <= 260 and right > 400  # below 姓名, above 性别

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from tests.reading.test_ocr import line_image
 from verify.domain import CredentialKind, Extraction, FieldValue
-from verify.fields.lines import Location
-from verify.fields.reread import DISAGREEMENT, reread_fields
+from verify.fields.lines import Location, LostValue
+from verify.fields.reread import DISAGREEMENT, _crop, reread_fields
 from verify.reading import PageText
 from verify.reading.ocr import OcrLine, OcrWord, TesseractEngine
 from verify.reading.ppocr import PpOcrRecogniser
@@ -112,3 +113,50 @@ def test_a_text_layer_is_never_reread() -> None:
     reader = FakeReader("贾洁")
     _reread(FieldValue("鄙洁", "鄙洁", 1.0, "text"), [reader])
     assert reader.asked == []
+
+
+def _lost(name: str, readers: list) -> tuple[Extraction, frozenset[str]]:
+    pages, _ = _page("x")
+    lost = LostValue(0, (200, 10, pages[0].image.width, 78))
+    return reread_fields(LAWYER, Extraction(LAWYER, {}), {name: lost}, pages, readers, decisive=DECISIVE, floor=0.8)
+
+
+def test_a_value_ocr_lost_is_read_where_it_must_be_and_kept_when_readings_agree() -> None:
+    extraction, disputed = _lost("issue_date", [FakeReader("2019年1月2日", 0.6), FakeReader("2019.01.02", 0.7)])
+    found = extraction.fields["issue_date"]
+    assert (found.value, found.raw, found.confidence) == ("2019-01-02", "2019年1月2日", pytest.approx(0.88))
+    assert not disputed
+    extraction, disputed = _lost("name", [FakeReader("贾洁", 0.95)])  # names: one trusted reading, as for rereads
+    assert extraction.fields["name"].value == "贾洁" and not disputed
+    extraction, disputed = _lost("name", [FakeReader("1970")])
+    assert extraction.fields == {} and not disputed  # nothing of a name's shape there
+
+
+def test_a_lost_value_read_differently_is_disputed() -> None:
+    extraction, disputed = _lost("issue_date", [FakeReader("2019年1月2日"), FakeReader("2018年1月2日")])
+    assert disputed == {"issue_date"} and extraction.fields["issue_date"].confidence == DISAGREEMENT
+
+
+def test_misshapen_rereadings_leave_a_well_shaped_number_as_it_was() -> None:
+    pages, location = _page("11101201810000001")
+    first = FieldValue("11101201810000001", "11101201810000001", 0.6, "ocr")
+    extraction, disputed = reread_fields(
+        LAWYER, Extraction(LAWYER, {"number": first}), {"number": location}, pages,
+        [FakeReader("1101201810000001"), FakeReader("1110120181000000")], decisive=DECISIVE, floor=0.8,
+    )
+    assert extraction.fields["number"] == first and not disputed  # unsure still: decide needs a check to confirm it
+    _, disputed = _reread(FieldValue("贾洁", "贾洁", 0.95, "ocr"), [FakeReader("1")])
+    assert disputed == {"name"}  # a name Tesseract was sure of still needs a second reading
+
+
+def test_the_crop_keeps_the_value_not_the_label_above_it() -> None:
+    image = Image.new("L", (400, 200), "white")
+    image.paste(0, (20, 20, 120, 40))  # a small label
+    image.paste(0, (20, 70, 300, 110))  # its value below
+    boxes = [(20, 70, 100, 110), (100, 20, 200, 110), (200, 70, 300, 110)]  # one box stretched over the label
+    words = tuple(OcrWord(ch, 0.9, i, box) for i, (ch, box) in enumerate(zip("贾洁x", boxes, strict=True)))
+    line = OcrLine("贾洁x", 0.9, words)
+    crop = _crop([PageText(0, line.text, "ocr", [line], image)], Location(0, line, 0, 3))
+    assert crop is not None
+    ink = np.flatnonzero((np.asarray(crop) < 128).any(axis=1))
+    assert ink[-1] - ink[0] + 1 == 40  # the value's rows only

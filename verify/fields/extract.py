@@ -22,8 +22,8 @@ from verify.domain import (
     FieldValue,
     Profession,
 )
-from verify.fields.labels import distinctive_labels, find_labels, has_label, label_fields, preference
-from verify.fields.lines import Location, SourcedLine, document_lines, value_confidence
+from verify.fields.labels import LabelMatch, distinctive_labels, find_labels, has_label, label_fields, preference
+from verify.fields.lines import Location, LostValue, SourcedLine, document_lines, line_top, value_confidence
 from verify.fields.shapes import fill_date, fill_numbers
 from verify.fields.values import is_debris, read_value
 from verify.reading import PageText
@@ -46,6 +46,7 @@ class _Candidate:
     preference: int  # of the label among its field's synonyms (0 = usual)
     order: int  # line number in the document
     location: Location
+    below: bool = False  # read on the line below its label
 
 
 def detect_kind(pages: Sequence[PageText], profession: Profession | None) -> CredentialKind | None:
@@ -85,10 +86,13 @@ def extract_fields(kind: CredentialKind, pages: Sequence[PageText]) -> Extractio
     return extract_located(kind, pages)[0]
 
 
-def extract_located(kind: CredentialKind, pages: Sequence[PageText]) -> tuple[Extraction, dict[str, Location]]:
-    """``extract_fields``, and where each field's value was read (for re-reading it)."""
+def extract_located(
+    kind: CredentialKind, pages: Sequence[PageText]
+) -> tuple[Extraction, dict[str, Location | LostValue]]:
+    """``extract_fields``, and where each field's value was read (for re-reading it); for a
+    field whose label OCR read without a value, where that value must be (``LostValue``)."""
     lines = document_lines(pages)
-    candidates = _labelled_candidates(kind, lines)
+    candidates, lost = _labelled_candidates(kind, lines)
     fields: dict[str, FieldValue] = {}
     located: dict[str, Location] = {}
     for name in CREDENTIAL_FIELDS[kind]:
@@ -97,13 +101,18 @@ def extract_located(kind: CredentialKind, pages: Sequence[PageText]) -> tuple[Ex
             fields[name], located[name] = chosen
     fill_numbers(kind, lines, fields, located)
     fill_date(kind, lines, fields, located)
-    return Extraction(kind, fields), located
+    return Extraction(kind, fields), {**{n: v for n, v in lost.items() if n not in fields}, **located}
 
 
-def _labelled_candidates(kind: CredentialKind, lines: list[SourcedLine]) -> list[_Candidate]:
-    """Values next to, below, or continuing from their labels."""
+def _labelled_candidates(
+    kind: CredentialKind, lines: list[SourcedLine]
+) -> tuple[list[_Candidate], dict[str, LostValue]]:
+    """Values next to, below, or continuing from their labels; and for labels found with
+    no value, where the value must be (below them if most values were found below their
+    labels, else beside them)."""
     mapping = label_fields(kind)
     candidates: list[_Candidate] = []
+    alone: list[tuple[str, int, LabelMatch, int | None]] = []  # (field, line, label, next label's start)
     below_labels: set[int] = set()  # lines already read as the values of the labels above them
     for i, entry in enumerate(lines):
         matches = find_labels(kind, entry.text)
@@ -112,32 +121,57 @@ def _labelled_candidates(kind: CredentialKind, lines: list[SourcedLine]) -> list
                 last, more = candidates[-1], entry.text.strip()
                 confidence = min(last.confidence, value_confidence(entry.line, more, entry.text.find(more)))
                 candidates[-1] = _Candidate(
-                    last.field, last.raw + more, confidence, last.source, last.preference, i, last.location
+                    last.field, last.raw + more, confidence, last.source, last.preference, i, last.location,
+                    last.below,
                 )
             continue
-        pending: list[tuple[str | None, int]] = []  # labels whose value is not beside them
+        pending: list[tuple[str | None, int, LabelMatch, int | None]] = []  # labels whose value is not beside them
         for j, match in enumerate(matches):
             field, rank = mapping.get(match.label), preference(kind, match.label)
             end = matches[j + 1].start if j + 1 < len(matches) else len(entry.text)
             value = _first_column(entry.text, _SEPARATORS.match(entry.text, match.end, end).end(), end)  # type: ignore[union-attr]
             if value is None:
-                pending.append((field, rank))
+                pending.append((field, rank, match, matches[j + 1].start if j + 1 < len(matches) else None))
             elif field is not None:
                 raw, start = value
                 candidates.append(_Candidate(
                     field, raw, value_confidence(entry.line, raw, start), entry.source, rank, i,
                     Location.of(entry, raw, start),
                 ))
+        values: list[tuple[str, int]] = []
         if pending and i + 1 < len(lines) and not has_label(kind, lines[i + 1].text):
             below = lines[i + 1]
             below_labels.add(i + 1)
-            for (field, rank), (raw, start) in zip(pending, _columns(below.text, len(pending)), strict=False):
+            values = _columns(below.text, len(pending))
+            for (field, rank, _, _), (raw, start) in zip(pending, values, strict=False):
                 if field is not None:
                     confidence = value_confidence(below.line, raw, start)
                     candidates.append(_Candidate(
-                        field, raw, confidence, below.source, rank, i + 1, Location.of(below, raw, start)
+                        field, raw, confidence, below.source, rank, i + 1, Location.of(below, raw, start), True
                     ))
-    return candidates
+        alone += [(field, i, match, stop) for field, _, match, stop in pending[len(values):] if field is not None]
+    beneath = sum(c.below for c in candidates) * 2 > len(candidates)
+    lost: dict[str, LostValue] = {}
+    for field, i, match, stop in alone:
+        region = _lost_region(lines, i, match, stop, beneath=beneath)
+        if region is not None:
+            lost.setdefault(field, region)
+    return candidates, lost
+
+
+def _lost_region(
+    lines: list[SourcedLine], i: int, match: LabelMatch, stop: int | None, *, beneath: bool
+) -> LostValue | None:
+    """Where the value of the label ``match`` on line ``i`` must be; ``None`` without boxes."""
+    entry = lines[i]
+    label = entry.line.box_of(match.start, match.end)
+    if label is None:
+        return None
+    if beneath:
+        below = lines[i + 1] if i + 1 < len(lines) and lines[i + 1].page == entry.page else None
+        return LostValue.below(entry.page, label, line_top(below.line) if below else None)
+    stop_box = entry.line.box_of(stop, stop + 1) if stop is not None else None
+    return LostValue.beside(entry.page, label, stop_box[0] if stop_box else None)
 
 
 def _first_column(text: str, start: int, end: int) -> tuple[str, int] | None:

@@ -114,19 +114,20 @@ FUZZY_LENGTH = 4
 
 
 @cache
-def _exact_pattern(kind: CredentialKind) -> re.Pattern[str]:
+def _label_pattern(kind: CredentialKind) -> re.Pattern[str]:
+    """Any label of ``kind``, longest first: as printed (letter-spaced or not), then with
+    one character misread, written solid or evenly letter-spaced (not with one gap inside,
+    which is a column gap: ``执业医师 类别`` is a value and ``类别``, not ``医师级别`` misread)."""
     labels = sorted(label_fields(kind), key=len, reverse=True)
-    return re.compile("|".join(_SPACING.join(map(re.escape, label)) for label in labels))
-
-
-@cache
-def _fuzzy_pattern(kind: CredentialKind) -> re.Pattern[str]:
-    labels = sorted((label for label in label_fields(kind) if len(label) >= FUZZY_LENGTH), key=len, reverse=True)
-    return re.compile("|".join(
-        _SPACING.join(_ANY if i == j else re.escape(ch) for j, ch in enumerate(label))
+    exact = [_SPACING.join(map(re.escape, label)) for label in labels]
+    fuzzy = [
+        joint.join(_ANY if i == j else re.escape(ch) for j, ch in enumerate(label))
         for label in labels
+        if len(label) >= FUZZY_LENGTH
         for i in range(len(label))
-    ))
+        for joint in ("", "[ \t\u3000]+")
+    ]
+    return re.compile("|".join(exact + fuzzy))
 
 
 @dataclass(frozen=True)
@@ -139,28 +140,21 @@ class LabelMatch:
 
 
 def find_labels(kind: CredentialKind, text: str) -> list[LabelMatch]:
-    """The labels of ``kind`` in ``text``, in order: longest first, letter-spaced or not, and
-    (for labels of ``FUZZY_LENGTH`` or more) with one character misread.
+    """The labels of ``kind`` in ``text``, in order (see ``_label_pattern``).
 
-    A label printed as it is wins over a misread one overlapping it: in ``执业医师 类别``
-    (two columns) ``医师 类别`` is not ``医师级别`` with one character misread, it is the end
-    of a value and the label ``类别``.
-
-    >>> [m.label for m in find_labels(CredentialKind.TEACHER_QUALIFICATION, "姓  名：张三 颂发机关：天津市")]
-    ['姓名', '发证机关']
+    >>> [m.label for m in find_labels(CredentialKind.TEACHER_QUALIFICATION, "姓  名：张三 发证月期：2015年")]
+    ['姓名', '发证日期']
     >>> [m.label for m in find_labels(CredentialKind.PHYSICIAN_QUALIFICATION, "资格级别 执业医师 类别 临床")]
     ['资格级别', '类别']
     """
-    exact = [(m.start(), m.end()) for m in _exact_pattern(kind).finditer(text)]
-    spans = list(exact)
-    for gap_start, gap_end in zip([0, *(end for _, end in exact)], [*(start for start, _ in exact), len(text)]):
-        spans += [(m.start(), m.end()) for m in _fuzzy_pattern(kind).finditer(text, gap_start, gap_end)]
-    return [LabelMatch(canonical_label(kind, text[start:end]), start, end) for start, end in sorted(spans)]
+    return [
+        LabelMatch(canonical_label(kind, m.group()), m.start(), m.end()) for m in _label_pattern(kind).finditer(text)
+    ]
 
 
 def has_label(kind: CredentialKind, text: str) -> bool:
     """Whether ``text`` holds any label of ``kind`` (see ``find_labels``)."""
-    return bool(_exact_pattern(kind).search(text) or _fuzzy_pattern(kind).search(text))
+    return _label_pattern(kind).search(text) is not None
 
 
 def canonical_label(kind: CredentialKind, printed: str) -> str:

@@ -63,6 +63,44 @@ class Location:
         return max(0, left - round(LEFT * height)), max(0, top - height // 4), right, bottom + height // 4
 
 
+#: How far a lost value's region reaches from its label, in label heights.
+LOST_REACH = 25
+
+
+@dataclass(frozen=True)
+class LostValue:
+    """Where the value of a label OCR read without one must be: the region beside the
+    label (up to the next label on its line) or below it (down to the next line)."""
+
+    page: int
+    area: tuple[int, int, int, int]
+
+    @classmethod
+    def beside(cls, page: int, label: tuple[int, int, int, int], stop: int | None = None) -> LostValue:
+        """Right of ``label`` (a box), up to ``stop`` (the next label's left edge) if given."""
+        _, top, right, bottom = label
+        height = bottom - top
+        end = right + LOST_REACH * height if stop is None else stop - height // 4
+        return cls(page, (right + height // 4, max(0, top - height // 4), end, bottom + height // 4))
+
+    @classmethod
+    def below(cls, page: int, label: tuple[int, int, int, int], stop: int | None = None) -> LostValue:
+        """Under ``label`` (a box), down to ``stop`` (the next line's top) if given."""
+        left, top, _, bottom = label
+        height = bottom - top
+        end = bottom + round(2.5 * height) if stop is None or stop <= bottom + height else stop - height // 8
+        return cls(page, (max(0, left - height // 2), bottom + height // 8, left + LOST_REACH * height, end))
+
+    def region(self) -> tuple[int, int, int, int]:
+        return self.area
+
+
+def line_top(line: OcrLine) -> int | None:
+    """The top of ``line``'s words in the page image; ``None`` without boxes."""
+    tops = [w.box[1] for w in line.words if w.box]
+    return min(tops) if tops else None
+
+
 def document_lines(pages: Sequence[PageText]) -> list[SourcedLine]:
     """Every line of every page, in reading order."""
     return [SourcedLine(page.index, page.source, line) for page in pages for line in _lines_of(page)]

@@ -13,6 +13,10 @@ then Tesseract as a single line; each limited to the field's characters). Then:
 - for names (PP-OCR read every name it was shown, Tesseract 60-80 %), the re-reading
   replaces a first reading that is unsure (below the floor or misshapen), with the
   re-reading's own confidence;
+- re-readings that all lack the field's shape (a digit dropped at the crop's edge) say
+  nothing against a first reading that has it, unless it is a name (always re-read
+  because Tesseract misreads names with high confidence): the first stays, as unsure as it was
+  (verify.decide approves it only if a check confirms it);
 - otherwise the readings disagree: the field is *disputed*, its value the most trusted
   plausible reading (for names the re-reading, else the first) and its confidence
   ``DISAGREEMENT``; verify.decide sends a disputed field to review, never to rejection,
@@ -21,14 +25,14 @@ then Tesseract as a single line; each limited to the field's characters). Then:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
 from PIL import Image
 
 from verify.domain import CredentialKind, Extraction, FieldValue
-from verify.fields.lines import Location
+from verify.fields.lines import Location, LostValue
 from verify.fields.values import Reading, read_value
 from verify.reading import PageText
 from verify.reading.ocr import LineReader
@@ -52,7 +56,7 @@ DISAGREEMENT = 0.5
 def reread_fields(
     kind: CredentialKind,
     extraction: Extraction,
-    located: dict[str, Location],
+    located: Mapping[str, Location | LostValue],
     pages: Sequence[PageText],
     readers: Sequence[LineReader],
     *,
@@ -60,13 +64,22 @@ def reread_fields(
     floor: float,
 ) -> tuple[Extraction, frozenset[str]]:
     """``extraction`` with its doubtful decisive fields re-read and settled (see the module),
-    and the names of the fields whose readings disagree."""
+    and the names of the fields whose readings disagree. A decisive field OCR lost (its
+    label read, its value not: a ``LostValue`` in ``located``) is read from where it must
+    be, as a first reading that is missing."""
     if not readers:
         return extraction, frozenset()
     fields, disputed = dict(extraction.fields), set()
+    for name, location in located.items():
+        if name in decisive and name not in fields and isinstance(location, LostValue):
+            found, agreed = _read_lost(kind, name, pages, location, readers)
+            if found is not None:
+                fields[name] = found
+                if not agreed:
+                    disputed.add(name)
     for name, first in extraction.fields.items():
         location = located.get(name)
-        if name not in decisive or first.source != "ocr" or location is None:
+        if name not in decisive or first.source != "ocr" or not isinstance(location, Location):
             continue
         if name not in ALWAYS and first.confidence >= floor and read_value(kind, name, first.raw).plausible:
             continue
@@ -87,6 +100,33 @@ def reread_fields(
         if not agreed:
             disputed.add(name)
     return Extraction(extraction.kind, fields), frozenset(disputed)
+
+
+def _read_lost(
+    kind: CredentialKind, name: str, pages: Sequence[PageText], lost: LostValue, readers: Sequence[LineReader]
+) -> tuple[FieldValue | None, bool]:
+    """A field read only from the region where its lost value must be (``None``: nothing
+    of the field's shape there), and whether the readings agree. Settled as re-readings
+    of an empty first reading: two agreeing readings, or (a name) one trusted reading."""
+    crop = _crop(pages, lost)
+    if crop is None:
+        return None, False
+    missing = FieldValue("", "", 0.0, "ocr")
+    raws: dict[str, str] = {}
+    others: list[tuple[Reading, float]] = []
+    settled, agreed = missing, False
+    for reader in readers:
+        line = reader.read_line(crop, charset=CHARSETS.get(name, ""))
+        if line.text:
+            reading = read_value(kind, name, line.text)
+            raws.setdefault(reading.value, line.text.strip())
+            others.append((reading, line.confidence))
+        settled, agreed = settle(name, missing, others, plausible=False, sure=False)
+        if agreed:
+            break
+    if not settled.value:
+        return None, False
+    return replace(settled, raw=raws.get(settled.value, settled.value)), agreed
 
 
 def settle(
@@ -123,14 +163,18 @@ def settle(
         return FieldValue(reading.value, first.raw, DISAGREEMENT, first.source), False
     if shaped and not plausible:
         return FieldValue(shaped[0][0].value, first.raw, DISAGREEMENT, first.source), False
+    if plausible and not shaped and name not in ALWAYS:
+        return first, True  # misshapen re-readings say nothing against it: it stays as unsure as it was
     return replace(first, confidence=min(first.confidence, DISAGREEMENT)), False
 
 
-def _crop(pages: Sequence[PageText], location: Location) -> Image.Image | None:
+def _crop(pages: Sequence[PageText], location: Location | LostValue) -> Image.Image | None:
     """The value's region of the page image, trimmed to its ink, with a margin of white.
 
     Recognisers invent characters in wide blank margins; the region is wider than the
-    value so that a character the first reading dropped is still inside.
+    value so that a character the first reading dropped is still inside. Only the band of
+    ink rows the value lies in is kept: a region reaching into the line above or below (a
+    label over its value, the next label) would be read as part of the value.
     """
     region = location.region()
     page = next((page for page in pages if page.index == location.page), None)
@@ -139,11 +183,51 @@ def _crop(pages: Sequence[PageText], location: Location) -> Image.Image | None:
     left, top, right, bottom = region
     crop = page.image.crop((left, top, min(right, page.image.width), min(bottom, page.image.height)))
     ink = np.asarray(crop.convert("L")) < 128
-    columns, rows = np.flatnonzero(ink.any(axis=0)), np.flatnonzero(ink.any(axis=1))
-    if columns.size == 0:
+    rows = _value_rows(location) if isinstance(location, Location) else None
+    band = _ink_band(ink.any(axis=1), None if rows is None else (rows[0] - top, rows[1] - top))
+    if band is None:
         return None
-    trimmed = crop.crop((int(columns[0]), int(rows[0]), int(columns[-1]) + 1, int(rows[-1]) + 1))
+    columns = np.flatnonzero(ink[band[0]:band[1]].any(axis=0))
+    trimmed = crop.crop((int(columns[0]), band[0], int(columns[-1]) + 1, band[1]))
     margin = max(2, (bottom - top) // 6)
     framed = Image.new(trimmed.mode, (trimmed.width + 2 * margin, trimmed.height + 2 * margin), "white")
     framed.paste(trimmed, (margin, margin))
     return framed
+
+
+def _value_rows(location: Location) -> tuple[int, int] | None:
+    """The rows of the page a value's words span, by their median top and bottom (one word
+    box Tesseract stretched over the line above must not count)."""
+    boxes = [
+        w.box for w in location.line.words
+        if w.box and w.start < location.end and w.start + len(w.text) > location.start
+    ]
+    if not boxes:
+        return None
+    return int(np.median([b[1] for b in boxes])), int(np.median([b[3] for b in boxes]))
+
+
+def _ink_band(rows: np.ndarray, value: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The rows (start, end) of the band of ink holding the value: bands are runs of inked
+    rows, gaps shorter than a quarter of the value's height bridged (the strokes of 二 or
+    三); the band overlapping ``value`` (its rows) most, or without it the tallest band.
+
+    >>> rows = np.array([0, 1, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 1, 0], bool)
+    >>> _ink_band(rows, (6, 14)), _ink_band(rows, None), _ink_band(rows, (1, 2))
+    ((6, 14), (6, 14), (1, 3))
+    """
+    inked = np.flatnonzero(rows)
+    if inked.size == 0:
+        return None
+    height = value[1] - value[0] if value else len(rows) // 3
+    bands: list[list[int]] = []
+    for row in inked.tolist():
+        if bands and row - bands[-1][1] <= max(1, height // 4):
+            bands[-1][1] = row + 1
+        else:
+            bands.append([row, row + 1])
+    if value is None:
+        start, end = max(bands, key=lambda band: band[1] - band[0])
+    else:
+        start, end = max(bands, key=lambda band: min(band[1], value[1]) - max(band[0], value[0]))
+    return start, end
