@@ -6,6 +6,7 @@ import errno
 import os
 import sqlite3
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +105,40 @@ def test_96_gunicorn_refuses_to_serve_on_a_database_that_could_lose_a_commit(tmp
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "journal_mode=memory" in done.stderr and "Worker failed to boot" in done.stderr
+
+
+def test_96_processes_starting_together_all_pass_the_check_while_others_write(tmp_path: Path) -> None:
+    """gunicorn starts its workers at once, next to job runners writing: the check waits its turn, never fails."""
+    url = f"sqlite:///{tmp_path / 'verify.db'}"
+    busy = make_engine(url)
+    with busy.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    failures: list[BaseException] = []
+    stop = threading.Event()
+
+    def write_all_the_time() -> None:
+        with busy.connect().execution_options(sqlite_immediate=True) as connection:
+            while not stop.is_set():
+                connection.exec_driver_sql("INSERT INTO t VALUES (1)")
+                connection.commit()
+                stop.wait(0.002)
+
+    def check() -> None:
+        try:
+            check_database(make_engine(url))
+        except BaseException as exc:  # collected and asserted below
+            failures.append(exc)
+
+    writer = threading.Thread(target=write_all_the_time)
+    writer.start()
+    try:
+        checkers = [threading.Thread(target=check) for _ in range(8)]
+        for thread in checkers:
+            thread.start()
+        for thread in checkers:
+            thread.join(60)
+    finally:
+        stop.set()
+        writer.join(30)
+        busy.dispose()
+    assert not failures, failures

@@ -82,9 +82,12 @@ def _check_sqlite(engine: Engine) -> None:
                 "journal_mode=wal and synchronous=FULL so an acknowledged submission survives a crash, and "
                 "refuses to start (a file on a local disk gives both; in-memory and network file systems do not)."
             )
-        version = int(connection.exec_driver_sql("PRAGMA user_version").scalar() or 0)
-        connection.exec_driver_sql(f"PRAGMA user_version = {version}")  # a real write: a WAL frame and a commit
-        connection.commit()
+    # A real write (a WAL frame and a commit) in a transaction that takes the write lock up front, so it
+    # waits its turn (busy_timeout) behind another process's writer instead of failing on the upgrade.
+    with engine.connect().execution_options(sqlite_immediate=True) as writer:
+        version = int(writer.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+        writer.exec_driver_sql(f"PRAGMA user_version = {version}")
+        writer.commit()
     with engine.connect() as fresh:
         fresh.exec_driver_sql("PRAGMA user_version").scalar()
     engine.dispose()  # the next connection starts clean
