@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, new_key, process_all
+from tests.review_cases import item_of
 from tests.test_api_verifications import submit
 from verify.crypto.at_rest import document_aad, value_aad
 from verify.crypto.envelope import Envelope, SealBroken, Sealed, derive_kek
@@ -254,8 +255,9 @@ def test_76_the_canary_id_number_is_nowhere_in_plaintext(
     assert platform_view.json["status"] == "approved" and platform_view.json["label"]
     assert platform_view.json["credential"]["fields"]["id_number"] == mask_id_number(canary)
     assert canary not in platform_view.get_data(as_text=True)
-    reviewer_view = client.get(f"/v1/verifications/{verification_id}", headers=bearer(reviewer_key)).json
-    assert reviewer_view["credential"]["fields"]["id_number"] == canary  # the plaintext exists, in memory
+    revealed = client.post(f"/v1/review/items/{item_of(services, verification_id)}/reveal",
+                           headers=bearer(reviewer_key), json={"reason": "canary"}).json
+    assert revealed["verification"]["credential"]["fields"]["id_number"] == canary  # the plaintext exists, in memory
 
     data_dir = services.settings.data_dir
     for moment in ("live, with the WAL", "after a checkpoint"):

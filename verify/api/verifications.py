@@ -22,10 +22,6 @@ bp = Blueprint("verifications", __name__, url_prefix="/v1/verifications")
 _IDEMPOTENCY_KEY_MAX = 255
 
 
-def _reveal() -> bool:
-    return current_principal().role in ("reviewer", "admin")
-
-
 def _accepted(body: dict, verification_id: str) -> Response:
     response = jsonify(body)
     response.status_code = 202
@@ -66,7 +62,8 @@ def submit() -> Response:
 def get_one(verification_id: str) -> Response:
     ctx = services()
     record: Record = verifications.get(ctx.store, current_principal(), verification_id)
-    response = jsonify(verification_view(record, now=ctx.clock(), reveal=_reveal()))
+    response = jsonify(verification_view(record, now=ctx.clock()))  # masked for every role: reviewers reveal
+    # through the audited POST /v1/review/items/{id}/reveal
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -92,8 +89,8 @@ def list_all() -> Response:
         ctx.store, current_principal(), account_id=query.get("account_id"), status=query.get("status"),
         limit=query["limit"], cursor=query.get("cursor"), cursors=cursors(),
     )
-    now, reveal = ctx.clock(), _reveal()
-    page = {"items": [verification_view(r, now=now, reveal=reveal) for r in records], "next_cursor": next_cursor}
+    now = ctx.clock()
+    page = {"items": [verification_view(r, now=now) for r in records], "next_cursor": next_cursor}
     response = jsonify(page)  # items are already dumped by verification_view
     response.headers["Cache-Control"] = "no-store"
     return response
