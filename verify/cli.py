@@ -23,7 +23,7 @@ from verify.errors import NotFound
 from verify.jobs.runner import JobRunner
 from verify.keyfile import key_encryption_key
 from verify.pipeline import PipelineResult, make_ocr_engine, run_pipeline
-from verify.services import keys, privacy
+from verify.services import keys, labels, privacy
 from verify.services.context import Services
 from verify.store.db import upgrade
 from verify.store.selfcheck import check_database
@@ -137,6 +137,14 @@ def signing_rotate() -> None:
         audit.record(session, actor="cli", action="signing.rotate", subject_type="signing_key", subject_id=kid,
                      now=now, before={"current": old}, after={"current": kid, "retired": old})
     click.echo(f"New signing key {kid}.")
+
+
+@signing_group.command("compromised")
+@click.argument("kid")
+def signing_compromised(kid: str) -> None:
+    """Withdraw KID at once (its private key leaked) and sign its live labels again with the current key."""
+    current, count = labels.withdraw_signing_key(_services(), kid)
+    click.echo(f"Signing key {kid} withdrawn; current key {current}; {count} label(s) signed again.")
 
 
 @db_group.command("upgrade")

@@ -39,7 +39,7 @@ def test_first_open_creates_one_key_with_private_files(keys_dir: Path) -> None:
     assert {mode(p) for p in keys_dir.iterdir()} == {0o600}
     assert manifest(keys_dir)["keys"][0] == {
         "kid": record.kid, "x": record.x, "created_at": NOW.isoformat(), "retired_at": None,
-        "file": f"{record.kid}.pem", "encrypted": True,
+        "file": f"{record.kid}.pem", "encrypted": True, "compromised_at": None,
     }
 
 

@@ -2,14 +2,15 @@
 
 Layout of the directory (the service passes ``settings.keys_dir``)::
 
-    keyring.json    manifest: per key kid, x, file, created_at, retired_at, encrypted
+    keyring.json    manifest: per key kid, x, file, created_at, retired_at, encrypted, compromised_at
     keyring.lock    flock(2) target: exclusive while writing, shared while reading
     <kid>.pem       the current private key, PKCS8 PEM, encrypted with a key derived from the secret
 
 ``kid`` is the RFC 7638 thumbprint of the public JWK. Rotation makes a new current key,
 marks the old one retired and deletes its private key file (a retired key never signs
 again); its public value stays in the manifest so labels it signed can still be checked
-and published in the JWKS until they have all expired.
+and published in the JWKS until they have all expired. A *compromised* key (its private part
+leaked) is withdrawn at once instead: out of the JWKS and refused by every check.
 
 Files are written 0600 (tmp file, fsync, ``os.replace``); first-key creation and rotation
 run under an exclusive lock, so workers starting together make one key between them.
@@ -32,8 +33,9 @@ import fcntl
 import json
 import os
 import re
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,7 @@ from verify.labels.errors import KeyringError, WrongSecret
 from verify.labels.jwk import b64url_decode, b64url_encode, public_jwk, public_x, thumbprint
 
 MANIFEST = "keyring.json"
+RELOAD_SECONDS = 5.0  # a key another process withdrew stops being trusted here within this
 LOCK = "keyring.lock"
 _FORMAT = 1
 _KID = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -63,9 +66,13 @@ class KeyRecord:
     retired_at: datetime | None
     file: str | None
     encrypted: bool
+    compromised_at: datetime | None = None  # withdrawn: never published nor trusted again
 
     def published_at(self, now: datetime, max_label_lifetime: timedelta) -> bool:
-        """Whether the JWKS must still carry this key: current, or retired less than a label lifetime ago."""
+        """Whether the JWKS must still carry this key: current, or retired less than a label lifetime ago
+        (never once compromised)."""
+        if self.compromised_at is not None:
+            return False
         return self.retired_at is None or self.retired_at + max_label_lifetime > now
 
     def to_json(self) -> dict[str, Any]:
@@ -76,6 +83,7 @@ class KeyRecord:
             "retired_at": self.retired_at.isoformat() if self.retired_at else None,
             "file": self.file,
             "encrypted": self.encrypted,
+            "compromised_at": self.compromised_at.isoformat() if self.compromised_at else None,
         }
 
 
@@ -107,6 +115,7 @@ class Keyring:
         self.encrypted = secret is not None
         self._password = _password(secret)
         self._snapshot = snapshot
+        self._stat_at = time.monotonic()
 
     @classmethod
     def open(cls, directory: Path, secret: bytes | None, *, now: datetime | None = None) -> Keyring:
@@ -155,6 +164,10 @@ class Keyring:
         """
         if not isinstance(kid, str):
             return None
+        if time.monotonic() - self._stat_at >= RELOAD_SECONDS:  # a key compromised by another process
+            self._stat_at = time.monotonic()
+            with contextlib.suppress(KeyringError):
+                self.reload_if_changed()
         key = self._snapshot.public_keys.get(kid)
         if key is None:
             try:
@@ -185,18 +198,30 @@ class Keyring:
 
     def rotate(self, now: datetime) -> str:
         """Make a new current key, retire the old one (its private file is deleted); return the new kid."""
-        now = _utc(now)
+        return self._change(_utc(now), compromised=None)
+
+    def compromise(self, kid: str, now: datetime) -> str:
+        """Withdraw ``kid`` (its private key leaked): out of the JWKS and of every check at once (other
+        processes within ``RELOAD_SECONDS``); if it was the current key a new one signs from now on.
+        Returns the current kid. Raises :class:`KeyringError` for a kid that is not ours.
+        """
+        return self._change(_utc(now), compromised=kid)
+
+    def _change(self, now: datetime, *, compromised: str | None) -> str:
         try:
             with _locked(self.directory, fcntl.LOCK_EX):
                 snapshot = _load(self.directory, self._password)
                 if snapshot is None:
                     raise KeyringError(f"The signing-key manifest in {self.directory} is missing.")
-                fresh = _new_key(self.directory, self._password, now)
-                old_files = [r.file for r in snapshot.records if r.file]
-                records = (
-                    *(_retired(r, now) for r in snapshot.records),
-                    fresh,
-                )
+                records = snapshot.records
+                if compromised is not None and compromised not in {r.kid for r in records}:
+                    raise KeyringError(f"There is no signing key {compromised}.")
+                rotate = compromised is None or compromised == snapshot.current.kid
+                old_files = [r.file for r in records if r.file] if rotate else []
+                if rotate:
+                    records = (*(_retired(r, now) for r in records), _new_key(self.directory, self._password, now))
+                records = tuple(replace(r, compromised_at=r.compromised_at or now) if r.kid == compromised else r
+                                for r in records)
                 _write_records(self.directory, records)
                 for name in old_files:
                     with contextlib.suppress(FileNotFoundError):
@@ -207,7 +232,7 @@ class Keyring:
         if loaded is None:
             raise KeyringError(f"The signing-key manifest in {self.directory} vanished during rotation.")
         self._snapshot = loaded
-        return fresh.kid
+        return loaded.current.kid
 
     def jwks(self, now: datetime, max_label_lifetime: timedelta) -> dict[str, list[dict[str, str]]]:
         """The JWK Set to publish: current key first, then keys retired less than a label lifetime ago."""
@@ -221,7 +246,7 @@ def _retired(record: KeyRecord, now: datetime) -> KeyRecord:
     """The record as it is after rotation: retired now (if it was current), private file gone."""
     if record.retired_at:
         return record
-    return KeyRecord(record.kid, record.x, record.created_at, now, None, record.encrypted)
+    return replace(record, retired_at=now, file=None)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -284,7 +309,8 @@ def _load(directory: Path, password: bytes | None) -> _Snapshot | None:
     if len(current) != 1:
         raise KeyringError(f"{directory / MANIFEST} must list exactly one current key, not {len(current)}.")
     signing = _load_private(directory, current[0], password)
-    public_keys = {r.kid: Ed25519PublicKey.from_public_bytes(b64url_decode(r.x)) for r in records}
+    public_keys = {r.kid: Ed25519PublicKey.from_public_bytes(b64url_decode(r.x)) for r in records
+                   if r.compromised_at is None}
     return _Snapshot(records, public_keys, signing, stamp)
 
 
@@ -310,7 +336,7 @@ def _parse_record(item: dict[str, Any]) -> KeyRecord:
         raise ValueError(f"kid {kid} is not the thumbprint of its key")
     if file is not None and file != f"{kid}.pem":
         raise ValueError(f"unexpected file name for {kid}")
-    retired = item["retired_at"]
+    retired, compromised = item["retired_at"], item.get("compromised_at")
     return KeyRecord(
         kid=kid,
         x=x,
@@ -318,6 +344,7 @@ def _parse_record(item: dict[str, Any]) -> KeyRecord:
         retired_at=_utc(datetime.fromisoformat(retired)) if retired is not None else None,
         file=file,
         encrypted=bool(item["encrypted"]),
+        compromised_at=_utc(datetime.fromisoformat(compromised)) if compromised is not None else None,
     )
 
 

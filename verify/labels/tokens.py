@@ -170,6 +170,16 @@ def sign_jwt(keyring: Keyring, typ: str, claims: Mapping[str, Any]) -> str:
     return f"{signing_input}.{b64url_encode(signature)}"
 
 
+def resign(keyring: Keyring, token: str) -> str:
+    """``token`` (one of our labels, read from our own store) signed again by the current key, claims unchanged.
+
+    For a key compromise: the label keeps its id, status index, times and text; only ``kid`` and
+    the signature change.
+    """
+    claims = json.loads(b64url_decode(token.split(".")[1]))
+    return sign_jwt(keyring, LABEL_TYP, claims)
+
+
 def check_label(
     keyring: Keyring,
     token: str | bytes,

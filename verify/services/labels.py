@@ -45,7 +45,7 @@ from verify.domain import CredentialKind
 from verify.errors import Conflict, NotFound
 from verify.labels.cache import Entries, StatusBoard, Verified, VerifiedTokens
 from verify.labels.status_list import Status, build_status_list, issue_status_list, locate, status_list_uri
-from verify.labels.tokens import Reason, issue_label, judge_claims, verify_token
+from verify.labels.tokens import Reason, issue_label, judge_claims, resign, verify_token
 from verify.labels.vocabulary import UnknownLabel, label_text
 from verify.services.context import Services
 from verify.services.keys import Principal
@@ -360,6 +360,36 @@ def _change(services: Services, principal: Principal, label_id: str, action: str
                          after=after)
             _after_commit(session, services, label)
         return label
+
+
+# --- a compromised signing key -----------------------------------------------------------------------------
+
+
+def withdraw_signing_key(services: Services, kid: str, *, actor: str = "cli") -> tuple[str, int]:
+    """Withdraw a compromised signing key at once and sign its live labels again with the current key.
+
+    The key leaves the JWKS and every check (this process at once, others within the keyring's
+    ``RELOAD_SECONDS``): its tokens answer ``unknown_key``. Each live label it signed (not revoked,
+    not expired) keeps its id, status entry and text and gets a new token, which platforms read from
+    the verification or the account's labels. Safe to run again after a failure. Returns the current
+    kid and how many labels were signed again.
+    """
+    now = services.clock()
+    with services.store.write() as session:  # the audit entries commit with the new tokens
+        services.keyring.reload_if_changed()
+        current = services.keyring.compromise(kid, now)
+        audit.record(session, actor=actor, action="signing.compromise", subject_type="signing_key", subject_id=kid,
+                     now=now, before=None, after={"current": current})
+        live = session.scalars(select(Label).where(Label.kid == kid, Label.revoked_at.is_(None),
+                                                   Label.expires_at > now)).all()
+        for label in live:
+            label.token, label.kid = resign(services.keyring, label.token), current
+            audit.record(session, actor=actor, action="label.resign", subject_type=SUBJECT, subject_id=label.id,
+                         now=now, platform_id=label.platform_id, before={"kid": kid}, after={"kid": current})
+    caches = label_caches(services)
+    caches.tokens.clear()
+    caches.lists.clear()  # signed by the withdrawn key, perhaps
+    return current, len(live)
 
 
 # --- reading -----------------------------------------------------------------------------------------------
