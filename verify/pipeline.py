@@ -6,6 +6,7 @@ same code runs inside the isolated job process, in ``flask check`` and in tests.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,8 +27,9 @@ from verify.domain import (
 from verify.errors import DocumentError
 from verify.fields import detect_kind
 from verify.fields.extract import extract_located
+from verify.fields.labels import find_labels
 from verify.fields.reread import reread_fields
-from verify.reading import read_document
+from verify.reading import PageText, read_document
 from verify.reading.ocr import NullEngine, OcrEngine, TesseractEngine
 from verify.reading.ppocr import PpOcrEngine, PpOcrRecogniser
 
@@ -90,9 +92,10 @@ def run_pipeline(
     kind = detect_kind(pages, None)
     if kind is None:
         return PipelineResult(decide(None, []), pages=len(pages))
-    extraction, located = extract_located(kind, pages)
+    credential = credential_pages(kind, pages)
+    extraction, located = extract_located(kind, credential)
     extraction, disputed = reread_fields(
-        kind, extraction, located, pages, ocr.rereaders, decisive=DECISIVE_FIELDS, floor=confidence_floor
+        kind, extraction, located, credential, ocr.rereaders, decisive=DECISIVE_FIELDS, floor=confidence_floor
     )
     if profession is not None and kind not in DOCUMENT_KINDS[profession]:
         decision = Decision(Outcome.NEEDS_REVIEW, ("document_kind_mismatch",))
@@ -100,3 +103,18 @@ def run_pipeline(
     checks = check_credential(kind, extraction.values(), holder, today)
     decision = decide(extraction, checks, confidence_floor=confidence_floor, disputed=disputed)
     return PipelineResult(decision, extraction, checks, pages=len(pages))
+
+
+def credential_pages(kind: CredentialKind, pages: Sequence[PageText]) -> list[PageText]:
+    """The pages that hold the credential: those with at least half as many of ``kind``'s
+    labels as the page with the most.
+
+    A cover letter, an application form or an instructions page may print a label or two
+    (an agent's 姓名, a 日期): read with the certificate, its values would be taken for the
+    certificate's. A certificate printed over two pages keeps both.
+    """
+    counts = [len({m.label for m in find_labels(kind, re.sub(r"\s+", "", page.text))}) for page in pages]
+    best = max(counts, default=0)
+    if best == 0:
+        return list(pages)
+    return [page for page, count in zip(pages, counts, strict=True) if 2 * count >= best]

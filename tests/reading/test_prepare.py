@@ -11,7 +11,9 @@ from verify.reading.prepare import (
     MAX_PIXELS,
     MAX_SKEW,
     TARGET_TEXT_HEIGHT,
-    darkest_ink,
+    _odd,
+    binarise,
+    find_seal,
     is_colourless,
     measure_page,
     prepare_page,
@@ -30,18 +32,6 @@ def test_red_seal_ink_turns_as_light_as_paper() -> None:
     ImageDraw.Draw(image).ellipse((20, 10, 180, 90), outline=(214, 32, 38), width=8)
     ink = sauvola(red_channel(image), window=31)
     assert not ink.any()
-
-
-def test_a_grey_seal_lighter_than_the_text_is_dropped_from_grey_images() -> None:
-    image = Image.new("L", (300, 100), 250)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((20, 40, 280, 46), fill=30)  # text-dark stroke
-    draw.ellipse((100, 5, 200, 95), outline=116, width=6)  # a red seal scanned in grey
-    ink = sauvola(image, window=31)
-    kept = darkest_ink(image, ink)
-    assert ink[10:30, 140:160].any() and not kept[5:35, 100:200].any()
-    assert kept[40:47, 20:280].mean() > 0.9
-    assert is_colourless(image) and is_colourless(image.convert("RGB"))
 
 
 @pytest.mark.parametrize("angle", [0.0, 3.0, -5.0])
@@ -76,3 +66,43 @@ def test_scaling_up_stops_at_the_pixel_budget() -> None:
     prepared = prepare_page(tiny_text)
     assert prepared.width * prepared.height <= MAX_PIXELS * 1.01
     assert prepared.width > 2000
+
+
+def _grey_page_with_seal(label_grey: int = 86) -> Image.Image:
+    """Text-dark lines, lighter grey label lines, and a grey seal (ring and star) over nothing."""
+    image = Image.new("L", (1400, 900), 245)
+    draw = ImageDraw.Draw(image)
+    for row in range(6):
+        y = 80 + 120 * row
+        for x in range(60, 260, 48):
+            draw.rectangle((x, y, x + 36, y + 6), fill=label_grey)  # label "strokes"
+            draw.rectangle((x + 16, y - 14, x + 20, y + 22), fill=label_grey)
+        for x in range(320, 620, 48):
+            draw.rectangle((x, y, x + 36, y + 6), fill=30)  # value "strokes"
+    centre, radius = (1000, 450), 210
+    draw.ellipse((centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius), outline=130,
+                 width=12)
+    draw.regular_polygon((centre, 70), 5, fill=130)
+    return image
+
+
+def test_a_grey_seal_is_found_by_its_ring_and_grey_labels_elsewhere_are_kept() -> None:
+    page = _grey_page_with_seal()
+    ink = sauvola(page, window=_odd(1.5 * TARGET_TEXT_HEIGHT))
+    seal = find_seal(page, ink)
+    assert seal is not None
+    assert seal[0] == pytest.approx(1000, abs=8) and seal[1] == pytest.approx(450, abs=8)
+    assert seal[2] == pytest.approx(204, rel=0.06)  # the middle of the 12 px ring
+    kept = np.asarray(binarise(page, colourless=True)) == 0
+    assert kept[80:87, 60:96].mean() > 0.8  # a grey label stroke
+    assert kept[80:87, 320:356].mean() > 0.8  # a dark value stroke
+    assert not kept[240:660, 790:1210].any()  # the seal
+    assert is_colourless(page) and is_colourless(page.convert("RGB"))
+
+
+def test_without_a_ring_nothing_is_taken_for_a_seal() -> None:
+    page = Image.new("L", (1400, 900), 245)
+    draw = ImageDraw.Draw(page)
+    for y in range(80, 800, 60):
+        draw.text((60, y), "ABCDEFGH 0123456789 OOOO", fill=40, font_size=40)
+    assert find_seal(page, sauvola(page, window=_odd(1.5 * TARGET_TEXT_HEIGHT))) is None

@@ -16,11 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
 import tesserocr
 from PIL import Image
 
 from verify.errors import OcrTimeout, OcrUnavailable, ParseError
 from verify.reading.prepare import binarise, is_colourless, straighten
+from verify.reading.unread import Box, unread_pieces
 
 
 @dataclass(frozen=True)
@@ -226,11 +228,14 @@ class TesseractEngine:
 
         With ``prepare`` the page is straightened and binarised first (verify.reading.prepare);
         the page's ``image`` is then the straightened grey page, which the word boxes
-        refer to (a recogniser reads grey better than binarised ink).
+        refer to (a recogniser reads grey better than binarised ink). Then the first
+        re-reader reads the ink Tesseract returned no words for (verify.reading.unread).
         """
         grey = straighten(image) if self.prepare else image
         ink = binarise(grey, colourless=is_colourless(image)) if self.prepare else image
         page = page_from_tsv(self._recognise(ink, self.psm, "", timeout))
+        if self.prepare and self.rereaders:
+            page = read_unread_ink(page, grey, np.asarray(ink) == 0, self.rereaders[0], timeout=timeout)
         return OcrPage(page.text, page.lines, grey)
 
     def read_line(self, image: Image.Image, *, charset: str = "", timeout: float = 5.0) -> OcrLine:
@@ -257,6 +262,67 @@ class TesseractEngine:
                 raise ParseError("Text recognition failed on this page.") from exc
             finally:
                 api.Clear()
+
+
+#: Pieces of unread ink read per page at most (the largest first), to bound the time spent.
+UNREAD_PIECES = 12
+#: A reading of unread ink below this confidence is dropped.
+UNREAD_CONFIDENCE = 0.6
+
+
+def read_unread_ink(page: OcrPage, grey: Image.Image, ink: np.ndarray, reader: LineReader, *,
+                    timeout: float = 5.0) -> OcrPage:
+    """``page`` with the ink outside its lines read by ``reader`` (crops of ``grey``) and
+    added to the line at its height, or as a new line. ``page`` as it is when its words
+    have no boxes or the reader is unavailable.
+
+    Whole lines (first word to last) count as read: Tesseract's boxes of words inside a
+    line can be narrower than their ink, and re-reading what sticks out duplicated characters.
+    """
+    words = [word for line in page.lines for word in line.words]
+    if any(word.box is None for word in words):
+        return page
+    spans = [line.box_of(0, len(line.text)) for line in page.lines]
+    found: list[tuple[str, float, Box]] = []
+    try:
+        for left, top, right, bottom in unread_pieces(ink, [s for s in spans if s is not None])[:UNREAD_PIECES]:
+            pad = (bottom - top) // 4  # and twice that left and right: the recogniser wants a margin
+            crop = grey.crop((max(0, left - 2 * pad), max(0, top - pad), right + 2 * pad, bottom + pad))
+            line = reader.read_line(crop, timeout=timeout)
+            text = line.text.strip()
+            if text and line.confidence >= UNREAD_CONFIDENCE:
+                found.append((text, line.confidence, (left, top, right, bottom)))
+    except OcrUnavailable:
+        return page
+    if not found:
+        return page
+    return _with_words(page, found)
+
+
+def _with_words(page: OcrPage, found: list[tuple[str, float, Box]]) -> OcrPage:
+    """``page`` with each found word joined to the line whose words span its middle height."""
+    rows: list[list[tuple[str, float, Box]]] = [
+        [(w.text, w.confidence, w.box) for w in line.words if w.box is not None] for line in page.lines
+    ]
+    for word in found:
+        middle = (word[2][1] + word[2][3]) / 2
+        row = next((r for r in rows if r and min(w[2][1] for w in r) <= middle <= max(w[2][3] for w in r)), None)
+        if row is None:
+            rows.append([word])
+        else:
+            row.append(word)
+    rows.sort(key=lambda r: statistics.median((w[2][1] + w[2][3]) / 2 for w in r))
+    lines = [_line(sorted(row, key=lambda w: w[2][0])) for row in rows if row]
+    return OcrPage("\n".join(line.text for line in lines), lines, page.image)
+
+
+def _line(row: list[tuple[str, float, Box]]) -> OcrLine:
+    text, starts = join_words([(w[0], w[2][0], w[2][2] - w[2][0], w[2][3] - w[2][1]) for w in row])
+    return OcrLine(
+        text,
+        sum(w[1] for w in row) / len(row),
+        tuple(OcrWord(w[0], w[1], start, w[2]) for w, start in zip(row, starts, strict=True)),
+    )
 
 
 _availability: dict[tuple[str, str], bool] = {}

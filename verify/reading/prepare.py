@@ -10,8 +10,10 @@ phone photo and 150 dpi renders; figures in the reading report):
 4. straighten the page (phone photos are rarely square to the camera);
 5. binarise with Sauvola's local threshold: light security patterns, tinted table
    rules and uneven lighting drop out, where one global threshold kept them;
-6. on a grey image, where a seal cannot be told by its colour, keep only the darkest
-   ink when it stands apart from lighter ink (the seal, rules).
+6. on a grey image, where a seal cannot be told by its colour, find the seal by its
+   ring and, inside it only, keep the ink darker than the seal's (grey scans: headline
+   fields 84% -> 98%). Keeping only the darkest ink on the whole page, as before, also
+   erased grey labels and the thin strokes of Song/Ming faces.
 
 Tried and dropped as neutral or harmful: cropping to the paper, erasing table rules
 from the page, unsharp masking, re-reading low-confidence lines at other scales.
@@ -27,6 +29,10 @@ from PIL import Image
 TARGET_TEXT_HEIGHT = 40
 #: Largest skew corrected, in degrees.
 MAX_SKEW = 8.0
+#: Radii of a round seal looked for, in text-line heights (a 38-42 mm seal over 3.7 mm text: ~5).
+SEAL_RADII = (3.0, 9.0)
+#: Share of a candidate circle that must run through ink to be taken as a seal's ring.
+SEAL_RING_SHARE = 0.7
 #: Scaling never makes a page larger than this (memory: about 40 bytes a pixel at the peak).
 MAX_PIXELS = 8_000_000
 
@@ -60,7 +66,9 @@ def binarise(grey: Image.Image, *, colourless: bool) -> Image.Image:
     """Steps 5-6 on a straightened page: black ink on white (mode ``L``)."""
     ink = sauvola(grey, window=_odd(1.5 * TARGET_TEXT_HEIGHT))
     if colourless:
-        ink = darkest_ink(grey, ink)
+        seal = find_seal(grey, ink)
+        if seal is not None:
+            ink = without_seal(grey, ink, seal)
     return Image.fromarray(np.where(ink, 0, 255).astype(np.uint8), "L")
 
 
@@ -106,20 +114,53 @@ def is_colourless(image: Image.Image) -> bool:
     return float((small.max(axis=2) - small.min(axis=2)).mean()) < 8
 
 
-def darkest_ink(grey: Image.Image, ink: np.ndarray) -> np.ndarray:
-    """Only the darkest ink, when it stands apart from lighter ink (a seal printed in grey).
+def find_seal(grey: Image.Image, ink: np.ndarray) -> tuple[int, int, int] | None:
+    """The circle (centre x, centre y, radius in pixels) of a round seal on a page scaled to
+    ``TARGET_TEXT_HEIGHT``, or ``None``.
 
-    Otsu's threshold splits the ink pixels; the lighter part is dropped when the two
-    parts' means differ by more than 60 grey levels.
+    Hough circles on a quarter-size copy, radius within ``SEAL_RADII`` text heights; the
+    first whose circumference (moved by up to 4 pixels, radius ±10%) passes within 4 pixels
+    of ink at ``SEAL_RING_SHARE`` of 180 points is the seal's ring: circles through text,
+    or a photo's outline, are not.
     """
-    values = np.asarray(grey)[ink]
-    if values.size == 0:
-        return ink
-    threshold = otsu_threshold(values)
-    dark, light = values[values <= threshold], values[values > threshold]
-    if dark.size == 0 or light.size == 0 or float(light.mean()) - float(dark.mean()) < 60:
-        return ink
-    return ink & (np.asarray(grey) <= threshold)
+    factor = 4
+    small = cv2.resize(np.asarray(grey), (max(1, grey.width // factor), max(1, grey.height // factor)),
+                       interpolation=cv2.INTER_AREA)
+    low, high = (round(r * TARGET_TEXT_HEIGHT / factor) for r in SEAL_RADII)
+    circles = cv2.HoughCircles(cv2.GaussianBlur(small, (5, 5), 1.5), cv2.HOUGH_GRADIENT, dp=1,
+                               minDist=TARGET_TEXT_HEIGHT, param1=80, param2=30, minRadius=low, maxRadius=high)
+    if circles is None:
+        return None
+    near_ink = cv2.dilate(ink.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    angles = np.radians(np.arange(0, 360, 2))
+    steps = np.arange(-factor, factor + 1, factor // 2)
+    for x, y, r in circles[0][:5] * factor:
+        dx, dy, radius = (a.ravel()[:, None] for a in np.meshgrid(x + steps, y + steps, r * np.linspace(0.9, 1.1, 11)))
+        xs = np.clip((dx + radius * np.cos(angles)).astype(int), 0, ink.shape[1] - 1)
+        ys = np.clip((dy + radius * np.sin(angles)).astype(int), 0, ink.shape[0] - 1)
+        shares = near_ink[ys, xs].mean(axis=1)
+        best = int(np.argmax(shares))
+        if shares[best] >= SEAL_RING_SHARE:
+            return round(float(dx[best, 0])), round(float(dy[best, 0])), round(float(radius[best, 0]))
+    return None
+
+
+def without_seal(grey: Image.Image, ink: np.ndarray, seal: tuple[int, int, int]) -> np.ndarray:
+    """``ink`` without the seal's ink: inside its circle only ink darker than the seal stays.
+
+    The seal's ink is as light as its ring's (the 10th percentile of the ring's ink, less
+    15 grey levels) or lighter than the Otsu threshold of the ink inside the circle, which
+    splits text from seal where text runs under it. Text under a seal is darker still.
+    """
+    x, y, r = seal
+    values = np.asarray(grey)
+    ring = np.zeros(ink.shape, np.uint8)
+    cv2.circle(ring, (x, y), r, 1, thickness=max(2, r // 25))
+    disc = np.zeros(ink.shape, np.uint8)
+    cv2.circle(disc, (x, y), round(r * 1.08), 1, thickness=-1)
+    inside = disc.astype(bool) & ink
+    threshold = min(float(np.percentile(values[ring.astype(bool) & ink], 10)) - 15, otsu_threshold(values[inside]))
+    return ink & ~(inside & (values > threshold))
 
 
 def otsu_threshold(values: np.ndarray) -> int:
