@@ -273,3 +273,31 @@ def test_a_label_whose_value_ocr_lost_says_where_the_value_must_be() -> None:
     assert isinstance(lost, LostValue)
     left, top, right, bottom = lost.region()
     assert left <= 100 and top >= 140 and bottom <= 260 and right > 400  # below 姓名, above 性别
+
+
+def test_a_seal_character_beside_a_label_gives_way_to_the_value_below() -> None:
+    # the value printed under its label, a seal character read beside the label
+    text = """发证机关
+    福建省厦门市卫生健康委员会
+    发证日期  四
+    2017年04月16日"""
+    assert values(PRACTICE, text)["issue_date"] == "2017-04-16"
+
+
+def test_a_value_beside_its_label_keeps_its_place_when_it_has_the_shape() -> None:
+    text = """发证日期  2017年04月16日
+    2018年01月01日"""
+    assert values(PRACTICE, text)["issue_date"] == "2017-04-16"
+
+
+def test_a_label_character_misread_as_a_mark_is_forgiven() -> None:
+    got = values(PRACTICE, "执业类别 临床  执业范!千。妇产科雪业")
+    assert (got["category"], got["scope"]) == ("临床", "妇产科专业")
+
+
+def test_a_class_letter_misread_as_a_digit_is_repaired_beside_its_label_only() -> None:
+    got = extract_fields(LAWYER, [text_page("法律职业资格或律师资格证号420163502033189")]).fields
+    assert (got["qualification_number"].value, got["qualification_number"].raw) == (
+        "A20163502033189", "420163502033189")
+    # unlabelled, a 15-digit number (a legacy ID) is not taken for a qualification number
+    assert "qualification_number" not in values(LAWYER, "身份证号 440305560101001\n执业证号 13502201911203899")

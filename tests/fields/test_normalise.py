@@ -100,3 +100,11 @@ def test_one_misread_character_in_a_vocabulary_word_is_repaired(
 def test_an_ambiguous_repair_is_not_made() -> None:
     assert snap("专职律", ("专职律师", "专职律所")) == "专职律"
     assert len(ETHNICITIES) == 56
+
+
+def test_vocabulary_words_behind_a_little_debris_are_found() -> None:
+    scope = (CredentialKind.PHYSICIAN_PRACTICE, "scope")
+    assert read_value(*scope, "四 汪  妇产科专业").value == "妇产科专业"
+    assert read_value(*scope, "千。妇产科雪业").value == "妇产科专业"
+    # more than a little in front is a value of its own, left as read
+    assert read_value(*scope, "外科专业 内科专业").value == "外科专业内科专业"

@@ -9,9 +9,12 @@ import pytest
 from PIL import Image
 
 from tests.reading.test_ocr import line_image
-from verify.domain import CredentialKind, Extraction, FieldValue
+from verify.domain import CREDENTIAL_FIELDS, CredentialKind, Extraction, FieldValue
+from verify.fields.extract import extract_located
 from verify.fields.lines import Location, LostValue
-from verify.fields.reread import DISAGREEMENT, _crop, reread_fields
+from verify.fields.normalise import normalise_gender
+from verify.fields.reread import CHARSETS, DISAGREEMENT, _crop, reread_fields, settle
+from verify.fields.values import Reading
 from verify.reading import PageText
 from verify.reading.ocr import OcrLine, OcrWord, TesseractEngine
 from verify.reading.ppocr import PpOcrRecogniser
@@ -160,3 +163,74 @@ def test_the_crop_keeps_the_value_not_the_label_above_it() -> None:
     assert crop is not None
     ink = np.flatnonzero((np.asarray(crop) < 128).any(axis=1))
     assert ink[-1] - ink[0] + 1 == 40  # the value's rows only
+
+
+def _below_layout(*read: str, printed: tuple[str, ...] = ("持证人", "董家慧", "性别", "女")) -> list[PageText]:
+    """A page printing ``printed`` one under the other, its first lines OCR'd as ``read``."""
+    rows = [line_image(text) for text in printed]
+    image = Image.new("RGB", (max(row.width for row in rows), sum(row.height for row in rows)), "white")
+    lines, top = [], 0
+    for row, text in zip(rows, (*read, *printed[len(read):]), strict=True):
+        image.paste(row, (0, top))
+        box = (40, top + 22, row.width - 40, top + 70)
+        lines.append(OcrLine(text, 0.6, (OcrWord(text, 0.6, 0, box),)))
+        top += row.height
+    return [PageText(0, "\n".join(line.text for line in lines), "ocr", lines, image)]
+
+
+def test_a_label_tesseract_misread_beyond_repair_is_read_again_and_its_value_found() -> None:
+    pages = _below_layout("拉让人")
+    extraction, located = extract_located(LAWYER, pages)
+    assert "name" not in extraction.fields
+    reread, _ = reread_fields(LAWYER, extraction, located, pages, [PpOcrRecogniser()], decisive=DECISIVE, floor=0.8)
+    assert reread.fields["name"].value == "董家慧"
+    assert reread.fields["gender"].value == "女"
+
+
+def test_a_label_is_not_read_again_when_nothing_is_missing() -> None:
+    pages = _below_layout("持证人")
+    _, located = extract_located(LAWYER, pages)
+    never = FakeReader("持证人")
+    everything = {name: FieldValue("x", "x", 1.0, "text") for name in CREDENTIAL_FIELDS[LAWYER]}
+    reread_fields(LAWYER, Extraction(LAWYER, everything), located, pages, [never], decisive=DECISIVE, floor=0.8)
+    assert never.asked == []
+
+
+def test_tesseract_rereads_a_gender_with_the_charset_it_is_given() -> None:
+    # a whitelist of two CJK characters makes Tesseract's LSTM read nothing at all
+    reading = TesseractEngine(prepare=False).read_line(line_image("女"), charset=CHARSETS.get("gender", ""))
+    assert normalise_gender(reading.text) == "女"
+
+
+def test_an_engine_agreeing_with_itself_against_the_other_engine_confirms_nothing() -> None:
+    first = FieldValue("1992-09-01", "1992年09月1日", 0.6, "ocr")
+    others = [(Reading("1992-09-11", True), 0.99), (Reading("1992-09-01", True), 0.9)]
+    value, agreed = settle("birth_date", first, others, plausible=True, sure=False)
+    assert not agreed and value.value == "1992-09-01" and value.confidence == DISAGREEMENT
+
+
+def test_a_misread_label_with_its_value_right_behind_it_is_read_again() -> None:
+    practice = CredentialKind.PHYSICIAN_PRACTICE  # two dates: an unlabelled one is not guessed
+    image = line_image("发证日期“2017年04月16日")
+    words = (OcrWord("发让站期", 0.3, 0, (40, 20, 216, 68)),
+             OcrWord("“2017年04月16日", 0.9, 4, (216, 20, image.width - 40, 68)))
+    line = OcrLine("发让站期“2017年04月16日", 0.6, words)
+    pages = [PageText(0, line.text, "ocr", [line], image)]
+    extraction, located = extract_located(practice, pages)
+    assert "issue_date" not in extraction.fields
+    reread, _ = reread_fields(practice, extraction, located, pages, [PpOcrRecogniser()], decisive=DECISIVE, floor=0.8)
+    assert reread.fields["issue_date"].value == "2017-04-16"
+
+
+def test_the_longest_label_misread_in_many_characters_is_read_again() -> None:
+    printed = ("法律职业资格或律师资格证号", "A20141201014744", "性别", "女")
+    pages = _below_layout("水 律焉业次烙 或律症况烙汪生", "A2014120101.4744", printed=printed)
+    # Tesseract's words, each over its own characters of the label (44 pixels apiece)
+    spans = ((0, 1, 0), (2, 7, 1), (8, 15, 6))  # (start, end, first character printed) per word
+    label = pages[0].lines[0]
+    words = tuple(OcrWord(label.text[a:b], 0.3, a, (40 + 44 * c, 22, 40 + 44 * (c + b - a), 70)) for a, b, c in spans)
+    pages[0].lines[0] = OcrLine(label.text, 0.3, words)
+    extraction, located = extract_located(LAWYER, pages)
+    assert "qualification_number" not in extraction.fields
+    reread, _ = reread_fields(LAWYER, extraction, located, pages, [PpOcrRecogniser()], decisive=DECISIVE, floor=0.8)
+    assert reread.fields["qualification_number"].value == "A20141201014744"

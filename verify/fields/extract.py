@@ -30,6 +30,8 @@ from verify.reading import PageText
 
 #: Fields whose value may run on to the next printed line.
 FREE_TEXT_FIELDS = frozenset({"institution", "issuer", "scope", "subject"})
+#: Fields whose value has a shape (verify.fields.values) that tells a value from debris.
+SHAPED_FIELDS = frozenset({"gender", "birth_date", "issue_date", "id_number", "number", "qualification_number"})
 _SEPARATORS = re.compile(r"[\s:：|丨]*")
 _COLUMN = re.compile(r"\S+(?: \S+)*")  # text between column gaps (two or more spaces)
 _CONTINUATION = re.compile(r"[\u3400-\u9fff（）()、·]{1,20}")
@@ -138,6 +140,8 @@ def _labelled_candidates(
                     field, raw, value_confidence(entry.line, raw, start), entry.source, rank, i,
                     Location.of(entry, raw, start),
                 ))
+                if field in SHAPED_FIELDS and not read_value(kind, field, raw).plausible:
+                    candidates += _beneath(kind, field, rank, lines, i)
         values: list[tuple[str, int]] = []
         if pending and i + 1 < len(lines) and not has_label(kind, lines[i + 1].text):
             below = lines[i + 1]
@@ -157,6 +161,20 @@ def _labelled_candidates(
         if region is not None:
             lost.setdefault(field, region)
     return candidates, lost
+
+
+def _beneath(kind: CredentialKind, field: str, rank: int, lines: list[SourcedLine], i: int) -> list[_Candidate]:
+    """The line below line ``i`` as a further candidate for ``field``, whose value beside its
+    label lacks the field's shape (a seal's character read beside the label, the value
+    printed below): only a line on the same page holding no label, and the whole of it."""
+    if i + 1 >= len(lines) or lines[i + 1].page != lines[i].page or has_label(kind, lines[i + 1].text):
+        return []
+    below = lines[i + 1]
+    [(raw, start)] = _columns(below.text, 1)
+    if not raw:
+        return []
+    confidence = value_confidence(below.line, raw, start)
+    return [_Candidate(field, raw, confidence, below.source, rank, i + 1, Location.of(below, raw, start), True)]
 
 
 def _lost_region(

@@ -108,7 +108,9 @@ def _repair_order(kind: CredentialKind, label: str) -> int:
 
 
 _SPACING = "[ \t\u3000]*"
-_ANY = "[\u3400-\u9fff]"  # a misread label character is still a CJK character
+#: A misread label character: CJK, or a mark OCR makes of one (``执业范!`` for ``执业范围``);
+#: never a space, letter or digit.
+_ANY = "[^\\sA-Za-z0-9]"
 #: Labels this long or longer are also found with one character misread.
 FUZZY_LENGTH = 4
 

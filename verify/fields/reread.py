@@ -6,8 +6,10 @@ or reads below the confidence floor is cropped from the page image and read agai
 other ``LineReader``s in turn, until the readings agree (PP-OCR's recogniser alone,
 then Tesseract as a single line; each limited to the field's characters). Then:
 
-- a re-reading that agrees with the first confirms it: the confidence becomes the
-  chance that not all agreeing readings are wrong, ``1 - Π(1 - cᵢ)``;
+- a re-reading that agrees with the first confirms it, unless another re-reading of the
+  field's shape disagrees (Tesseract agreeing with itself against PP-OCR is no
+  confirmation): the confidence becomes the chance that not all agreeing readings are
+  wrong, ``1 - Π(1 - cᵢ)``;
 - two re-readings (by different engines) that agree with each other, and not with the
   first, replace it; the first reading stays in ``raw``;
 - for names (PP-OCR read every name it was shown, Tesseract 60-80 %), the re-reading
@@ -31,8 +33,10 @@ from dataclasses import replace
 import numpy as np
 from PIL import Image
 
-from verify.domain import CredentialKind, Extraction, FieldValue
+from verify.domain import CREDENTIAL_FIELDS, CredentialKind, Extraction, FieldValue
+from verify.fields.extract import extract_located
 from verify.fields.lines import Location, LostValue
+from verify.fields.relabel import relabel_pages
 from verify.fields.values import Reading, read_value
 from verify.reading import PageText
 from verify.reading.ocr import LineReader
@@ -45,7 +49,6 @@ CHARSETS = {
     "id_number": "0123456789X",
     "birth_date": "0123456789年月日.-/",
     "issue_date": "0123456789年月日.-/",
-    "gender": "男女",
 }
 #: Fields where the re-reading is trusted over the first reading when they disagree.
 TRUST_REREADING = frozenset({"name"})
@@ -69,6 +72,7 @@ def reread_fields(
     be, as a first reading that is missing."""
     if not readers:
         return extraction, frozenset()
+    extraction, located, pages = _relabelled(kind, extraction, located, pages, readers[0])
     fields, disputed = dict(extraction.fields), set()
     for name, location in located.items():
         if name in decisive and name not in fields and isinstance(location, LostValue):
@@ -100,6 +104,31 @@ def reread_fields(
         if not agreed:
             disputed.add(name)
     return Extraction(extraction.kind, fields), frozenset(disputed)
+
+
+def _relabelled(
+    kind: CredentialKind,
+    extraction: Extraction,
+    located: Mapping[str, Location | LostValue],
+    pages: Sequence[PageText],
+    reader: LineReader,
+) -> tuple[Extraction, Mapping[str, Location | LostValue], Sequence[PageText]]:
+    """When a field of the kind was found neither by its label nor by its shape (a check
+    that needs it would send the document to review), the pages with their misread labels
+    read again (verify.fields.relabel) and the fields still missing taken from them; the
+    fields already found stay as they were."""
+    missing = set(CREDENTIAL_FIELDS[kind]) - set(extraction.fields) - set(located)
+    if not missing:
+        return extraction, located, pages
+    relabelled, changed = relabel_pages(kind, pages, reader)
+    if not changed:
+        return extraction, located, pages
+    again, again_located = extract_located(kind, relabelled)
+    added = set(again.fields) - set(extraction.fields)
+    fields = {**extraction.fields, **{name: again.fields[name] for name in added}}
+    where = {**located, **{name: again_located[name] for name in added}}
+    where.update({name: lost for name, lost in again_located.items() if name not in where})
+    return Extraction(extraction.kind, fields), where, relabelled
 
 
 def _read_lost(
@@ -145,7 +174,8 @@ def settle(
     (FieldValue(value='张王', raw='张三', confidence=0.9, source='ocr'), True)
     """
     agreeing = [confidence for reading, confidence in others if reading.value == first.value]
-    if agreeing:
+    dissenting = [reading for reading, _ in others if reading.plausible and reading.value != first.value]
+    if agreeing and not dissenting:
         doubt = 1.0 - first.confidence
         for confidence in agreeing:
             doubt *= 1.0 - confidence

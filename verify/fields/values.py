@@ -22,7 +22,7 @@ from verify.fields.normalise import (
     normalise_name,
     squeeze,
 )
-from verify.fields.vocabulary import VOCABULARIES, snap
+from verify.fields.vocabulary import VOCABULARIES, snap, snap_after_debris
 
 #: The credential number's layout per kind (registry-formats.md §9).
 NUMBER_SHAPES: dict[CredentialKind, re.Pattern[str]] = {
@@ -112,6 +112,25 @@ def _shaped(raw: str, fits: Callable[[str], bool], compact: Callable[[str], str]
     return Reading(whole, True) if fits(whole) else Reading(inner, False)
 
 
+#: Digits OCR makes of the class letter that opens a 法律职业资格 number.
+CLASS_LETTER_LOOKALIKES = {"4": "A", "8": "B"}
+
+
+def _legal_qualification(raw: str) -> Reading:
+    """A 法律职业资格 number; a digit read where its class letter must stand (``420…``, one
+    character too many for 14 digits) is taken for the letter it looks like (``A20…``).
+
+    >>> _legal_qualification("420163502033189"), _legal_qualification("20163502033189")
+    (Reading(value='A20163502033189', plausible=True), Reading(value='20163502033189', plausible=False))
+    """
+    reading = _shaped(raw, lambda v: bool(LEGAL_QUALIFICATION_SHAPE.fullmatch(v)), compact_lettered_number)
+    first, rest = reading.value[:1], reading.value[1:]
+    repaired = CLASS_LETTER_LOOKALIKES.get(first, first) + rest
+    if not reading.plausible and LEGAL_QUALIFICATION_SHAPE.fullmatch(repaired):
+        return Reading(repaired, True)
+    return reading
+
+
 def read_value(kind: CredentialKind, field: str, raw: str) -> Reading:
     """Normalise ``raw`` as ``field`` of ``kind``.
 
@@ -127,11 +146,14 @@ def read_value(kind: CredentialKind, field: str, raw: str) -> Reading:
     if field == "number":
         return _shaped(raw, lambda v: bool(NUMBER_SHAPES[kind].fullmatch(v)))
     if field == "qualification_number":
-        return _shaped(raw, lambda v: bool(LEGAL_QUALIFICATION_SHAPE.fullmatch(v)), compact_lettered_number)
+        return _legal_qualification(raw)
     reading = _READERS.get(field, _words)(raw)
     vocabulary = VOCABULARIES.get((kind, field))
     if vocabulary is not None and reading.value:
-        return Reading(snap(reading.value, vocabulary), reading.plausible)
+        word = snap(reading.value, vocabulary)
+        if word not in vocabulary:
+            word = snap_after_debris(raw, vocabulary) or word
+        return Reading(word, reading.plausible)
     return reading
 
 

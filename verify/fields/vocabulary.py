@@ -8,6 +8,8 @@ anything else is left as read, since unknown values must reach review, not vanis
 
 from __future__ import annotations
 
+import re
+
 from verify.domain import CredentialKind
 
 PHYSICIAN_LEVELS = ("执业医师", "执业助理医师")
@@ -72,3 +74,29 @@ def snap(value: str, vocabulary: tuple[str, ...]) -> str:
         return value
     near = [word for word in vocabulary if one_edit_apart(value, word)]
     return near[0] if len(near) == 1 else value
+
+
+#: Where debris ends and a value begins: punctuation and spaces.
+_DEBRIS_END = re.compile(r"[\s。.，,:：;；!！|丨“”\"'、_]+")
+#: Debris before a value is at most this many characters (one misread label character, a seal's).
+DEBRIS_LENGTH = 2
+
+
+def snap_after_debris(raw: str, vocabulary: tuple[str, ...]) -> str | None:
+    """The vocabulary word at the end of ``raw`` behind a little debris, set off by
+    punctuation or a space (``千。妇产科雪业``: the rest of a misread label, then the value
+    with one character misread); ``None`` if there is none, or more than a little debris.
+
+    >>> snap_after_debris("四 汪  妇产科专业", PHYSICIAN_SCOPES), snap_after_debris("千。妇产科雪业", PHYSICIAN_SCOPES)
+    ('妇产科专业', '妇产科专业')
+    >>> snap_after_debris("外科专业 内科专业", PHYSICIAN_SCOPES) is None
+    True
+    """
+    for separator in _DEBRIS_END.finditer(raw.strip()):
+        head, tail = raw.strip()[:separator.start()], raw.strip()[separator.end():]
+        if len(_DEBRIS_END.sub("", head)) > DEBRIS_LENGTH:
+            return None
+        word = snap(tail, vocabulary)
+        if word in vocabulary:
+            return word
+    return None

@@ -1,0 +1,105 @@
+"""Labels OCR misread beyond repair, read again by another reader.
+
+Tesseract misreads a short label now and then past what ``verify.fields.labels`` repairs
+(``拉让人`` for ``持证人``, ``十划`` for ``性别``), and the value beside or below it is then
+lost with it. When a field is missing, every run of two to sixteen CJK characters
+standing where a label stands (opening the line or a column) that is not one of the
+kind's labels from end to end is read again from its box in the page image; a
+re-reading that is *exactly* one of the kind's labels replaces the text as read (its
+box stays). Only the label is
+read again: the value next to or below it still comes from the first reading, and is
+re-read and settled like any other (verify.fields.reread), so a label read wrongly can
+at worst send a value to the wrong field, where its shape and checks stop it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from PIL import Image
+
+from verify.domain import CredentialKind
+from verify.fields.labels import find_labels, label_fields
+from verify.reading import PageText
+from verify.reading.ocr import LineReader, OcrLine, OcrWord
+
+#: Where a label may stand: two to sixteen CJK characters (the longest label has thirteen;
+#: single spaces between them allowed) opening the line or a column (after a gap of two
+#: spaces), not followed by another CJK character (a value may follow: ``发让站期“2017年``).
+_LABEL_LIKE = re.compile(r"(?:^|(?<=\s\s))\s*([\u3400-\u9fff](?:[ \u3000]?[\u3400-\u9fff]){1,15})(?![\u3400-\u9fff])")
+#: What a reader may put around a label: separators, colons, table rules.
+_LABEL_EDGES = " \t\u3000:：|丨.。,，;；_-—"
+
+
+def relabel_pages(
+    kind: CredentialKind, pages: Sequence[PageText], reader: LineReader
+) -> tuple[list[PageText], bool]:
+    """``pages`` with the label-like columns ``reader`` reads as one of ``kind``'s labels
+    relabelled, and whether any was."""
+    changed = False
+    relabelled: list[PageText] = []
+    for page in pages:
+        if page.source != "ocr" or page.image is None:
+            relabelled.append(page)
+            continue
+        lines = []
+        for line in page.lines:
+            fixed = _relabel_line(kind, line, page.image, reader)
+            changed |= fixed is not line
+            lines.append(fixed)
+        relabelled.append(replace(page, lines=lines, text="\n".join(line.text for line in lines)))
+    return relabelled, changed
+
+
+def _relabel_line(kind: CredentialKind, line: OcrLine, image: Image.Image, reader: LineReader) -> OcrLine:
+    """``line`` with each label-like run replaced by the label ``reader`` reads there (the
+    last first, so that the offsets of the others stay), or as it was."""
+    for run in reversed(list(_LABEL_LIKE.finditer(line.text))):
+        start, end = run.span(1)
+        box = line.box_of(start, end)
+        if box is None or _is_label(kind, run.group(1)):
+            continue
+        left, top, right, bottom = box
+        margin = max(2, (bottom - top) // 6)
+        crop = image.crop((max(0, left - margin), max(0, top - margin), right + margin, bottom + margin))
+        reading = reader.read_line(crop)
+        label = re.sub(r"\s", "", reading.text).strip(_LABEL_EDGES)
+        if label in label_fields(kind):
+            line = _replaced(line, start, end, label, reading.confidence, box)
+    return line
+
+
+def _is_label(kind: CredentialKind, column: str) -> bool:
+    """Whether ``column`` reads as one label from end to end (``执业证次韦`` does not: a
+    label misread in one character, ``执业证号``, covers only part of it).
+
+    >>> _is_label(CredentialKind.LAWYER_PRACTICE, "执业证次韦"), _is_label(CredentialKind.LAWYER_PRACTICE, "发证月期")
+    (False, True)
+    """
+    matches = find_labels(kind, column)
+    return len(matches) == 1 and matches[0].start == 0 and matches[0].end == len(column)
+
+
+def _replaced(
+    line: OcrLine, start: int, end: int, label: str, confidence: float, box: tuple[int, int, int, int]
+) -> OcrLine:
+    """``line`` with ``text[start:end]`` replaced by ``label``, as one word over ``box``.
+
+    >>> words = (OcrWord("十划", 0.3, 0, (0, 0, 40, 20)), OcrWord("女", 0.9, 4, (90, 0, 110, 20)))
+    >>> line = OcrLine("十划  女", 0.5, words)
+    >>> fixed = _replaced(line, 0, 2, "性别", 0.95, (0, 0, 40, 20))
+    >>> fixed.text, [(w.text, w.start) for w in fixed.words]
+    ('性别  女', [('性别', 0), ('女', 4)])
+    """
+    shift = len(label) - (end - start)
+    words = [OcrWord(label, confidence, start, box)]
+    for word in line.words:
+        if word.start >= end:
+            words.append(replace(word, start=word.start + shift))
+        elif word.start + len(word.text) <= start:
+            words.append(word)
+    words.sort(key=lambda word: word.start)
+    text = line.text[:start] + label + line.text[end:]
+    return OcrLine(text, line.confidence, tuple(words))
