@@ -118,6 +118,18 @@ def test_issue_date_not_in_the_future(kind: CredentialKind) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_an_issue_date_read_without_its_day_is_not_approved_on(kind: CredentialKind) -> None:
+    # every certificate prints the day: '2014-08' is a misreading of '2014年08月26日'
+    full = statuses(check_credential(kind, DOCUMENTS[kind], HOLDER, TODAY))
+    partial = DOCUMENTS[kind] | {"issue_date": DOCUMENTS[kind]["issue_date"][:7]}
+    result = statuses(check_credential(kind, partial, HOLDER, TODAY))
+    assert full["issue_date.not_future"] is CheckStatus.PASS
+    assert result["issue_date.not_future"] is CheckStatus.WARN
+    future = statuses(check_credential(kind, DOCUMENTS[kind] | {"issue_date": "2025-07"}, HOLDER, TODAY))
+    assert future["issue_date.not_future"] is CheckStatus.FAIL
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_an_invalid_number_fails_and_its_rules_are_skipped(kind: CredentialKind) -> None:
     fields = DOCUMENTS[kind] | {"number": DOCUMENTS[kind]["number"][:-1]}
     checks = check_credential(kind, fields, HOLDER, TODAY)

@@ -132,11 +132,15 @@ def compare(
 
 
 def issue_date(fields: Mapping[str, str], today: date) -> tuple[date | None, list[Check]]:
-    """The printed issue date and ``issue_date.not_future`` (FAIL; WARN when absent or unreadable)."""
+    """The printed issue date and ``issue_date.not_future`` (FAIL; WARN when absent or unreadable,
+    or read without its day: every certificate prints one, so a year and month alone is a
+    misreading to look at, not a date to approve on)."""
     read = printed_date(text(fields, "issue_date") or "")
     check_ = compare("issue_date.not_future", fields, "issue_date",
                      lambda v: read[0] <= today if read else None,
                      ("发证日期 is not in the future.", "发证日期 is in the future."))
+    if read and not read[1] and check_.status is PASS:
+        check_ = check("issue_date.not_future", WARN, "发证日期 was read without its day.", ("issue_date",))
     return (read[0] if read else None), [check_]
 
 
