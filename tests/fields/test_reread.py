@@ -12,9 +12,9 @@ from tests.reading.test_ocr import line_image
 from verify.domain import CREDENTIAL_FIELDS, CredentialKind, Extraction, FieldValue
 from verify.fields.extract import extract_located
 from verify.fields.lines import Location, LostValue
-from verify.fields.normalise import normalise_gender
+from verify.fields.normalise import is_id_number, normalise_gender
 from verify.fields.reread import CHARSETS, DISAGREEMENT, _crop, reread_fields, settle
-from verify.fields.values import Reading
+from verify.fields.values import Reading, read_value
 from verify.reading import PageText
 from verify.reading.ocr import OcrLine, OcrWord, TesseractEngine
 from verify.reading.ppocr import PpOcrRecogniser
@@ -150,6 +150,44 @@ def test_misshapen_rereadings_leave_a_well_shaped_number_as_it_was() -> None:
     assert extraction.fields["number"] == first and not disputed  # unsure still: decide needs a check to confirm it
     _, disputed = _reread(FieldValue("贾洁", "贾洁", 0.95, "ocr"), [FakeReader("1")])
     assert disputed == {"name"}  # a name Tesseract was sure of still needs a second reading
+
+
+def test_a_misshapen_rereading_passes_the_field_on_to_the_next_reader() -> None:
+    pages, location = _page("2016年07月01日")
+    first = FieldValue("2016-07-01", "2016年07月01日", 0.6, "ocr")
+    garbled, agreeing = FakeReader("2016年07月0年日"), FakeReader("2016年07月01日", 0.9)
+    extraction, disputed = reread_fields(
+        LAWYER, Extraction(LAWYER, {"issue_date": first}), {"issue_date": location}, pages,
+        [garbled, agreeing], decisive=DECISIVE, floor=0.8,
+    )
+    assert len(agreeing.asked) == 1 and not disputed
+    assert extraction.fields["issue_date"].confidence == pytest.approx(0.96)  # confirmed by the second reader
+
+
+def test_re_readings_missing_the_day_neither_replace_nor_dispute_a_full_date() -> None:
+    # a seal over the day: both re-readers read '2014年08月'
+    pages, location = _page("2014年08月26日")
+    first = FieldValue("2014-08-26", "2014年08月26日", 0.65, "ocr")
+    extraction, _ = reread_fields(
+        LAWYER, Extraction(LAWYER, {"issue_date": first}), {"issue_date": location}, pages,
+        [FakeReader("2014年08月"), FakeReader("2014年08月", 0.9)], decisive=DECISIVE, floor=0.8,
+    )
+    assert extraction.fields["issue_date"] == first  # as unsure as it was: review, unless a check confirms it
+
+
+def test_a_number_reading_whose_embedded_id_fails_its_check_character_counts_for_nothing() -> None:
+    kind = CredentialKind.PHYSICIAN_QUALIFICATION
+    number = "201342141420106198505150459"  # the embedded ID's check character is right ...
+    number = number[:-1] + next(c for c in "0123456789X" if is_id_number(number[9:-1] + c))
+    misread = number[:15] + "3" + number[16:]  # ... and wrong once PP-OCR reads 5 as 3
+    assert read_value(kind, "number", number).plausible and not read_value(kind, "number", misread).plausible
+    pages, location = _page(number)
+    first = FieldValue(number, number, 0.57, "ocr")
+    extraction, disputed = reread_fields(
+        kind, Extraction(kind, {"number": first}), {"number": location}, pages, [FakeReader(misread, 0.97)],
+        decisive=DECISIVE, floor=0.8,
+    )
+    assert extraction.fields["number"] == first and not disputed
 
 
 def test_the_crop_keeps_the_value_not_the_label_above_it() -> None:

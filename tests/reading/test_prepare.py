@@ -13,6 +13,7 @@ from verify.reading.prepare import (
     TARGET_TEXT_HEIGHT,
     _odd,
     binarise,
+    binarise_and_clean,
     find_seal,
     is_colourless,
     measure_page,
@@ -98,6 +99,18 @@ def test_a_grey_seal_is_found_by_its_ring_and_grey_labels_elsewhere_are_kept() -
     assert kept[80:87, 320:356].mean() > 0.8  # a dark value stroke
     assert not kept[240:660, 790:1210].any()  # the seal
     assert is_colourless(page) and is_colourless(page.convert("RGB"))
+
+
+def test_the_grey_page_a_field_is_re_read_from_has_the_seal_painted_over() -> None:
+    page = _grey_page_with_seal()
+    ink, grey = binarise_and_clean(page, colourless=True)
+    values = np.asarray(grey)
+    assert (np.asarray(ink) == np.asarray(binarise(page, colourless=True))).all()
+    assert np.asarray(page)[444:456, 994:1006].max() <= 130  # the star was there ...
+    assert values[240:660, 790:1210].min() >= 200  # ... and the whole seal is paper now
+    assert values[80:87, 320:356].max() <= 30 and values[80:87, 60:96].max() <= 86  # text untouched
+    _untouched, same = binarise_and_clean(page, colourless=False)
+    assert same is page
 
 
 def test_without_a_ring_nothing_is_taken_for_a_seal() -> None:

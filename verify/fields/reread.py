@@ -98,8 +98,8 @@ def reread_fields(
             if line.text:
                 others.append((read_value(kind, name, line.text), line.confidence))
             settled, agreed = settle(name, first, others, plausible=plausible, sure=sure)
-            if agreed:
-                break
+            if agreed and any(reading.plausible for reading, _ in others):
+                break  # a misshapen re-reading says nothing: the next reader is asked
         fields[name] = settled
         if not agreed:
             disputed.add(name)

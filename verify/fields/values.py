@@ -22,7 +22,7 @@ from verify.fields.normalise import (
     normalise_name,
     squeeze,
 )
-from verify.fields.vocabulary import VOCABULARIES, snap, snap_after_debris
+from verify.fields.vocabulary import CLOSED_FIELDS, VOCABULARIES, snap, snap_after_debris
 
 #: The credential number's layout per kind (registry-formats.md §9).
 NUMBER_SHAPES: dict[CredentialKind, re.Pattern[str]] = {
@@ -35,7 +35,7 @@ LEGAL_QUALIFICATION_SHAPE = re.compile(r"[ABC]\d{14}", re.ASCII)
 LEGACY_ID_SHAPE = re.compile(r"\d{15}", re.ASCII)
 
 #: Table rules, seal and photo-box debris OCR reads at the edges of a cell.
-_EDGE_JUNK = "|丨[]【】()（）「」“”\"'`~_—-=:：;；,，.。、\\/"
+_EDGE_JUNK = "|丨[]【】()（）「」『』“”\"'`~_—-=:：;；,，.。、\\/"
 #: A trailing token of these alone, apart from the value, is debris too ("执业医师 一 _").
 _LOOSE_JUNK = re.compile(r"(?:\s+[一_\-—~|丨、,，.。;；:'\"\[\]【】\\/]+)+\s*$")
 
@@ -94,6 +94,17 @@ def _date(raw: str) -> Reading:
     return Reading(value or squeeze(raw), value is not None)
 
 
+def _dated(raw: str) -> Reading:
+    """A date every certificate prints with its day: a year and month alone is a partial
+    reading (a seal over the day), not a date of this field's shape.
+
+    >>> _dated("2014年08月26日"), _dated("2014年08月")
+    (Reading(value='2014-08-26', plausible=True), Reading(value='2014-08', plausible=False))
+    """
+    reading = _date(raw)
+    return Reading(reading.value, reading.plausible and len(reading.value) == len("YYYY-MM-DD"))
+
+
 def _id_number(raw: str) -> Reading:
     return _shaped(raw, lambda v: is_id_number(v) or bool(LEGACY_ID_SHAPE.fullmatch(v)))
 
@@ -131,6 +142,22 @@ def _legal_qualification(raw: str) -> Reading:
     return reading
 
 
+def _number_fits(kind: CredentialKind, value: str) -> bool:
+    """Whether ``value`` has the kind's number layout, with a correct check character where
+    it carries one (the ID number inside a 医师资格证书编码): a misread digit there is caught
+    before any reading of it counts for or against another.
+
+    >>> _number_fits(CredentialKind.PHYSICIAN_QUALIFICATION, "201233110330106198501150020")
+    True
+    >>> _number_fits(CredentialKind.PHYSICIAN_QUALIFICATION, "201233110330106198301150020")
+    False
+    """
+    if not NUMBER_SHAPES[kind].fullmatch(value):
+        return False
+    embedded = value[9:]
+    return kind is not CredentialKind.PHYSICIAN_QUALIFICATION or len(embedded) != 18 or is_id_number(embedded)
+
+
 def read_value(kind: CredentialKind, field: str, raw: str) -> Reading:
     """Normalise ``raw`` as ``field`` of ``kind``.
 
@@ -142,9 +169,11 @@ def read_value(kind: CredentialKind, field: str, raw: str) -> Reading:
     Reading(value='贾洁', plausible=True)
     >>> read_value(CredentialKind.PHYSICIAN_QUALIFICATION, "category", "痢床")
     Reading(value='临床', plausible=True)
+    >>> read_value(CredentialKind.TEACHER_QUALIFICATION, "category", "高级中学教师餐沙")
+    Reading(value='高级中学教师餐沙', plausible=False)
     """
     if field == "number":
-        return _shaped(raw, lambda v: bool(NUMBER_SHAPES[kind].fullmatch(v)))
+        return _shaped(raw, lambda v: _number_fits(kind, v))
     if field == "qualification_number":
         return _legal_qualification(raw)
     reading = _READERS.get(field, _words)(raw)
@@ -153,7 +182,7 @@ def read_value(kind: CredentialKind, field: str, raw: str) -> Reading:
         word = snap(reading.value, vocabulary)
         if word not in vocabulary:
             word = snap_after_debris(raw, vocabulary) or word
-        return Reading(word, reading.plausible)
+        return Reading(word, reading.plausible and (word in vocabulary or field not in CLOSED_FIELDS))
     return reading
 
 
@@ -161,6 +190,6 @@ _READERS: dict[str, Callable[[str], Reading]] = {
     "name": _name,
     "gender": _gender,
     "birth_date": _date,
-    "issue_date": _date,
+    "issue_date": _dated,
     "id_number": _id_number,
 }

@@ -48,6 +48,10 @@ VOCABULARIES: dict[tuple[CredentialKind, str], tuple[str, ...]] = {
     (CredentialKind.TEACHER_QUALIFICATION, "category"): TEACHER_CATEGORIES,
     (CredentialKind.TEACHER_QUALIFICATION, "ethnicity"): ETHNICITIES,
 }
+#: Fields whose vocabulary is the whole of what may be printed: a word outside it is a
+#: misreading (or a document for a person to look at), not a value of the field's shape.
+#: 执业范围 stays open: provinces may name further scopes.
+CLOSED_FIELDS = frozenset({"level", "category", "ethnicity"})
 
 
 def one_edit_apart(a: str, b: str) -> bool:

@@ -21,7 +21,7 @@ import tesserocr
 from PIL import Image
 
 from verify.errors import OcrTimeout, OcrUnavailable, ParseError
-from verify.reading.prepare import binarise, is_colourless, straighten
+from verify.reading.prepare import binarise, binarise_and_clean, is_colourless, straighten
 from verify.reading.unread import Box, unread_pieces
 
 
@@ -227,12 +227,13 @@ class TesseractEngine:
         """OCR one page; raises ``OcrTimeout``, ``OcrUnavailable`` or ``ParseError``.
 
         With ``prepare`` the page is straightened and binarised first (verify.reading.prepare);
-        the page's ``image`` is then the straightened grey page, which the word boxes
-        refer to (a recogniser reads grey better than binarised ink). Then the first
+        the page's ``image`` is then the straightened grey page (a grey seal painted over),
+        which the word boxes refer to (a recogniser reads grey better than binarised ink). Then the first
         re-reader reads the ink Tesseract returned no words for (verify.reading.unread).
         """
-        grey = straighten(image) if self.prepare else image
-        ink = binarise(grey, colourless=is_colourless(image)) if self.prepare else image
+        grey, ink = image, image
+        if self.prepare:
+            ink, grey = binarise_and_clean(straighten(image), colourless=is_colourless(image))
         page = page_from_tsv(self._recognise(ink, self.psm, "", timeout))
         if self.prepare and self.rereaders:
             page = read_unread_ink(page, grey, np.asarray(ink) == 0, self.rereaders[0], timeout=timeout)

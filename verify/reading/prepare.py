@@ -64,12 +64,22 @@ def _rotated(grey: Image.Image, angle: float) -> Image.Image:
 
 def binarise(grey: Image.Image, *, colourless: bool) -> Image.Image:
     """Steps 5-6 on a straightened page: black ink on white (mode ``L``)."""
+    return binarise_and_clean(grey, colourless=colourless)[0]
+
+
+def binarise_and_clean(grey: Image.Image, *, colourless: bool) -> tuple[Image.Image, Image.Image]:
+    """Steps 5-6, and the grey page with a grey seal's ink painted over in the paper's grey
+    (what a recogniser re-reads a field from: a seal stamped over a date's day made both
+    re-readers drop the day on grey scans). Without a seal found the grey page is as it was.
+    """
     ink = sauvola(grey, window=_odd(1.5 * TARGET_TEXT_HEIGHT))
-    if colourless:
-        seal = find_seal(grey, ink)
-        if seal is not None:
-            ink = without_seal(grey, ink, seal)
-    return Image.fromarray(np.where(ink, 0, 255).astype(np.uint8), "L")
+    if colourless and (seal := find_seal(grey, ink)) is not None:
+        stamped = seal_shade(grey, ink, seal)
+        ink = ink & ~stamped
+        values = np.asarray(grey).copy()
+        values[stamped] = np.median(values[~ink]) if (~ink).any() else 255
+        grey = Image.fromarray(values, "L")
+    return Image.fromarray(np.where(ink, 0, 255).astype(np.uint8), "L"), grey
 
 
 def red_channel(image: Image.Image) -> Image.Image:
@@ -145,8 +155,8 @@ def find_seal(grey: Image.Image, ink: np.ndarray) -> tuple[int, int, int] | None
     return None
 
 
-def without_seal(grey: Image.Image, ink: np.ndarray, seal: tuple[int, int, int]) -> np.ndarray:
-    """``ink`` without the seal's ink: inside its circle only ink darker than the seal stays.
+def seal_shade(grey: Image.Image, ink: np.ndarray, seal: tuple[int, int, int]) -> np.ndarray:
+    """Where the seal may have left ink: inside its circle, whatever is as light as the seal.
 
     The seal's ink is as light as its ring's (the 10th percentile of the ring's ink, less
     15 grey levels) or lighter than the Otsu threshold of the ink inside the circle, which
@@ -160,7 +170,7 @@ def without_seal(grey: Image.Image, ink: np.ndarray, seal: tuple[int, int, int])
     cv2.circle(disc, (x, y), round(r * 1.08), 1, thickness=-1)
     inside = disc.astype(bool) & ink
     threshold = min(float(np.percentile(values[ring.astype(bool) & ink], 10)) - 15, otsu_threshold(values[inside]))
-    return ink & ~(inside & (values > threshold))
+    return disc.astype(bool) & (values > threshold)
 
 
 def otsu_threshold(values: np.ndarray) -> int:
