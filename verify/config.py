@@ -17,6 +17,11 @@ from pathlib import Path
 from typing import Any
 
 
+def usable_cores() -> int:
+    """The CPUs this process may run on (its affinity mask; a cgroup CPU quota is not seen)."""
+    return len(os.sched_getaffinity(0))
+
+
 @dataclass(frozen=True)
 class Limits:
     """Budgets for hostile or oversized input (security-reliability.md proposals)."""
@@ -30,7 +35,10 @@ class Limits:
     max_stream_bytes: int = 64 * 1024 * 1024  # decompressed size of one PDF stream (content, font, xref, ...)
     ocr_seconds_per_page: float = 20.0
     job_seconds: float = 300.0  # wall clock for reading one whole submission
-    job_memory_bytes: int = 3 * 1024**3  # address space of the isolated reading process
+    job_memory_bytes: int = 3 * 1024**3  # address space of the isolated reading process (and of each page process)
+    # OCR pages of one submission read at once, each in a process forked from the job's (verify.reading.parallel);
+    # 1 reads them one after another. Per job: VERIFY_WORKERS jobs at once may run this many each.
+    page_workers: int = field(default_factory=usable_cores)
     # Rate limits per API key, token buckets kept per serving process (N processes allow N times this).
     uploads_per_minute: float = 60.0  # POST /v1/verifications; 0 switches the limit off
     upload_burst: int = 30

@@ -5,10 +5,11 @@ forkserver (with the pipeline modules and the OCR models preloaded, so a fork co
 address-space and CPU limit, its own process group (Tesseract children die with it),
 a wall-clock deadline, a lower CPU priority than the serving threads (nice 10: a
 backlog of documents slows other documents, not label checks), one OpenMP thread
-(``OMP_THREAD_LIMIT=1``: the job runner's thread count, not Tesseract, decides how many
-cores reading takes) and its own scratch directory for temporary files (Tesseract's
-copies of page images), removed when the child ends however it ends; ``sweep_scratch``
-removes those of a parent that was itself killed. Put ``TMPDIR`` on a tmpfs so page
+(``OMP_THREAD_LIMIT=1``: the job runner's thread count and the page processes a job forks,
+verify.reading.parallel, not Tesseract, decide how many cores reading takes) and its own
+scratch directory for temporary files (Tesseract's copies of page images), removed when
+the child ends however it ends; ``sweep_scratch`` removes those of a parent that was
+itself killed. Put ``TMPDIR`` on a tmpfs so page
 images never reach a disk. Whatever happens in the child comes back as a value or as
 one of our own errors; ``cancel`` (a shutdown) ends the child and raises ``Cancelled``.
 

@@ -2,8 +2,9 @@
 
 Each thread claims one verification at a time (see ``services.processing``), taking the
 platforms in turn; the document work itself runs in an isolated child process, so the web
-worker only waits and a serving process never runs more reading processes than it has
-threads (``VERIFY_WORKERS``). Several serving processes can each run one: claims are
+worker only waits and a serving process never runs more jobs than it has threads
+(``VERIFY_WORKERS``); each job reads its OCR pages in up to ``page_workers`` ÷ threads
+processes (verify.reading.parallel). Several serving processes can each run one: claims are
 atomic. ``stop`` is the graceful shutdown: no new claims, running jobs get a grace period
 to finish, then their reading processes are ended and their jobs released (pending again,
 the attempt not counted) for the next start to take at once. Every

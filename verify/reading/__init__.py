@@ -1,12 +1,15 @@
 """Bytes in, page texts out: intake checks, PDF text layers, image decoding and OCR.
 
-``read_document`` is the one entry point; it knows nothing of HTTP or storage.
+``read_document`` is the one entry point; it knows nothing of HTTP or storage. The OCR
+pages of a submission are read up to ``limits.page_workers`` at once, in processes forked
+from this one (verify.reading.parallel).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Literal
 
 from PIL import Image
@@ -15,7 +18,8 @@ from verify.config import Limits
 from verify.errors import TooManyPages
 from verify.reading import images, pdf
 from verify.reading.intake import MediaType, check_part
-from verify.reading.ocr import OcrEngine, OcrLine
+from verify.reading.ocr import NullEngine, OcrEngine, OcrLine
+from verify.reading.parallel import map_in_order
 
 __all__ = ["OcrLine", "PageText", "read_document"]
 
@@ -40,8 +44,10 @@ def read_document(parts: Sequence[bytes], *, ocr: OcrEngine, limits: Limits) -> 
     """Read every page of one submission (several parts are its pages, in order).
 
     All parts pass intake, and the total page count is checked against
-    ``limits.max_pages``, before any page is decoded or recognised. Raises the
-    ``DocumentError`` family and ``OcrUnavailable``.
+    ``limits.max_pages``, before any page is decoded or recognised. Two or more OCR pages
+    are read up to ``limits.page_workers`` at once, each in a forked process (none for the
+    null engine); the pages and errors are those of reading them one after another.
+    Raises the ``DocumentError`` family and ``OcrUnavailable``.
     """
     if len(parts) > limits.max_parts:
         raise TooManyPages(f"At most {limits.max_parts} document parts per submission.")
@@ -49,19 +55,25 @@ def read_document(parts: Sequence[bytes], *, ocr: OcrEngine, limits: Limits) -> 
     total = sum(_count_pages(data, media, limits) for data, media in zip(parts, media_types, strict=True))
     if total > limits.max_pages:
         raise TooManyPages(f"A submission may have at most {limits.max_pages} pages.")
-    pages: list[PageText] = []
+    sources = enumerate(_page_sources(parts, media_types, limits))
+    return map_in_order(partial(_read_page, ocr=ocr, limits=limits), sources, heavy=_needs_ocr,
+                        workers=1 if isinstance(ocr, NullEngine) else limits.page_workers)
+
+
+def _page_sources(
+    parts: Sequence[bytes], media_types: Sequence[MediaType], limits: Limits
+) -> Iterator[str | Image.Image]:
+    """Each page's text layer, or its image to OCR, in order; PDF pages are rendered as they are taken."""
     for data, media in zip(parts, media_types, strict=True):
         if media is MediaType.PDF:
             for page in pdf.iter_pages(data, limits):
                 if page.text is not None:
-                    pages.append(_text_page(len(pages), page.text))
+                    yield page.text
                 else:
                     assert page.image is not None
-                    pages.append(_ocr_page(len(pages), page.image, ocr, limits))
+                    yield page.image
         else:
-            for image in images.decode_image(data, media, limits):
-                pages.append(_ocr_page(len(pages), image, ocr, limits))
-    return pages
+            yield from images.decode_image(data, media, limits)
 
 
 def _count_pages(data: bytes, media: MediaType, limits: Limits) -> int:
@@ -70,6 +82,15 @@ def _count_pages(data: bytes, media: MediaType, limits: Limits) -> int:
     if media is MediaType.TIFF:
         return images.count_frames(data, limits)
     return 1
+
+
+def _needs_ocr(page: tuple[int, str | Image.Image]) -> bool:
+    return isinstance(page[1], Image.Image)
+
+
+def _read_page(page: tuple[int, str | Image.Image], *, ocr: OcrEngine, limits: Limits) -> PageText:
+    index, source = page
+    return _text_page(index, source) if isinstance(source, str) else _ocr_page(index, source, ocr, limits)
 
 
 def _text_page(index: int, text: str) -> PageText:

@@ -18,7 +18,7 @@ import itertools
 import logging
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -210,9 +210,11 @@ def run_job(services: Services, claim: Claim, cancel: threading.Event | None = N
     except IntegrityFailure as exc:  # logged by verify.crypto.at_rest, without content
         return PipelineResult(decide_unreadable(exc.type_slug))
     try:
+        # the cores are shared by this process's jobs: each reads its pages on its share of them
+        limits = replace(settings.limits, page_workers=max(1, settings.limits.page_workers // settings.workers))
         with _Heartbeat(services, claim):
             return run_isolated(
-                _pipeline_in_child, parts, profession, holder, settings.ocr_engine, settings.limits,
+                _pipeline_in_child, parts, profession, holder, settings.ocr_engine, limits,
                 services.clock().date(), settings.ocr_confidence_floor,
                 timeout=settings.limits.job_seconds, memory_bytes=settings.limits.job_memory_bytes, cancel=cancel,
             )
