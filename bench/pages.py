@@ -1,6 +1,6 @@
 """Seconds to read one 3-page image-only PDF: its pages one after another, then at once.
 
-Three generated certificates (200 dpi scans in an image-only PDF) are read by
+Three generated certificates (200 dpi renders, JPEG pages without a text layer) are read by
 ``read_document`` with the configured OCR engine inside the isolated job process, as the
 job runner runs it (forked from the warm forkserver, one OpenMP thread, nice 10), with
 ``page_workers`` 1 and then the usable cores (or ``--workers``). The two are measured

@@ -37,7 +37,7 @@ class Limits:
     job_seconds: float = 300.0  # wall clock for reading one whole submission
     job_memory_bytes: int = 3 * 1024**3  # address space of the isolated reading process (and of each page process)
     # OCR pages of one submission read at once, each in a process forked from the job's (verify.reading.parallel);
-    # 1 reads them one after another. Per job: VERIFY_WORKERS jobs at once may run this many each.
+    # 1 reads them one after another. Shared by a serving process's jobs: each gets this ÷ VERIFY_WORKERS (at least 1).
     page_workers: int = field(default_factory=usable_cores)
     # Rate limits per API key, token buckets kept per serving process (N processes allow N times this).
     uploads_per_minute: float = 60.0  # POST /v1/verifications; 0 switches the limit off

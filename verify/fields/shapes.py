@@ -33,7 +33,7 @@ def fill_numbers(
         taken = {f.value for f in fields.values()}
         for entry, raw, start in _number_runs(lines):
             reading = read_value(kind, name, raw)
-            if reading.plausible and reading.value not in taken and _fits_strictly(kind, name, raw):
+            if reading.plausible and reading.value not in taken and _fits_strictly(kind, name, reading.value, raw):
                 fields[name] = FieldValue(reading.value, raw, value_confidence(entry.line, raw, start), entry.source)
                 located[name] = Location.of(entry, raw, start)
                 break
@@ -61,11 +61,10 @@ def fill_date(
         located[missing[0]] = Location.of(entry, match.group(), match.start())
 
 
-def _fits_strictly(kind: CredentialKind, name: str, raw: str) -> bool:
+def _fits_strictly(kind: CredentialKind, name: str, value: str, raw: str) -> bool:
     """Unlabelled numbers need the full shape as read: an 18-character ID, the kind's number
     layout, a legal qualification number with its letter (a digit taken for the letter
     beside a label is a guess that a 15-digit ID must not be mistaken for)."""
-    value = read_value(kind, name, raw).value
     if name == "id_number":
         return len(value) == 18
     if name == "qualification_number":

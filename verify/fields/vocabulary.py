@@ -96,8 +96,9 @@ def snap_after_debris(raw: str, vocabulary: tuple[str, ...]) -> str | None:
     >>> snap_after_debris("外科专业 内科专业", PHYSICIAN_SCOPES) is None
     True
     """
-    for separator in _DEBRIS_END.finditer(raw.strip()):
-        head, tail = raw.strip()[:separator.start()], raw.strip()[separator.end():]
+    text = raw.strip()
+    for separator in _DEBRIS_END.finditer(text):
+        head, tail = text[:separator.start()], text[separator.end():]
         if len(_DEBRIS_END.sub("", head)) > DEBRIS_LENGTH:
             return None
         word = snap(tail, vocabulary)
