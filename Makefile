@@ -40,11 +40,12 @@ fuzz: system-test $(VENV)/.test-deps
 	done
 
 # A synthetic certificate to try the service with: make sample KIND=lawyer OUT=lawyer.png
+# (.pdf: a typed text-layer PDF; .png/.jpg: an image). Its fields are printed and kept in $(OUT).json.
 KIND ?= physician_practice
-OUT ?= doctor.pdf
-SEED ?= 7
+OUT ?= doctor.jpg
+SEED ?= 3
 sample: system-test $(VENV)/.test-deps
-	$(VENV)/bin/python -m tests.certificates $(KIND) $(OUT) --seed $(SEED)
+	set -o pipefail; $(VENV)/bin/python -m tests.certificates $(KIND) $(OUT) --seed $(SEED) | tee $(OUT).json
 
 lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check verify schemas tests bench fuzz wsgi.py

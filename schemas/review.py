@@ -78,6 +78,13 @@ class PreviousDecisionSchema(Schema):
     created_at = fields.DateTime(required=True)
 
 
+class ReuseSchema(Schema):
+    reason = fields.Str(required=True, validate=validate.OneOf(["credential_in_use", "document_in_use"]))
+    where = fields.Str(required=True, validate=validate.OneOf(["this_platform", "another_platform"]))
+    account_id = fields.Str(metadata={"description": "The other account (this platform only)"})
+    label_id = fields.Str(metadata={"description": "Its label (this platform only)"})
+
+
 class ReviewCaseSchema(Schema):
     item = fields.Nested(ReviewItemSchema, required=True)
     verification = fields.Nested(VerificationSchema, required=True, metadata={
@@ -90,6 +97,8 @@ class ReviewCaseSchema(Schema):
     parts = fields.Int(required=True, metadata={"description": "How many document parts were uploaded"})
     previous = fields.List(fields.Nested(PreviousDecisionSchema), required=True,
                            metadata={"description": "Earlier rejected submissions of this case, newest first"})
+    reuse = fields.List(fields.Nested(ReuseSchema), required=True, metadata={
+        "description": "Live labels of other accounts backed by the same credential or picture"})
 
 
 class RevealRequestSchema(Schema):
@@ -147,4 +156,5 @@ def case_view(case: Case, now: datetime) -> dict[str, Any]:
             })
             for p in case.previous
         ],
+        "reuse": [ReuseSchema().dump(found) for found in verification.reuse or []],
     }

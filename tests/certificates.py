@@ -71,6 +71,7 @@ __all__ = [
     "make_certificate",
     "make_forgery",
     "make_upload",
+    "pdf_font",
     "render_image",
     "render_pdf",
     "to_jpeg",
@@ -522,11 +523,12 @@ class ForgeryType:
 
 @dataclass(frozen=True)
 class Forgery:
-    """A forged certificate, how it was forged, and the name the platform's real-name check knows."""
+    """A forged certificate, how it was forged, and the name and ID number the platform's real-name check knows."""
 
     cert: Certificate
     forgery: ForgeryType
     holder_name: str
+    holder_id_number: str
 
 
 _PQ, _PP = CredentialKind.PHYSICIAN_QUALIFICATION, CredentialKind.PHYSICIAN_PRACTICE
@@ -559,6 +561,8 @@ FORGERY_TYPES: dict[str, ForgeryType] = {f.name: f for f in (
     ForgeryType("serial_zero", "serial 000000 in the 医师执业 number", ("number.serial",), (_PP,)),
     ForgeryType("other_holder", "a valid certificate of someone other than the account holder",
                 ("name.matches_holder",), _ALL_KINDS),
+    ForgeryType("issuer_region_mismatch", "发证机关 of another province than the region in the number",
+                ("issuer.region_matches",), (_PP, _LP, _TQ)),
 )}
 
 #: Where the year, province and category digits sit in each kind's number (registry-formats.md).
@@ -624,7 +628,20 @@ def _forge_fields(kind: CredentialKind, name: str, f: dict[str, str], rng: rando
         return {"number": number[:9] + "000000"}
     if name == "other_holder":
         return {}
+    if name == "issuer_region_mismatch":
+        return {"issuer": _authority_elsewhere(kind, f, rng)}
     raise ValueError(f"unknown forgery {name!r} ({', '.join(FORGERY_TYPES)})")
+
+
+def _authority_elsewhere(kind: CredentialKind, f: dict[str, str], rng: random.Random) -> str:
+    """The issuing authority of a place in another province than the one the number encodes."""
+    province = f["number"][_NUMBER_PROVINCE[kind]]
+    place = rng.choice([p for p in _PLACES if p.code[:2] != province])
+    if kind is _PP:
+        return _health_authority(place, "district")[1]
+    if kind is _LP:
+        return f"{place.province}司法{'局' if place.municipality else '厅'}"
+    return _education_authority(place, f["number"][_NUMBER_CATEGORY[kind]])[1]
 
 
 def _forge_year(kind: CredentialKind, name: str, f: dict[str, str], rng: random.Random) -> dict[str, str]:
@@ -646,8 +663,9 @@ def _forge_year(kind: CredentialKind, name: str, f: dict[str, str], rng: random.
 def make_forgery(kind: CredentialKind | str, forgery: str, seed: int = 0, *, today: date | None = None) -> Forgery:
     """The valid certificate ``make_certificate(kind, seed)`` forged the ``forgery`` way.
 
-    ``today`` (default: the real date) places a future 发证日期. For ``other_holder`` the
-    certificate is unchanged and ``holder_name`` is another person's.
+    ``today`` (default: the real date) places a future 发证日期. The holder is the genuine
+    certificate's, except for ``other_holder`` (the certificate is unchanged, the holder another
+    person) and ``underage`` (the forger is the person of the new ID number).
 
     >>> f = make_forgery("lawyer", "sex_digit_mismatch", 3)
     >>> f.cert.fields["number"][10] != make_certificate("lawyer", 3).fields["number"][10]
@@ -662,11 +680,14 @@ def make_forgery(kind: CredentialKind | str, forgery: str, seed: int = 0, *, tod
     genuine = make_certificate(resolved, seed)
     rng = random.Random(f"forgery:{forgery}:{resolved.value}:{seed}")
     forged = _forge_fields(resolved, forgery, dict(genuine.fields), rng, seed, today or date.today())
-    holder = genuine.fields["name"]
+    holder, holder_id = genuine.fields["name"], genuine.fields["id_number"]
     if forgery == "other_holder":
-        holder = next(name for s in range(seed + 1, seed + 50)
-                      if (name := make_certificate(resolved, s).fields["name"]) != holder)
-    return Forgery(Certificate(resolved, {**genuine.fields, **forged}), spec, holder)
+        other = next(other for s in range(seed + 1, seed + 50)
+                     if (other := make_certificate(resolved, s).fields)["name"] != holder)
+        holder, holder_id = other["name"], other["id_number"]
+    elif forgery == "underage":
+        holder_id = forged["id_number"]
+    return Forgery(Certificate(resolved, {**genuine.fields, **forged}), spec, holder, holder_id)
 
 
 def forgeries(seeds: Sequence[int] = (0,), *, today: date | None = None) -> list[Forgery]:
@@ -1005,7 +1026,7 @@ _MM_PT = 72.0 / 25.4
 
 
 @lru_cache(maxsize=len(PDF_FONTS))
-def _pdf_font(name: str = "zenhei") -> str:
+def pdf_font(name: str = "zenhei") -> str:
     """Register one of ``PDF_FONTS`` with reportlab (once) and return its reportlab name."""
     if name not in PDF_FONTS:
         raise ValueError(f"font {name!r} cannot be embedded in a text layer ({', '.join(PDF_FONTS)})")
@@ -1045,7 +1066,7 @@ def render_pdf(cert: Certificate, *, text_layer: bool = True, cover_page: bool =
 
 
 def _pdf_cover(canvas: Canvas) -> None:
-    font = _pdf_font()
+    font = pdf_font()
     canvas.setPageSize((210 * _MM_PT, 297 * _MM_PT))
     lines = ("资质审核材料", "", "本文件包含申请人提交的资质证明材料。", "第二页为证书影像，请核对原件。",
              "材料仅用于平台资质审核，请妥善保管。")
@@ -1090,7 +1111,7 @@ class _PdfPage:
 
 
 def _pdf_certificate(canvas: Canvas, cert: Certificate, layout: str, font_name: str) -> None:
-    font = _pdf_font(font_name)
+    font = pdf_font(font_name)
     jitter = random.Random(_seed_of(cert))
     geo = _layout(cert, layout, _pdf_measure(font), jitter)
     canvas.setPageSize((geo.width * _MM_PT, geo.height * _MM_PT))

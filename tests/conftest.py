@@ -11,13 +11,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.signing import trusted_signers_file
 from verify import create_app
 from verify.services.context import Services
 from verify.services.keys import create_key
 from verify.services.processing import process_next
 from verify.store.db import upgrade
 
-TEST_SETTINGS: dict[str, Any] = {"job_lease_seconds": 5.0, "ocr_engine": "tesseract"}
+#: The tests trust their own PDF signer (tests/signing.py), so signed electronic certificates can approve.
+TEST_SETTINGS: dict[str, Any] = {"job_lease_seconds": 5.0, "ocr_engine": "tesseract",
+                                 "trusted_signers": str(trusted_signers_file())}
 
 
 def make_app(data_dir: Path, **overrides: Any) -> Flask:

@@ -2,8 +2,9 @@
 
 ``flask --app wsgi setup``, then ``gunicorn -c gunicorn.conf.py wsgi:app`` in its own session
 (so one signal reaches the master, its workers and their job processes) on a free port of
-127.0.0.1 with its own ``VERIFY_DATA_DIR``. Every step has a timeout; ``stop`` sends SIGTERM,
-then SIGKILL if the server has not ended within its grace.
+127.0.0.1 with its own ``VERIFY_DATA_DIR``, trusting the tests' PDF signer (tests/signing.py).
+Every step has a timeout; ``stop`` sends SIGTERM, then SIGKILL if the server has not ended
+within its grace.
 
     with Server(tmp / "data") as server:
         key = server.create_key("acme-video")
@@ -23,6 +24,8 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
+
+from tests.signing import trusted_signers_file
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -50,7 +53,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "VERIFY_DATA_DIR": str(data_dir), "HOST": "127.0.0.1", "PORT": str(self.port),
-                    "OMP_THREAD_LIMIT": "1", **(env or {})}
+                    "OMP_THREAD_LIMIT": "1", "VERIFY_TRUSTED_SIGNERS": str(trusted_signers_file()), **(env or {})}
         self.log = log
         self.config = config or ROOT / "gunicorn.conf.py"
         self.process: subprocess.Popen[bytes] | None = None

@@ -19,9 +19,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
-from tests.certificates import make_certificate, render_pdf
+from tests.certificates import make_certificate
 from tests.conftest import bearer, make_app, new_key, process_all
 from tests.test_api_verifications import submit
+from tests.uploads import holder_form, signed_pdf
 from verify.audit import verify_chain
 from verify.domain import CredentialKind
 from verify.services import labels as labels_service
@@ -34,7 +35,8 @@ from verify.store.models import AuditEvent, Label, Verification
 @pytest.fixture
 def label(client: FlaskClient, services: Services, platform_key: str) -> dict:
     cert = make_certificate("teacher_qualification", seed=4)
-    answer = submit(client, platform_key, render_pdf(cert), profession="teacher", account_id="teach-1")
+    answer = submit(client, platform_key, signed_pdf(cert), profession="teacher", account_id="teach-1",
+                    **holder_form(cert))
     process_all(services)
     done = client.get(answer.headers["Location"], headers=bearer(platform_key)).json
     assert done["status"] == "approved", done["reasons"]

@@ -42,25 +42,42 @@ def test_corpus_rotates_layouts_and_fonts(bench: ModuleType) -> None:
     assert {c.condition for c in forged} == {"clean", "pdf_text"}
 
 
-def test_a_text_pdf_and_a_forgery_through_the_pipeline(bench: ModuleType, capsys: pytest.CaptureFixture) -> None:
-    valid = bench.run_case(bench.Case(CredentialKind.LAWYER_PRACTICE, 1, "pdf_text", "table", "zenhei"), TODAY)
-    assert valid.error is None
-    assert valid.read == valid.truth
-    assert valid.outcomes == {"none": "approved", "holder": "approved"}
-    assert valid.pages == 1 and valid.tesseract_seconds == []
-    forged = bench.run_case(bench.Case(CredentialKind.LAWYER_PRACTICE, 1, "pdf_text", "table", "zenhei",
+def test_signed_and_typed_pdfs_and_a_forgery_through_the_pipeline(
+    bench: ModuleType, capsys: pytest.CaptureFixture
+) -> None:
+    signed = bench.run_case(bench.Case(CredentialKind.LAWYER_PRACTICE, 1, "pdf_signed", "table", "zenhei"), TODAY)
+    assert signed.error is None
+    assert signed.read == signed.truth
+    assert signed.outcomes == {"none": "needs_review", "holder": "approved"}  # real-name data is required
+    assert signed.reasons["none"] == ("holder_unknown",)
+    assert signed.pages == 1 and signed.tesseract_seconds == []
+    typed = bench.run_case(bench.Case(CredentialKind.LAWYER_PRACTICE, 1, "pdf_text", "table", "zenhei"), TODAY)
+    assert typed.outcomes == {"none": "needs_review", "holder": "needs_review"}
+    assert typed.reasons["holder"] == ("unsigned_digital_document",)
+    forged = bench.run_case(bench.Case(CredentialKind.LAWYER_PRACTICE, 1, "pdf_signed", "table", "zenhei",
                                        forgery="sex_digit_mismatch"), TODAY)
     assert set(forged.outcomes) == {"holder"} and forged.outcomes["holder"] != "approved"
 
-    headline = bench.field_exactness([valid], ["pdf_text"])
-    counts = bench.decisions([valid], ["pdf_text"])
+    conditions = ["pdf_text", "pdf_signed"]
+    headline = bench.field_exactness([typed, signed], conditions)
+    counts = bench.decisions([typed, signed], conditions)
     false_accepts = bench.forged([forged])
-    ratio = bench.timing([valid], ["pdf_text"], 1, 1.0)
-    bench.misreads([valid])
-    assert bench.targets(headline, counts, false_accepts, ratio)
+    ratio = bench.timing([typed, signed], conditions, 1, 1.0)
+    bench.misreads([typed, signed])
+    assert bench.targets(headline, counts, false_accepts, ratio, bench.typed_alarms([typed, signed]))
     out = capsys.readouterr().out
-    assert "headline fields exact on pdf_text 100.0% (target >= 99%): met" in out
+    assert "headline fields exact on pdf_signed 100.0% (target >= 99%): met" in out
+    assert "auto-approved pdf_signed, (b) real-name data: 100.0% (target >= 90%): met" in out
+    assert ("auto-approved pdf_text, (b) real-name data: 0.0% (target 0: a typed PDF is never approved alone): "
+            "met") in out
     assert "false accepts on the forged set 0 (target 0): met" in out
+
+
+def test_the_targets_fail_when_a_typed_pdf_is_approved(bench: ModuleType, capsys: pytest.CaptureFixture) -> None:
+    headline = {"pdf_text": (5, 5)}
+    counts = {("pdf_text", "none"): (0, 0, 1), ("pdf_text", "holder"): (1, 0, 1)}
+    assert not bench.targets(headline, counts, 0, None)
+    assert "a typed PDF is never approved alone): MISSED" in capsys.readouterr().out
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
@@ -73,7 +90,8 @@ def test_an_image_is_read_and_timed_next_to_the_tesseract_cli(bench: ModuleType)
 
 
 def test_main_end_to_end(bench: ModuleType, capsys: pytest.CaptureFixture) -> None:
-    assert bench.main(["--seeds", "1", "--conditions", "pdf_text", "--jobs", "1", "--no-forged"]) in (0, 1)
+    assert bench.main(["--seeds", "1", "--conditions", "pdf_text", "pdf_signed", "--jobs", "1", "--no-forged"]) == 0
     out = capsys.readouterr().out
-    assert "pdf_text     ALL" in out
-    assert "== Targets (issue 4)" in out and "valid documents rejected, (b) holder_name" in out
+    assert "pdf_signed   ALL" in out
+    assert "== Targets (issues 4 and 11)" in out and "valid documents rejected, (b) real-name data" in out
+    assert "text_layer_mismatch on genuine typed PDFs 0 of 4" in out

@@ -9,6 +9,7 @@ from flask import Flask
 
 from tests.certificates import make_certificate, render_image, render_pdf, to_png
 from tests.conftest import bearer
+from tests.uploads import signed_pdf
 
 
 def test_keys_create_list_revoke(app: Flask) -> None:
@@ -45,14 +46,25 @@ def test_signing_rotate_keeps_the_old_key_published(app: Flask) -> None:
 def test_check_prints_fields_checks_and_decision(app: Flask, tmp_path: Path) -> None:
     cert = make_certificate("lawyer_practice", seed=2)
     pdf = tmp_path / "lawyer.pdf"
-    pdf.write_bytes(render_pdf(cert))
-    result = app.test_cli_runner().invoke(args=["check", str(pdf), "--json", "--profession", "lawyer"])
+    pdf.write_bytes(signed_pdf(cert))
+    holder = ["--holder-name", cert.fields["name"], "--holder-id-number", cert.fields["id_number"]]
+    result = app.test_cli_runner().invoke(args=["check", str(pdf), "--json", "--profession", "lawyer", *holder])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["kind"] == "lawyer_practice"
     assert report["fields"]["number"]["value"] == cert.fields["number"]
     assert report["decision"] == "approved", report["reasons"]
     assert report["checks"] and all(c["status"] == "pass" for c in report["checks"])
+
+
+def test_check_holds_a_typed_pdf_and_missing_holder_data_back(app: Flask, tmp_path: Path) -> None:
+    cert = make_certificate("lawyer_practice", seed=2)
+    pdf = tmp_path / "typed.pdf"
+    pdf.write_bytes(render_pdf(cert))
+    result = app.test_cli_runner().invoke(args=["check", str(pdf), "--json"])
+    report = json.loads(result.output)
+    assert report["decision"] == "needs_review"
+    assert report["reasons"] == ["unsigned_digital_document", "holder_unknown"]
 
 
 def test_check_several_files_gives_an_array_and_text_mode_reads(app: Flask, tmp_path: Path) -> None:

@@ -10,12 +10,15 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-from tests.certificates import make_certificate, render_pdf
+from tests.certificates import make_certificate
+from tests.signing import trusted_signers_file
+from tests.uploads import signed_pdf
 from verify.config import Limits
 from verify.domain import CredentialKind, Holder, Outcome
 from verify.pipeline import credential_pages, run_pipeline
 from verify.reading import PageText
 from verify.reading.ocr import NullEngine
+from verify.reading.signatures import read_trust_roots
 
 #: An application form sent before the certificate: an agent's name and sex, a date, the title.
 COVER = ("资质审核申请表", "经办人姓名：王小明", "性别：女", "联系电话：13800000000", "提交日期：2025年03月01日",
@@ -37,12 +40,14 @@ def _text_pdf(lines: tuple[str, ...]) -> bytes:
 @pytest.mark.parametrize("kind", ["physician_practice", "physician_qualification", "teacher_qualification"])
 def test_a_cover_page_with_labels_of_its_own_is_not_read_as_the_certificate(kind: str) -> None:
     cert = make_certificate(kind, seed=3)
-    result = run_pipeline([_text_pdf(COVER), render_pdf(cert)], None, Holder(), ocr=NullEngine(), limits=Limits(),
-                          today=date(2026, 1, 15), confidence_floor=0.8)
+    holder = Holder(cert.fields["name"], cert.fields["id_number"])
+    result = run_pipeline([_text_pdf(COVER), signed_pdf(cert)], None, holder, ocr=NullEngine(), limits=Limits(),
+                          today=date(2026, 1, 15), confidence_floor=0.8,
+                          trust_roots=read_trust_roots([trusted_signers_file()]))
     assert result.extraction is not None and result.pages == 2
     assert result.extraction.values()["name"] == cert.fields["name"]
     assert result.extraction.values()["gender"] == cert.fields["gender"]
-    assert result.decision.outcome is Outcome.APPROVED
+    assert result.decision.outcome is Outcome.APPROVED  # the typed, unsigned cover page is not the credential
 
 
 def test_a_certificate_printed_over_two_pages_keeps_both() -> None:

@@ -19,12 +19,23 @@ from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, new_key, process_all
 from tests.review_cases import item_of
 from tests.test_api_verifications import submit
+from tests.uploads import holder_form, signed_pdf
 from verify.crypto.at_rest import document_aad, value_aad
 from verify.crypto.envelope import Envelope, SealBroken, Sealed, derive_kek
 from verify.masking import mask_id_number
 from verify.services.context import Services
 from verify.services.privacy import purge_expired
 from verify.store.models import AuditEvent, Document, Label, Verification
+
+
+def _signed(seed: int) -> bytes:
+    """A 医师执业证书 that can be approved automatically: signed by the tests' trusted issuer."""
+    return signed_pdf(make_certificate("physician_practice", seed))
+
+
+def _holder(seed: int) -> dict[str, str]:
+    return holder_form(make_certificate("physician_practice", seed))
+
 
 OTHER_NAME = "欧阳明"  # differs from every generated holder, so the case goes to a reviewer
 
@@ -179,8 +190,8 @@ def test_72_swapped_sealed_values_answer_a_typed_integrity_error_and_log_no_cont
 def test_72_a_document_swapped_across_tenants_ends_the_job_for_review_not_in_a_crash(
     client: FlaskClient, services: Services, platform_key: str, other_platform_key: str
 ) -> None:
-    mine = submit(client, platform_key, render_pdf(make_certificate("physician_practice", 34))).json["id"]
-    theirs = submit(client, other_platform_key, render_pdf(make_certificate("physician_practice", 35))).json["id"]
+    mine = submit(client, platform_key, _signed(34), **_holder(34)).json["id"]
+    theirs = submit(client, other_platform_key, _signed(35), **_holder(35)).json["id"]
     [(content, key)] = _raw(services, "select content, wrapped_key from documents where verification_id = ?", theirs)
     _write_raw(services, "update documents set content = ?, wrapped_key = ? where verification_id = ?",
                content, key, mine)
@@ -193,7 +204,7 @@ def test_72_a_document_swapped_across_tenants_ends_the_job_for_review_not_in_a_c
 def test_73_a_flipped_byte_in_a_stored_document_is_caught(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
-    verification_id = submit(client, platform_key, render_pdf(make_certificate("physician_practice", 36))).json["id"]
+    verification_id = submit(client, platform_key, _signed(36), **_holder(36)).json["id"]
     [(content,)] = _raw(services, "select content from documents")
     flipped = bytearray(content)
     flipped[len(flipped) // 2] ^= 0x40
@@ -206,7 +217,7 @@ def test_73_a_flipped_byte_in_a_stored_document_is_caught(
 def test_a_damaged_holder_value_ends_the_job_for_review_instead_of_retrying_for_ever(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
-    verification_id = submit(client, platform_key, render_pdf(make_certificate("physician_practice", 45)),
+    verification_id = submit(client, platform_key, _signed(45),
                              holder_id_number="11010519491231002X").json["id"]
     _write_raw(services, "update verifications set holder_id_number = 'enc1.AAAA.AAAA'")
     assert process_all(services) == 1
@@ -219,7 +230,7 @@ def test_a_damaged_holder_value_ends_the_job_for_review_instead_of_retrying_for_
 def test_a_plaintext_value_written_behind_the_services_back_is_refused(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
-    verification_id = submit(client, platform_key, render_pdf(make_certificate("physician_practice", 37)),
+    verification_id = submit(client, platform_key, _signed(37),
                              holder_id_number="11010519491231002X").json["id"]
     _write_raw(services, "update verifications set holder_id_number = '11010519491231002X'")
     answer = client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key))
@@ -339,7 +350,7 @@ def test_80_delete_redacts_personal_data_and_keeps_decision_checks_and_label(
 def test_an_admin_may_redact_any_platforms_verification(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
-    verification_id = submit(client, platform_key, render_pdf(make_certificate("physician_practice", 40))).json["id"]
+    verification_id = submit(client, platform_key, _signed(40), **_holder(40)).json["id"]
     process_all(services)
     admin = new_key(services, "operator", "admin")
     assert client.delete(f"/v1/verifications/{verification_id}", headers=bearer(admin)).status_code == 200
@@ -350,12 +361,12 @@ def test_an_admin_may_redact_any_platforms_verification(
 def test_79_retention_purges_after_the_decision_and_not_before(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
-    old = submit(client, platform_key, render_pdf(make_certificate("physician_practice", 41))).json["id"]
+    old = submit(client, platform_key, _signed(41), **_holder(41)).json["id"]
     process_all(services)
     decided = services.clock()
-    fresh = submit(client, platform_key, render_pdf(make_certificate("physician_practice", 42)),
+    fresh = submit(client, platform_key, _signed(42), **_holder(42),
                    account_id="acct-2").json["id"]
-    pending = submit(client, platform_key, render_pdf(make_certificate("physician_practice", 43)),
+    pending = submit(client, platform_key, _signed(43), **_holder(43),
                      account_id="acct-3").json["id"]
     retention = timedelta(days=services.settings.retention_days)
     services.clock = lambda: decided + retention - timedelta(minutes=1)
@@ -383,7 +394,7 @@ def test_79_flask_purge_runs_the_same_purge(app: Any) -> None:
 def test_redaction_works_even_when_the_stored_values_are_damaged(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
-    verification_id = submit(client, platform_key, render_pdf(make_certificate("physician_practice", 44)),
+    verification_id = submit(client, platform_key, _signed(44),
                              holder_id_number="11010519491231002X").json["id"]
     process_all(services)
     _write_raw(services, "update verifications set holder_id_number = 'enc1.garbage.garbage'")

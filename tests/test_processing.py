@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import process_all
 from tests.test_api_verifications import submit
+from tests.uploads import holder_form, signed_pdf
 from verify.errors import ParseTimeout
 from verify.jobs.isolate import run_isolated
 from verify.services.context import Services
@@ -46,7 +47,8 @@ def test_concurrent_claims_never_take_one_job_twice(client: FlaskClient, service
 def test_a_lapsed_lease_is_claimed_again_and_the_stale_worker_cannot_write(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
-    submit(client, platform_key, _pdf())
+    cert = make_certificate("physician_practice", seed=1)
+    submit(client, platform_key, signed_pdf(cert), **holder_form(cert))
     stale = claim_next(services)
     assert stale is not None and claim_next(services) is None  # leased
     later = services.clock() + timedelta(seconds=services.settings.job_lease_seconds + 1)

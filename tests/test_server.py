@@ -7,7 +7,10 @@ got a 202 reaches an end state.
 
 from __future__ import annotations
 
+import json
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +20,9 @@ import jwt
 import pytest
 import requests
 
-from tests.certificates import degrade, make_certificate, render_image, render_pdf, to_jpeg, to_png
-from tests.serving import Server
+from tests.certificates import degrade, make_certificate, render_image, render_pdf, to_jpeg
+from tests.serving import ROOT, Server
+from tests.uploads import holder_form
 
 __all__ = ["Server"]  # tests.security.test_crashes imports it from here
 FINAL = {"approved", "rejected", "needs_review"}
@@ -56,22 +60,35 @@ def _wait_final(server: Server, auth: dict[str, str], ids: list[str], seconds: f
     return results
 
 
-def test_readme_walkthrough_pdf_and_photo_end_approved(server: Server) -> None:
+def test_readme_walkthrough_a_photo_is_approved_and_the_same_certificate_for_another_account_is_held(
+    server: Server, tmp_path: Path
+) -> None:
     first_run = server.flask("setup")
     assert "vk_" in first_run.strip().splitlines()[-1]  # first admin key, shown once
     assert "vk_" not in server.flask("setup")
     server.start()
     auth = _key(server)
-    cert = make_certificate("physician_practice", seed=21)
-    pdf = _submit(server, auth, render_pdf(cert), "doctor.pdf", "application/pdf")
-    image = to_png(render_image(make_certificate("physician_practice", seed=22)))
-    png = _submit(server, auth, image, "doctor.png", "image/png", account_id="acct-2")
-    results = _wait_final(server, auth, [pdf["id"], png["id"]])
-    assert results[pdf["id"]]["status"] == "approved", results[pdf["id"]]["reasons"]
-    assert results[png["id"]]["status"] in {"approved", "needs_review"}, results[png["id"]]["reasons"]
-    assert results[png["id"]]["credential"]["kind"] == "physician_practice"
+    image = tmp_path / "doctor.jpg"  # README step 2: make sample KIND=physician_practice OUT=doctor.jpg
+    printed = subprocess.run([sys.executable, "-m", "tests.certificates", "physician_practice", str(image),
+                              "--seed", "3"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=120)
+    fields = json.loads(printed.stdout)
+    holder = {"holder_name": fields["name"], "holder_id_number": fields["id_number"]}
+    first = _submit(server, auth, image.read_bytes(), "doctor.jpg", "image/jpeg", **holder)
+    typed = _submit(server, auth, render_pdf(make_certificate("physician_practice", seed=8)), "typed.pdf",
+                    "application/pdf", account_id="acct-3",
+                    **holder_form(make_certificate("physician_practice", seed=8)))
+    done = _wait_final(server, auth, [first["id"], typed["id"]])
+    assert done[first["id"]]["status"] == "approved", done[first["id"]]["reasons"]
+    assert done[typed["id"]]["status"] == "needs_review"
+    assert done[typed["id"]]["reasons"] == ["unsigned_digital_document"]
 
-    token = results[pdf["id"]]["label"]["token"]
+    second = _submit(server, auth, image.read_bytes(), "doctor.jpg", "image/jpeg", account_id="acct-2", **holder)
+    held = _wait_final(server, auth, [second["id"]])[second["id"]]
+    assert held["status"] == "needs_review"
+    assert held["reasons"] == ["credential_in_use", "document_in_use"]
+    assert "acct-1" not in json.dumps(held)  # the other account is for reviewers only
+
+    token = done[first["id"]]["label"]["token"]
     jwks = requests.get(server.url + "/.well-known/jwks.json", timeout=10).json()
     key = jwt.PyJWK(next(k for k in jwks["keys"] if k["kid"] == jwt.get_unverified_header(token)["kid"]))
     claims = jwt.decode(token, key.key, algorithms=["EdDSA"], audience="acme-video")

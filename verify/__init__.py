@@ -27,6 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from verify.crypto.envelope import Envelope
     from verify.keyfile import key_encryption_key
     from verify.labels.keyring import Keyring
+    from verify.reading.signatures import read_trust_roots
     from verify.services.context import Services
     from verify.store.db import Store
     from verify.store.selfcheck import check_data_dir
@@ -44,7 +45,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     secret = key_encryption_key(settings)
     keyring = Keyring.open(settings.keys_dir, secret)
     store = Store(settings.database, envelope=Envelope.from_secret(secret))  # personal data sealed at rest
-    app.extensions["verify"] = Services(settings=settings, store=store, keyring=keyring)
+    app.extensions["verify"] = Services(settings=settings, store=store, keyring=keyring,
+                                        trust_roots=read_trust_roots(settings.trusted_signer_files))
     app.extensions[CURSORS] = Cursors.from_secret(secret)  # opaque list cursors bound to the caller's platform
     if settings.queue == "celery":  # else each serving process runs its own job runner (gunicorn.conf.py)
         from verify.jobs.celery_queue import CeleryQueue

@@ -1,4 +1,5 @@
-"""Flask commands: ``keys``, ``signing``, ``check``, ``worker``, ``purge``, ``db``, ``audit`` and ``setup``."""
+"""Flask commands: ``keys``, ``signing``, ``platforms``, ``check``, ``worker``, ``purge``, ``db``, ``audit``,
+``setup``."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from verify.errors import NotFound
 from verify.jobs.runner import JobRunner
 from verify.keyfile import key_encryption_key
 from verify.pipeline import PipelineResult, make_ocr_engine, run_pipeline
-from verify.services import keys, labels, privacy
+from verify.services import keys, labels, policy, privacy
 from verify.services.context import Services
 from verify.store.db import upgrade
 from verify.store.selfcheck import check_database
@@ -31,6 +32,7 @@ from verify.store.selfcheck import check_database
 keys_group = AppGroup("keys", help="Create, list and revoke API keys.")
 signing_group = AppGroup("signing", help="Label signing keys.")
 db_group = AppGroup("db", help="Database migrations.")
+platforms_group = AppGroup("platforms", help="Platforms and their approval policy.")
 audit_group = AppGroup("audit", help="The hash-chained audit log.")
 
 
@@ -115,8 +117,8 @@ def keys_rotate_secret(new_secret_file: Path | None) -> None:
     if not report.complete:
         raise click.ClickException(f"{len(report.stale)} wrapped key(s) do not open with the new secret (listed "
                                    "above); the old secret is still in place. Fix them and run the command again.")
-    click.echo(f"Re-wrapped {report.documents} document key(s), the keys of {report.values} verification(s) and "
-               f"{report.signing_keys} signing key(s).")
+    click.echo(f"Re-wrapped {report.documents} document key(s), the keys of {report.values} verification(s), "
+               f"{report.service_keys} service key(s) and {report.signing_keys} signing key(s).")
     if settings.secret_key:
         click.echo("Set VERIFY_SECRET_KEY to the new secret before starting the service, then destroy the old one.")
     else:
@@ -214,7 +216,8 @@ def _print_text(report: dict[str, Any]) -> None:
 def check(files: tuple[Path, ...], profession: str | None, holder_name: str | None, holder_id_number: str | None,
           as_json: bool) -> None:
     """Run the whole document pipeline offline on FILES and print fields, checks and decision."""
-    settings = _services().settings
+    ctx = _services()
+    settings = ctx.settings
     ocr = make_ocr_engine(settings.ocr_engine)
     holder = Holder(name=holder_name, id_number=holder_id_number)
     reports = []
@@ -224,6 +227,7 @@ def check(files: tuple[Path, ...], profession: str | None, holder_name: str | No
             result = run_pipeline(
                 [path.read_bytes()], Profession(profession) if profession else None, holder, ocr=ocr,
                 limits=settings.limits, today=date.today(), confidence_floor=settings.ocr_confidence_floor,
+                trust_roots=ctx.trust_roots,
             )
             reports.append(_result_json(path, result, time.perf_counter() - started))
     if as_json:
@@ -281,7 +285,25 @@ def purge() -> None:
                "days ago.")
 
 
+@platforms_group.command("policy")
+@click.argument("platform")
+@click.argument("approval", required=False, type=click.Choice([p.value for p in policy.ApprovalPolicy]))
+def platforms_policy(platform: str, approval: str | None) -> None:
+    """Show PLATFORM's approval policy, or set it: auto (the machine approves what passes every rule)
+    or review_all (every case goes to a reviewer; only reviewers issue labels)."""
+    ctx = _services()
+    try:
+        if approval is None:
+            found = policy.get_policy(ctx.store, platform)
+        else:
+            found = policy.set_policy(ctx.store, platform, policy.ApprovalPolicy(approval), actor="cli",
+                                      now=ctx.clock())
+    except NotFound as exc:
+        raise click.ClickException(f"No platform named {platform}.") from exc
+    click.echo(f"{found.name}: {found.approval_policy}")
+
+
 def register(app: Flask) -> None:
-    for command in (keys_group, signing_group, db_group, audit_group, check, worker, purge):
+    for command in (keys_group, signing_group, db_group, audit_group, platforms_group, check, worker, purge):
         app.cli.add_command(command)
     app.cli.command("setup", help=setup.__doc__)(setup)

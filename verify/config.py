@@ -74,6 +74,7 @@ class Settings:
     job_poll_seconds: float = 1.0
     ocr_engine: str = "tesseract"  # tesseract (PP-OCR re-reads doubtful fields) | ppocr (whole page) | none
     ocr_confidence_floor: float = 0.80  # below this a failed check goes to review, not rejection
+    trusted_signers: str = ""  # comma-separated PEM files of CAs whose whole-file PDF signatures may approve
     page_size_max: int = 100
     auth_cache_seconds: float = 5.0
     review_lease_seconds: float = 900.0  # a reviewer's claim on a case lapses after this
@@ -92,6 +93,10 @@ class Settings:
     @property
     def secret_path(self) -> Path:
         return self.secret_key_file or self.data_dir / "secret.key"
+
+    @property
+    def trusted_signer_files(self) -> list[Path]:
+        return [Path(name.strip()) for name in self.trusted_signers.split(",") if name.strip()]
 
     @property
     def keys_dir(self) -> Path:

@@ -2,7 +2,11 @@
 
 The rule of the house: a hard rule that fails rejects, unless an OCR misread could
 explain it (the field came from OCR with low confidence): then a person decides.
-Anything doubtful (a WARN, a missing field, an unsure read) goes to manual review.
+Anything doubtful (a WARN, a missing field, an unsure read) goes to manual review, and so
+does a case with a ``hold``: a reason outside the checks that keeps the machine from approving
+(a typed PDF, missing real-name data, a credential in use by another account ...). A hold
+never turns a rejection into a review: a document that breaks a hard rule is rejected whatever
+else is true of it.
 Nothing read by OCR is approved while one of the ``DECISIVE_FIELDS`` it read (whether
 or not a check uses it: the name often has none) is both below the confidence floor and
 unconfirmed: a field is confirmed when a passing check ties it
@@ -19,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from verify.domain import Check, CheckStatus, Decision, Extraction, Outcome
+from verify.reasons import Reason
 
 #: Document errors that a second look (or a better scan) may fix go to review;
 #: the others reject the upload.
@@ -58,20 +63,25 @@ def decide(
     *,
     confidence_floor: float = 0.9,
     disputed: frozenset[str] = frozenset(),
+    holds: tuple[str, ...] = (),
 ) -> Decision:
     """The outcome of a document's checks.
 
     ``confidence_floor`` applies to OCR-read fields only (a text layer has 1.0).
     ``disputed`` fields were read differently by two OCR readings (verify.fields.reread):
     a failure on one goes to review, and a decisive one holds approval back whatever
-    checks it passes.
+    checks it passes. ``holds`` are reasons to send the case to review that the checks do
+    not see; they follow the checks' own reasons.
+
+    >>> decide(None, [], holds=("holder_unknown",)).reasons == ("kind_not_recognised", "holder_unknown")
+    True
     """
     if extraction is None or extraction.kind is None:
-        return Decision(Outcome.NEEDS_REVIEW, ("kind_not_recognised",))
+        return Decision(Outcome.NEEDS_REVIEW, (Reason.KIND_NOT_RECOGNISED, *holds))
     if not extraction.fields.get("number"):
-        return Decision(Outcome.NEEDS_REVIEW, ("number_not_found",))
+        return Decision(Outcome.NEEDS_REVIEW, (Reason.NUMBER_NOT_FOUND, *holds))
     if not extraction.fields.get("name"):
-        return Decision(Outcome.NEEDS_REVIEW, ("name_not_found",))
+        return Decision(Outcome.NEEDS_REVIEW, (Reason.NAME_NOT_FOUND, *holds))
     hard: list[str] = []
     doubtful: list[str] = []
     for check in checks:
@@ -85,12 +95,15 @@ def decide(
     if hard:
         return Decision(Outcome.REJECTED, tuple(hard))
     if doubtful:
-        return Decision(Outcome.NEEDS_REVIEW, tuple(doubtful))
+        return Decision(Outcome.NEEDS_REVIEW, (*doubtful, *holds))
     read = (set(extraction.fields) | {name for check in checks for name in check.fields}) & DECISIVE_FIELDS
+    unsure: tuple[str, ...] = ()
     if read & disputed:
-        return Decision(Outcome.NEEDS_REVIEW, ("ocr_readings_disagree",))
-    if _min_ocr_confidence(extraction, read - _confirmed(checks)) < confidence_floor:
-        return Decision(Outcome.NEEDS_REVIEW, ("low_confidence",))
+        unsure = (Reason.OCR_READINGS_DISAGREE,)
+    elif _min_ocr_confidence(extraction, read - _confirmed(checks)) < confidence_floor:
+        unsure = (Reason.LOW_CONFIDENCE,)
+    if unsure or holds:
+        return Decision(Outcome.NEEDS_REVIEW, (*holds, *unsure))
     return Decision(Outcome.APPROVED)
 
 

@@ -37,8 +37,8 @@ def test_category_digit_vs_printed_category(printed: str, status: CheckStatus) -
 @pytest.mark.parametrize(("changes", "code", "status"), [
     ({"issue_date": "2009-05-01"}, "issue_date.after_number_year", FAIL),
     ({"issue_date": "2010-05-01"}, "issue_date.after_number_year", PASS),
-    ({"issuer": "广东省司法厅"}, "issuer.province_matches", WARN),
-    ({"issuer": "杭州市司法局"}, "issuer.province_matches", PASS),
+    ({"issuer": "广东省司法厅"}, "issuer.region_matches", WARN),
+    ({"issuer": "杭州市司法局"}, "issuer.region_matches", PASS),
     ({"qualification_number": "1234567890"}, "qualification_number.format", WARN),
     ({"number": "13399201011012345"}, "number.region", WARN),
     ({"number": "13301201001012345"}, "number.category", WARN),  # category 0: UNCONFIRMED

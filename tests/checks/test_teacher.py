@@ -51,8 +51,8 @@ def test_unexpected_sex_digit_warns_and_is_not_compared() -> None:
 
 
 @pytest.mark.parametrize(("changes", "code", "status"), [
-    ({"issuer": "广东省教育厅"}, "issuer.province_matches", WARN),
-    ({"issuer": "浙江大学"}, "issuer.province_matches", PASS),
+    ({"issuer": "广东省教育厅"}, "issuer.region_matches", WARN),
+    ({"issuer": "浙江大学"}, "issuer.region_matches", PASS),
     ({"number": "20109900142001234"}, "number.region", FAIL),
     ({"number": "20103300182001234"}, "number.category", FAIL),
     ({"number": "19953300142001234"}, "number.year", FAIL),

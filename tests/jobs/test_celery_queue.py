@@ -26,8 +26,10 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.certificates import make_certificate, render_image, render_pdf, to_png
+from tests.certificates import make_certificate, render_image, to_png
 from tests.conftest import bearer, make_app, new_key
+from tests.signing import trusted_signers_file
+from tests.uploads import holder_form, signed_pdf
 from verify.jobs.celery_queue import TASK, CeleryQueue, Sweeper, make_celery
 from verify.services.context import Services
 from verify.store.models import Label, Verification
@@ -102,7 +104,7 @@ class Workers:
         self.env = {**os.environ, "VERIFY_DATA_DIR": str(data_dir), "VERIFY_QUEUE": "celery",
                     "VERIFY_REDIS_URL": redis_url, "VERIFY_JOB_LEASE_SECONDS": str(LEASE_SECONDS),
                     "VERIFY_QUEUE_SWEEP_SECONDS": str(SWEEP_SECONDS), "VERIFY_WORKER_GRACE_SECONDS": "0.2",
-                    "VERIFY_OCR_ENGINE": "tesseract",
+                    "VERIFY_OCR_ENGINE": "tesseract", "VERIFY_TRUSTED_SIGNERS": str(trusted_signers_file()),
                     "OMP_THREAD_LIMIT": "1"}
         self.log_dir = log_dir
         self.running: list[subprocess.Popen[bytes]] = []
@@ -142,15 +144,20 @@ def workers(app: Flask, redis_url: str, tmp_path: Path) -> Iterator[Workers]:
 
 
 def _submit(client: FlaskClient, key: str, *pages: tuple[bytes, str, str]) -> str:
-    body = {"account_id": "acct-1", "profession": "doctor",
+    """Pages of one submission for acct-1, sent with the real-name data of the holder of ``_pdf``'s certificate."""
+    body = {"account_id": "acct-1", "profession": "doctor", **holder_form(_DOCTOR),
             "document": [(io.BytesIO(data), name, mime) for data, name, mime in pages]}
     answer = client.post("/v1/verifications", data=body, headers=bearer(key), content_type="multipart/form-data")
     assert answer.status_code == 202, answer.json
     return answer.json["id"]
 
 
-def _pdf(seed: int = 31) -> tuple[bytes, str, str]:
-    return render_pdf(make_certificate("physician_practice", seed=seed)), "doctor.pdf", "application/pdf"
+_DOCTOR = make_certificate("physician_practice", seed=31)
+
+
+def _pdf() -> tuple[bytes, str, str]:
+    """An electronic 医师执业证书 the workers may approve: signed by the tests' trusted issuer."""
+    return signed_pdf(_DOCTOR), "doctor.pdf", "application/pdf"
 
 
 def _row(services: Services, verification_id: str) -> Verification:

@@ -26,6 +26,7 @@ from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, make_app, new_key, process_all
 from tests.review_cases import MISMATCHED_NAME
 from tests.test_api_verifications import submit
+from tests.uploads import holder_form, signed_pdf
 from verify.services.labels import label_caches
 from verify.services.processing import process_next
 from verify.store.models import AuditEvent, Label, ReviewItem, Verification
@@ -33,9 +34,11 @@ from verify.store.models import AuditEvent, Label, ReviewItem, Verification
 FINAL = {"approved", "rejected", "needs_review"}
 
 
-# (document, media type, form fields): a text PDF read exactly; the second names another holder, a case for review.
+# (document, media type, form fields): a signed text PDF read exactly with its holder's data; the second names
+# another holder, a case for review.
+_APPROVED = make_certificate("physician_practice", 31)
 DOCUMENTS: dict[str, tuple[bytes, str, dict[str, str]]] = {
-    "approved": (render_pdf(make_certificate("physician_practice", 31)), "application/pdf", {}),
+    "approved": (signed_pdf(_APPROVED), "application/pdf", holder_form(_APPROVED)),
     "needs_review": (render_pdf(make_certificate("physician_practice", 3)), "application/pdf",
                      {"holder_name": MISMATCHED_NAME}),
 }
@@ -142,8 +145,9 @@ def test_88_a_crash_around_an_upload_commit_and_the_retry_with_the_same_key(tmp_
     with services.store.read() as session:
         before_retry = session.scalars(select(Verification.id)).all()
     assert len(before_retry) == (0 if moment == "before" else 1)
-    data, mime, _form = DOCUMENTS["approved"]
-    retry = submit(restarted.test_client(), key, data, mimetype=mime, headers={"Idempotency-Key": "crash-88"})
+    data, mime, form = DOCUMENTS["approved"]
+    retry = submit(restarted.test_client(), key, data, mimetype=mime, headers={"Idempotency-Key": "crash-88"},
+                   **form)
     assert retry.status_code == 202, retry.json
     with services.store.read() as session:
         after_retry = session.scalars(select(Verification.id)).all()

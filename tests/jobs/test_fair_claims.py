@@ -24,6 +24,7 @@ from tests.certificates import degrade, make_certificate, render_image, render_p
 from tests.conftest import bearer, make_app, new_key
 from tests.jobs.readers import Watch
 from tests.test_api_verifications import submit
+from tests.uploads import holder_form, signed_pdf
 from verify.jobs.runner import JobRunner
 from verify.services.context import Services
 from verify.services.processing import Turns, claim_next
@@ -109,7 +110,9 @@ def test_a_reading_backlog_runs_below_the_serving_threads_and_checks_stay_fast(t
     app = make_app(tmp_path / "data", workers=2, limits={"account_uploads_per_day": 0, "uploads_per_minute": 0})
     services, client = app.extensions["verify"], app.test_client()
     flooder, other = new_key(services, "flood-live", "platform"), new_key(services, "quiet-video", "platform")
-    label = submit(client, other, PDF, profession="lawyer", account_id="quiet-1").json["id"]
+    lawyer = make_certificate("lawyer_practice", 8)
+    label = submit(client, other, signed_pdf(lawyer), profession="lawyer", account_id="quiet-1",
+                   **holder_form(lawyer)).json["id"]
     _run_until_done(services, [label])
     token = client.get(f"/v1/verifications/{label}", headers=bearer(other)).json["label"]["token"]
     scans = [to_jpeg(degrade(render_image(make_certificate("physician_practice", n)), "scan", n), 50)

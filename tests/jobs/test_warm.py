@@ -14,3 +14,13 @@ def _models_loaded() -> tuple[bool, bool]:
 
 def test_a_reading_process_starts_with_the_ocr_models_loaded() -> None:
     assert run_isolated(_models_loaded, timeout=60) == (True, True)
+
+
+def _validator_loaded() -> bool:
+    import sys
+
+    return "pyhanko.sign.validation" in sys.modules
+
+
+def test_a_reading_process_starts_with_the_signature_validator_imported() -> None:
+    assert run_isolated(_validator_loaded, timeout=60) is True

@@ -53,10 +53,30 @@ def test_loaded_once_into_a_dict() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("广东省卫生健康委员会", {"44"}),
-    ("杭州市西湖区卫生健康局", {"33"}),
-    ("四川省司法厅", {"51"}),
-    ("国家卫生健康委员会", set()),
+    ("广东省卫生健康委员会", [{"44"}]),
+    ("杭州市西湖区卫生健康局", [{"3301"}, {"330106", "360103"}]),
+    ("四川省司法厅", [{"51"}]),
+    ("北京市朝阳区卫生健康委员会", [{"11"}, {"110105", "220104"}]),  # the longest name wins: 朝阳区, not 朝阳
+    ("襄樊市卫生局", [{"4206"}]),  # renamed 襄阳 in 2010: historical names count
+    ("国家卫生健康委员会", []),
+    ("中华人民共和国司法部", []),
 ])
-def test_provinces_in_text(text: str, expected: set[str]) -> None:
-    assert regions.provinces_in_text(text) == expected
+def test_places_in_text(text: str, expected: list[set[str]]) -> None:
+    assert regions.places_in_text(text) == expected
+
+
+@pytest.mark.parametrize(("code", "issuer", "agrees"), [
+    ("330106", "浙江省杭州市西湖区卫生健康局", True),
+    ("330106", "浙江省卫生健康委员会", True),  # the province's own authority
+    ("330100", "杭州市西湖区卫生健康局", True),  # a city-level number issued by one of its districts
+    ("330106", "成都市武侯区卫生健康局", False),  # the example
+    ("330102", "杭州市西湖区卫生健康局", False),  # same city, another district
+    ("360103", "南昌市西湖区卫生健康委员会", True),  # the other 西湖区
+    ("330106", "南昌市西湖区卫生健康委员会", False),
+    ("3301", "浙江省司法厅", True),
+    ("3302", "杭州市司法局", False),
+    ("33", "国家卫生健康委员会", None),  # a national body names no place
+    ("33", "杭川市大塔区卫生局", None),  # misread beyond recognition: not a contradiction
+])
+def test_an_issuer_agrees_with_the_region_it_names(code: str, issuer: str, agrees: bool | None) -> None:
+    assert regions.within(code, issuer) is agrees

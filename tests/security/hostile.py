@@ -6,8 +6,10 @@ structure so the tests show exactly what is in it.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import random
+import resource
 import struct
 import zlib
 from collections.abc import Sequence
@@ -165,3 +167,19 @@ def jpeg(size: tuple[int, int] = (640, 480), **save: object) -> bytes:
     out = io.BytesIO()
     Image.effect_noise(size, 64).convert("RGB").save(out, "JPEG", quality=85, **save)
     return out.getvalue()
+
+
+def peak_memory_reading(data: bytes, cap: int) -> int:
+    """Read ``data`` with streams capped at ``cap`` bytes (in an isolated job process); the process's peak RSS.
+
+    It lives in this small module so that the job process, which imports it to run it, measures the
+    reading and not the imports of a test module.
+    """
+    from verify.config import Limits
+    from verify.errors import ResourceLimit
+    from verify.reading import read_document
+    from verify.reading.ocr import NullEngine
+
+    with contextlib.suppress(ResourceLimit):
+        read_document([data], ocr=NullEngine(), limits=Limits(max_stream_bytes=cap))
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

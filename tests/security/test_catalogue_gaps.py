@@ -33,6 +33,7 @@ from tests.review_cases import MISMATCHED_NAME, item_of
 from tests.security.client import submit
 from tests.serving import Server
 from tests.test_api_labels import issue as issue_label
+from tests.uploads import holder_form, signed_pdf
 from tests.web.console import sign_in
 from verify.labels import Keyring, check_label
 from verify.labels import keyring as keyring_module
@@ -292,7 +293,8 @@ def test_100_a_restart_with_jobs_in_every_state_reruns_nothing_done_and_loses_no
     key = new_key(services, "acme-video", "platform")
 
     def send(seed: int, account: str) -> str:
-        answer = submit(client, key, render_pdf(make_certificate("physician_practice", seed)), account_id=account)
+        cert = make_certificate("physician_practice", seed)
+        answer = submit(client, key, signed_pdf(cert), account_id=account, **holder_form(cert))
         assert answer.status_code == 202, answer.json
         return answer.json["id"]
 

@@ -24,15 +24,18 @@ import requests
 from flask import Flask
 from sqlalchemy import event, select
 
-from tests.certificates import make_certificate, render_pdf
+from tests.certificates import make_certificate
 from tests.conftest import make_app, new_key, process_all
 from tests.security.client import submit
 from tests.test_server import Server
+from tests.uploads import holder_form, signed_pdf
 from verify.services.context import Services
 from verify.services.processing import claim_next, complete, run_job
 from verify.store.models import Document, Label, Verification
 
-PDF = render_pdf(make_certificate("physician_practice", 13))
+CERTIFICATE = make_certificate("physician_practice", 13)
+PDF = signed_pdf(CERTIFICATE)  # approvable: signed by the tests' trusted issuer, sent with the holder's data
+HOLDER = holder_form(CERTIFICATE)
 
 
 def _rows(database: Path) -> tuple[int, int]:
@@ -96,7 +99,7 @@ def test_sigkill_during_an_upload_leaves_no_half_row_and_limits_hold_under_gunic
 
 
 def test_91_a_job_delivered_twice_writes_once(client: Any, services: Services, platform_key: str) -> None:
-    submit(client, platform_key, PDF)
+    submit(client, platform_key, PDF, **HOLDER)
     claim = claim_next(services)
     assert claim is not None
     result = run_job(services, claim)
@@ -110,7 +113,7 @@ def test_91_a_job_delivered_twice_writes_once(client: Any, services: Services, p
 def test_90_91_two_workers_racing_for_one_job_produce_one_result(
     client: Any, services: Services, platform_key: str
 ) -> None:
-    submit(client, platform_key, PDF)
+    submit(client, platform_key, PDF, **HOLDER)
     stale = claim_next(services)
     later = services.clock() + timedelta(seconds=services.settings.job_lease_seconds + 1)
     services.clock = lambda: later  # the first worker looks dead: its lease lapsed

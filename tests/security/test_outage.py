@@ -20,6 +20,7 @@ from sqlalchemy import Engine, event, func, select
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, make_app, new_key, process_all
 from tests.security.client import submit
+from tests.uploads import holder_form, signed_pdf
 from verify import pipeline
 from verify.domain import Holder, Profession
 from verify.errors import PROBLEM_BASE, OcrUnavailable
@@ -28,6 +29,7 @@ from verify.services import keys, verifications
 from verify.store.models import Document, Verification
 
 PDF = render_pdf(make_certificate("physician_practice", 21))
+BEFORE, AFTER = make_certificate("physician_practice", 22), make_certificate("physician_practice", 23)
 
 
 class Outage:
@@ -76,7 +78,7 @@ def test_94_a_database_outage_answers_503_acknowledges_nothing_and_recovers(
 ) -> None:
     app, key = outage_app
     client = app.test_client()
-    before = submit(client, key, PDF, account_id="before")
+    before = submit(client, key, signed_pdf(BEFORE), account_id="before", **holder_form(BEFORE))
     assert before.status_code == 202
     counts = _counts(app)
 
@@ -89,12 +91,12 @@ def test_94_a_database_outage_answers_503_acknowledges_nothing_and_recovers(
 
     assert _counts(app) == counts  # the upload during the outage left no row and no document
     assert client.get("/healthz").status_code == 200
-    after = submit(client, key, PDF, account_id="after")
+    after = submit(client, key, signed_pdf(AFTER), account_id="after", **holder_form(AFTER))
     assert after.status_code == 202
     process_all(app.extensions["verify"])
     for verification_id in (before.json["id"], after.json["id"]):
         body = client.get(f"/v1/verifications/{verification_id}", headers=bearer(key)).json
-        assert body["status"] == "approved"
+        assert body["status"] == "approved", body["reasons"]
 
 
 def test_94_losing_the_database_mid_transaction_is_a_503_and_rolls_back(outage_app: tuple[Flask, str]) -> None:

@@ -17,16 +17,17 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-from tests.certificates import make_certificate, render_pdf
+from tests.certificates import make_certificate
 from tests.conftest import bearer, make_app, new_key, process_all
 from tests.security.client import submit
+from tests.uploads import signed_pdf
 from verify.crypto import rotation
 from verify.crypto.at_rest import document_aad, value_aad
 from verify.crypto.envelope import Envelope, SealBroken
 from verify.store.models import Document, Verification
 
 CERTIFICATE = make_certificate("physician_practice", 71)
-PDF = render_pdf(CERTIFICATE)
+PDF = signed_pdf(CERTIFICATE)
 
 
 @dataclass
@@ -116,6 +117,7 @@ def test_80_after_rotation_the_data_opens_with_the_new_secret_alone_and_old_back
     result = _rotate(app)
     app.extensions["verify"].store.dispose()
     assert result.exit_code == 0, result.output
+    assert "1 service key(s)" in result.output  # the lookup key of the keyed digests
     new = deployment.secret_file.read_text().strip().encode()
     assert new != deployment.secret and not list(deployment.data_dir.glob("secret.key.next"))
 
@@ -137,6 +139,11 @@ def test_80_after_rotation_the_data_opens_with_the_new_secret_alone_and_old_back
         checked = restarted.test_client().post("/v1/labels/check", headers=bearer(key),
                                                json={"token": deployment.label_token})
         assert checked.json["valid"] is True, checked.json
+        again = submit(restarted.test_client(), key, PDF, account_id="acct-2", holder_name=CERTIFICATE.fields["name"],
+                       holder_id_number=CERTIFICATE.fields["id_number"])
+        process_all(services)
+        reasons = restarted.test_client().get(again.headers["Location"], headers=bearer(key)).json["reasons"]
+        assert "credential_in_use" in reasons  # digests made before the rotation still match
         audit = restarted.test_cli_runner().invoke(args=["audit", "verify"])
         assert audit.exit_code == 0, audit.output
         assert _rotate(restarted).exit_code == 0  # and it can rotate again

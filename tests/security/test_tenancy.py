@@ -23,6 +23,7 @@ from flask.testing import FlaskClient
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, make_app, new_key, process_all
 from tests.security.client import submit
+from tests.uploads import holder_form, signed_pdf
 from verify.errors import NotFound
 from verify.services import keys, verifications
 from verify.services.keys import Principal
@@ -55,7 +56,8 @@ def _tenant(app: Flask, platform: str, seed: int) -> Tenant:
     services = app.extensions["verify"]
     key = new_key(services, platform, "platform")
     client = app.test_client()
-    approved = submit(client, key, render_pdf(make_certificate("physician_practice", seed)), account_id=ACCOUNT)
+    cert = make_certificate("physician_practice", seed)
+    approved = submit(client, key, signed_pdf(cert), account_id=ACCOUNT, **holder_form(cert))
     process_all(services)
     body = client.get(f"/v1/verifications/{approved.json['id']}", headers=bearer(key)).json
     assert body["status"] == "approved", body["reasons"]

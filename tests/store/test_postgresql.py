@@ -26,6 +26,7 @@ from tests.conftest import bearer, make_app, new_key, process_all
 from tests.postgres import PostgresServer
 from tests.review_cases import copy_case, item_of, needs_review
 from tests.security.client import submit
+from tests.uploads import holder_form, signed_pdf
 from verify import audit
 from verify.audit import check_log
 from verify.errors import PROBLEM_BASE, AlreadyClaimed
@@ -36,7 +37,8 @@ from verify.store.db import Store, make_engine, upgrade
 from verify.store.models import AuditEvent, Base, Document, IdempotencyRecord, ReviewItem, Verification
 from verify.store.selfcheck import DurabilityError, check_database
 
-TEACHER_PDF = render_pdf(make_certificate("teacher_qualification", seed=4))
+TEACHER = make_certificate("teacher_qualification", seed=4)
+TEACHER_PDF = signed_pdf(TEACHER)  # approvable: signed by the tests' trusted issuer
 DOCTOR_PDF = render_pdf(make_certificate("physician_practice", seed=21))
 
 
@@ -86,7 +88,7 @@ def test_migrations_build_exactly_the_models_schema(postgres: PostgresServer) ->
     try:
         with engine.connect() as connection:
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
             columns = {c["name"]: c for c in inspect(connection).get_columns("verifications")}
         assert str(columns["created_at"]["type"]) == "TIMESTAMP"  # naive UTC, see models.UtcDateTime
         assert set(inspect(engine).get_table_names()) == {*Base.metadata.tables, "alembic_version"}
@@ -164,7 +166,8 @@ def _wait_for_setting(engine: Any, name: str, value: str) -> None:
 # --- the flow through the API -----------------------------------------------------------------------------------
 @pytest.mark.timeout(120)
 def test_submit_process_approve_check_revoke(client: FlaskClient, services: Services, platform_key: str) -> None:
-    submitted = submit(client, platform_key, TEACHER_PDF, profession="teacher", account_id="teach-1")
+    submitted = submit(client, platform_key, TEACHER_PDF, profession="teacher", account_id="teach-1",
+                       **holder_form(TEACHER))
     assert submitted.status_code == 202, submitted.json
     assert process_all(services) == 1
     done = client.get(submitted.headers["Location"], headers=bearer(platform_key)).json

@@ -12,6 +12,7 @@ from tests.certificates import make_certificate, render_image, render_pdf, to_pn
 from tests.conftest import bearer, new_key, process_all
 from tests.review_cases import MISMATCHED_NAME, item_of, needs_review
 from tests.test_api_verifications import submit
+from tests.uploads import holder_form, signed_pdf
 from tests.web.console import csrf_of, post, sign_in
 from verify.services.context import Services
 from verify.services.keys import revoke_key
@@ -220,3 +221,20 @@ def test_only_the_console_opens_a_session_api_requests_skip_the_cookie_work(
         with app.test_request_context(path) as ctx:
             opened = app.session_interface.open_session(app, ctx.request)
             assert isinstance(opened, NullSession) is null, path
+
+
+def test_a_reused_certificate_shows_the_other_account_and_a_spaced_name_is_not_marked_as_differing(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    cert = make_certificate("physician_practice", seed=57)
+    holder = holder_form(cert)
+    first = submit(client, platform_key, signed_pdf(cert), **holder)
+    process_all(services)
+    assert client.get(first.headers["Location"], headers=bearer(platform_key)).json["status"] == "approved"
+    spaced = {**holder, "holder_name": " ".join(cert.fields["name"])}
+    again = submit(client, platform_key, signed_pdf(cert), account_id="acct-9", **spaced)
+    process_all(services)
+    sign_in(client, reviewer_key)
+    page = client.get(f"/review/items/{item_of(services, again.json['id'])}").text
+    assert "data-reuse" in page and 'data-other-account>acct-1<' in page
+    assert 'class="differs"' not in page  # 张 三 and 张三 are one name: the check's rule, not string equality

@@ -16,11 +16,13 @@ from schemas.label import (
     LabelSchema,
     RevokeRequestSchema,
 )
+from schemas.platform import PolicyRequestSchema, PolicySchema
 from schemas.problem import ProblemSchema
 from schemas.review import (
     ClaimNextRequestSchema,
     DecisionRequestSchema,
     LeaseRequestSchema,
+    ReuseSchema,
     RevealRequestSchema,
     ReviewCaseSchema,
     ReviewItemListSchema,
@@ -170,8 +172,8 @@ def build_spec() -> dict[str, Any]:
         ("AccountLabels", AccountLabelsSchema), ("ReviewItem", ReviewItemSchema),
         ("ReviewItemList", ReviewItemListSchema), ("DecisionRequest", DecisionRequestSchema),
         ("RevealRequest", RevealRequestSchema),
-        ("ReviewCase", ReviewCaseSchema), ("LeaseRequest", LeaseRequestSchema),
-        ("ClaimNextRequest", ClaimNextRequestSchema),
+        ("Reuse", ReuseSchema), ("ReviewCase", ReviewCaseSchema), ("LeaseRequest", LeaseRequestSchema),
+        ("ClaimNextRequest", ClaimNextRequestSchema), ("PolicyRequest", PolicyRequestSchema), ("Policy", PolicySchema),
     ]:
         spec.components.schema(name, schema=schema)
     # The form fields inline plus the file parts: an allOf with the closed VerificationForm object
@@ -222,6 +224,12 @@ def build_spec() -> dict[str, Any]:
     spec.path("/v1/accounts/{account_id}/labels", operations={"get": _op(
         "An account's labels", ("200", "Labels with their state", "AccountLabels"),
         params=[_path_param("account_id")])})
+    spec.path("/v1/platforms/{name}/policy", operations={
+        "get": _op("A platform's approval policy (admin, or the platform itself)", ("200", "The policy", "Policy"),
+                   "404", params=[_path_param("name")]),
+        "put": _op("Set a platform's approval policy (admin; audited)", ("200", "The policy", "Policy"), "404",
+                   "422", body="PolicyRequest", params=[_path_param("name")]),
+    })
     _review_paths(spec)
     _console_paths(spec)
     spec.path("/.well-known/jwks.json", operations={"get": _op(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, Response, jsonify, request, url_for
+from werkzeug.datastructures import FileStorage
 
 from schemas.verification import (
     VerificationFormSchema,
@@ -29,6 +30,14 @@ def _accepted(body: dict, verification_id: str) -> Response:
     return response
 
 
+def _read(upload: FileStorage) -> UploadPart:
+    """An uploaded part's bytes; its stream (a temporary file for a large part) is closed at once."""
+    try:
+        return UploadPart(upload.read(), upload.filename, upload.mimetype)
+    finally:
+        upload.close()
+
+
 @bp.post("")
 @require("platform")
 def submit() -> Response:
@@ -36,7 +45,7 @@ def submit() -> Response:
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 1 <= len(key) <= _IDEMPOTENCY_KEY_MAX:
         raise BadRequest(f"Idempotency-Key must be 1 to {_IDEMPOTENCY_KEY_MAX} characters.")
-    parts = [UploadPart(f.read(), f.filename, f.mimetype) for f in request.files.getlist("document")]
+    parts = [_read(f) for f in request.files.getlist("document")]
     submission = Submission(
         account_id=form["account_id"], profession=Profession(form["profession"]),
         holder=Holder(name=form.get("holder_name"), id_number=form.get("holder_id_number")), parts=parts,
@@ -48,7 +57,7 @@ def submit() -> Response:
         ctx.store, current_principal(), submission, limits=ctx.settings.limits, now=now, ocr=ocr_engine(),
         idempotency_key=key, render=lambda record: verification_view(record, now=now),
         max_resubmissions=ctx.settings.max_resubmissions,
-        idempotency_window=timedelta(hours=ctx.settings.idempotency_key_hours),
+        idempotency_window=timedelta(hours=ctx.settings.idempotency_key_hours), lookup=ctx.lookup_key(),
     )
     if accepted.replay is not None:
         return _accepted(accepted.replay, accepted.replay["id"])

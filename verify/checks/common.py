@@ -144,16 +144,20 @@ def issue_date(fields: Mapping[str, str], today: date) -> tuple[date | None, lis
     return (read[0] if read else None), [check_]
 
 
-def issuer_province(fields: Mapping[str, str], province: str) -> list[Check]:
-    """Whether 发证机关 names the number's province (WARN: a move explains a difference).
+def issuer_region(fields: Mapping[str, str], code: str) -> list[Check]:
+    """Whether 发证机关 names the region the number encodes (WARN when it contradicts it).
 
-    No check when the issuer names no province or city we know (e.g. a national body).
+    ``code`` is the number's division code or prefix (a province ``33``, a city ``3301``, a
+    county ``330106``); the issuer may be of that division or above it (a province's authority
+    for one of its cities) or below it. No check when the issuer names no place we know (a
+    national body, or a name OCR could not read): that is not a contradiction.
     """
-    found = regions.provinces_in_text(text(fields, "issuer") or "")
-    if text(fields, "issuer") is not None and not found:
+    issuer = text(fields, "issuer")
+    if issuer is not None and regions.within(code, issuer) is None:
         return []
-    return [compare("issuer.province_matches", fields, "issuer", lambda v: province in found,
-                    "发证机关 and the province in the number", ("issuer", "number"), WARN)]
+    return [compare("issuer.region_matches", fields, "issuer", lambda v: regions.within(code, v),
+                    ("发证机关 names the region in the number.", "发证机关 names another region than the number."),
+                    ("issuer", "number"), WARN)]
 
 
 def number_years(code: str, issued: date | None, year: int, *, equal: bool = False) -> list[Check]:

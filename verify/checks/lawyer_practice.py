@@ -3,8 +3,8 @@
 FAIL: the number's hard rules; its sex digit vs the ID number, the printed 性别 and the holder;
 执业证类别 vs the category digit; first-approval year after the issue year; age < 20 in the
 first-approval year (the rule says ~21; one year of slack for year-only arithmetic).
-WARN: category digit 0 (粤港澳大湾区律师, UNCONFIRMED), 发证机关 province vs the number (a move
-explains it), unknown city code, a 法律职业资格或律师资格证号 that does not parse (pre-2002 numbers
+WARN: category digit 0 (粤港澳大湾区律师, UNCONFIRMED), 发证机关 naming another region than the
+number's city, unknown city code, a 法律职业资格或律师资格证号 that does not parse (pre-2002 numbers
 have other shapes).
 """
 
@@ -64,7 +64,7 @@ def field_checks(
                                  "执业证类别 and the category digit of 执业证号", ("category", "number")))
     issued, dated = common.issue_date(fields, today)
     checks += dated + common.number_years("issue_date.after_number_year", issued, number.first_approval_year)
-    checks += common.issuer_province(fields, number.province.code)
+    checks += common.issuer_region(fields, number.city.code)
     return checks + qualification_number(fields, today)
 
 

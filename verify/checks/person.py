@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 
 from verify.checks.common import (
@@ -25,6 +26,7 @@ from verify.checks.common import (
     text,
 )
 from verify.domain import Check, CheckStatus, Holder
+from verify.reasons import Reason
 from verify.registry import resident_id
 from verify.registry.exceptions import RegistryError
 
@@ -48,6 +50,29 @@ def holder_id(holder: Holder, today: date) -> resident_id.ResidentId | None:
         return None
 
 
+def usable_holder(holder: Holder, today: date) -> tuple[Holder, tuple[Reason, ...]]:
+    """The holder data the checks may compare with, and what keeps approval back.
+
+    Automatic approval needs the platform's real-name data: the holder's name and ID number
+    (``holder_unknown`` without either). An ID number that is not a valid 公民身份号码 is
+    dropped from the comparisons (``holder_id_invalid``): a platform's typo must not reject a
+    genuine certificate.
+
+    >>> usable_holder(Holder(name="张三"), date(2025, 1, 1))[1] == ("holder_unknown",)
+    True
+    >>> held, why = usable_holder(Holder("张三", "110105194912310020"), date(2025, 1, 1))
+    >>> held.id_number, why == ("holder_id_invalid",)
+    (None, True)
+    """
+    holds: list[Reason] = []
+    if not holder.name or not holder.id_number:
+        holds.append(Reason.HOLDER_UNKNOWN)
+    if holder.id_number and holder_id(holder, today) is None:
+        holds.append(Reason.HOLDER_ID_INVALID)
+        holder = replace(holder, id_number=None)
+    return holder, tuple(holds)
+
+
 def holder_birth_date(holder: Holder, today: date) -> date | None:
     """The holder's birth date, given or read from the holder's ID number."""
     parsed = holder_id(holder, today)
@@ -66,6 +91,19 @@ def same_id(parsed: resident_id.ResidentId, other: str, today: date) -> bool:
         return resident_id.validate(number, today).as_18 == parsed.as_18
     except RegistryError:
         return False
+
+
+def same_id_number(a: str, b: str, today: date) -> bool:
+    """Two ID numbers as the same person's (legacy 15-digit forms as 18): the rule the checks and the console share.
+
+    >>> same_id_number("110105491231002", "11010519491231002X", date(2025, 1, 1))
+    True
+    """
+    try:
+        parsed = resident_id.validate(a, today)
+    except RegistryError:
+        return "".join(a.split()).upper() == "".join(b.split()).upper()
+    return same_id(parsed, b, today)
 
 
 def id_matches_holder(parsed: resident_id.ResidentId, holder: Holder, today: date) -> list[Check]:

@@ -2,7 +2,8 @@
 
 FAIL: the number's hard rules (15 digits, serial, province), printed ID number and dates.
 WARN: level/category codes and their agreement with the printed 医师级别/执业类别 (code values
-UNCONFIRMED), 执业范围 outside the 执业类别's list, 发证机关 province vs the number, unknown
+UNCONFIRMED), 执业范围 outside the 执业类别's list, 发证机关 naming another region than the number's
+authority code, unknown
 region codes.
 """
 
@@ -63,5 +64,5 @@ def field_checks(
     checks.append(common.compare(
         "scope.matches_category", fields, "scope", lambda v: scope_in_category(v, category),
         "执业范围 and 执业类别", ("scope", "category"), WARN, needs=("category",)))
-    checks += common.issuer_province(fields, number.province.code)
+    checks += common.issuer_region(fields, number.region.code)
     return checks + common.issue_date(fields, today)[1]

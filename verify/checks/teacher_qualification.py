@@ -3,7 +3,7 @@
 FAIL: the number's hard rules; printed 资格种类 vs digit 10; the number's year vs the year of
 the printed 颁发日期 (they are equal: the number is assigned at 认定).
 WARN: the sex digit against the ID number, 性别 and the holder (its meaning is UNCONFIRMED and
-era-dependent); 颁发机关 province vs the number; age under 18 in the 认定 year.
+era-dependent); 颁发机关 naming another province than the number; age under 18 in the 认定 year.
 """
 
 from __future__ import annotations
@@ -67,4 +67,4 @@ def field_checks(
                                  "资格种类 and the category digit of 证书号码", ("category", "number")))
     issued, dated = common.issue_date(fields, today)
     checks += dated + common.number_years("issue_date.matches_number_year", issued, number.year, equal=True)
-    return checks + common.issuer_province(fields, number.province.code)
+    return checks + common.issuer_region(fields, number.province.code)

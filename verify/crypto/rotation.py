@@ -6,7 +6,9 @@ value's data key, the password of the signing key's PKCS8 file, and the MAC key 
 audit log's head anchor. Rotation, with the service stopped:
 
 1. re-wraps every data key still wrapped by the old KEK (the ciphertext is not touched:
-   only the 64-byte wrapped keys change; ``Envelope.rewrap``), a batch per transaction;
+   only the 64-byte wrapped keys change; ``Envelope.rewrap``), a batch per transaction, and
+   the service's own keys (``service_keys``: the lookup key of the keyed digests, which so
+   stay comparable across the rotation);
 2. re-encrypts the current signing key's private file (retired keys have none);
 3. re-seals the audit head anchor;
 4. checks that every wrapped key now opens with the new KEK *alone* and reports any that
@@ -36,11 +38,12 @@ from sqlalchemy import select, update
 from verify.audit import ANCHOR_FILE, HeadAnchor
 from verify.crypto.at_rest import SEALED_COLUMNS, SEALED_FIELDS, document_aad, value_aad
 from verify.crypto.envelope import Envelope, SealBroken, is_sealed_text
+from verify.crypto.lookup import service_key_aad
 from verify.durable import fsync_dir, replace_file
 from verify.labels.errors import WrongSecret
 from verify.labels.keyring import Keyring, _locked, _password
 from verify.store.db import Store
-from verify.store.models import Document, Verification
+from verify.store.models import Document, ServiceKey, Verification
 
 _BATCH = 200
 
@@ -51,6 +54,7 @@ class RotationReport:
 
     documents: int = 0
     values: int = 0
+    service_keys: int = 0
     signing_keys: int = 0
     anchor: bool = False
     stale: list[str] = field(default_factory=list)
@@ -68,6 +72,7 @@ def rotate_secret(store: Store, keys_dir: Path, data_dir: Path, old: bytes, new:
     report = RotationReport()
     report.documents = _rewrap_documents(store, rotating)
     report.values = _rewrap_values(store, rotating)
+    report.service_keys = _rewrap_service_keys(store, rotating)
     report.signing_keys = _reencrypt_signing_key(keys_dir, old, new)
     report.anchor = _reseal_anchor(data_dir / ANCHOR_FILE, old, new)
     report.stale = stale_keys(store, Envelope.from_secret(new))
@@ -166,6 +171,20 @@ def _rewrap_values(store: Store, envelope: Envelope) -> int:
         after = rows[-1].id
 
 
+def _rewrap_service_keys(store: Store, envelope: Envelope) -> int:
+    done = 0
+    with store.write() as session:
+        for row in session.scalars(select(ServiceKey)):
+            if envelope.is_current(row.wrapped):
+                continue
+            try:
+                row.wrapped = envelope.rewrap(row.wrapped, service_key_aad(row.name))
+            except SealBroken:
+                continue  # opens with neither secret: reported by stale_keys
+            done += 1
+    return done
+
+
 def stale_keys(store: Store, envelope: Envelope) -> list[str]:
     """Every wrapped data key that ``envelope`` (the new KEK alone) cannot unwrap, as ``table:id:attribute``."""
     stale: list[str] = []
@@ -186,6 +205,11 @@ def stale_keys(store: Store, envelope: Envelope) -> list[str]:
                     envelope.unwrap_text_key(value, value_aad(row.platform_id, row.id, attribute))
                 except SealBroken:
                     stale.append(f"verifications:{row.id}:{attribute}")
+        for service_key in session.scalars(select(ServiceKey)):
+            try:
+                envelope.unwrap(service_key.wrapped, service_key_aad(service_key.name))
+            except SealBroken:
+                stale.append(f"service_keys:{service_key.name}:wrapped")
     return stale
 
 

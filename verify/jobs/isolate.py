@@ -95,8 +95,12 @@ def _alive(pid: int) -> bool:
 
 
 def _kill_group(pid: int) -> None:
+    """Kill the child's process group, and the child itself: until it has unpickled its work (which may
+    import modules for a while) it has not made its group yet, and a group kill alone would miss it."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGKILL)
 
 
 def _await(receive: Connection, timeout: float, cancel: threading.Event | None) -> None:

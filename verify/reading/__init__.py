@@ -8,7 +8,7 @@ from this one (verify.reading.parallel).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Literal
 
@@ -20,8 +20,9 @@ from verify.reading import images, pdf
 from verify.reading.intake import MediaType, check_part
 from verify.reading.ocr import NullEngine, OcrEngine, OcrLine
 from verify.reading.parallel import map_in_order
+from verify.reading.prints import ImagePrint, page_print
 
-__all__ = ["OcrLine", "PageText", "read_document"]
+__all__ = ["OcrLine", "PageText", "ocr_page", "read_document"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class PageText:
     ``source`` says where it came from: a PDF text layer (``text``, every line at
     confidence 1.0) or OCR (``ocr``, lines with word confidences). ``image`` is the page
     image the OCR engine read, which its word boxes refer to (for re-reading a field).
+    ``part`` is the upload part the page came from and ``part_page`` its index in that part
+    (a text page can be rendered again from them, to see what it shows). ``image_print`` is
+    the perceptual print of the page image as decoded (verify.reading.prints).
     """
 
     index: int
@@ -38,6 +42,18 @@ class PageText:
     source: Literal["text", "ocr"]
     lines: list[OcrLine] = field(default_factory=list)
     image: Image.Image | None = field(default=None, repr=False, compare=False)
+    part: int = 0
+    part_page: int = 0
+    image_print: ImagePrint | None = None
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A page to read: its text layer or its image, and where it came from."""
+
+    part: int
+    part_page: int
+    content: str | Image.Image
 
 
 def read_document(parts: Sequence[bytes], *, ocr: OcrEngine, limits: Limits) -> list[PageText]:
@@ -60,20 +76,17 @@ def read_document(parts: Sequence[bytes], *, ocr: OcrEngine, limits: Limits) -> 
                         workers=1 if isinstance(ocr, NullEngine) else limits.page_workers)
 
 
-def _page_sources(
-    parts: Sequence[bytes], media_types: Sequence[MediaType], limits: Limits
-) -> Iterator[str | Image.Image]:
+def _page_sources(parts: Sequence[bytes], media_types: Sequence[MediaType], limits: Limits) -> Iterator[_Source]:
     """Each page's text layer, or its image to OCR, in order; PDF pages are rendered as they are taken."""
-    for data, media in zip(parts, media_types, strict=True):
+    for number, (data, media) in enumerate(zip(parts, media_types, strict=True)):
         if media is MediaType.PDF:
             for page in pdf.iter_pages(data, limits):
-                if page.text is not None:
-                    yield page.text
-                else:
-                    assert page.image is not None
-                    yield page.image
+                content = page.text if page.text is not None else page.image
+                assert content is not None
+                yield _Source(number, page.index, content)
         else:
-            yield from images.decode_image(data, media, limits)
+            for index, image in enumerate(images.decode_image(data, media, limits)):
+                yield _Source(number, index, image)
 
 
 def _count_pages(data: bytes, media: MediaType, limits: Limits) -> int:
@@ -84,20 +97,22 @@ def _count_pages(data: bytes, media: MediaType, limits: Limits) -> int:
     return 1
 
 
-def _needs_ocr(page: tuple[int, str | Image.Image]) -> bool:
-    return isinstance(page[1], Image.Image)
+def _needs_ocr(page: tuple[int, _Source]) -> bool:
+    return isinstance(page[1].content, Image.Image)
 
 
-def _read_page(page: tuple[int, str | Image.Image], *, ocr: OcrEngine, limits: Limits) -> PageText:
+def _read_page(page: tuple[int, _Source], *, ocr: OcrEngine, limits: Limits) -> PageText:
     index, source = page
-    return _text_page(index, source) if isinstance(source, str) else _ocr_page(index, source, ocr, limits)
+    content = source.content
+    if isinstance(content, str):
+        lines = [line.strip() for line in content.splitlines() if line.strip()]
+        return PageText(index, "\n".join(lines), "text", [OcrLine(line) for line in lines],
+                        part=source.part, part_page=source.part_page)
+    return replace(ocr_page(content, ocr, limits), index=index, part=source.part, part_page=source.part_page,
+                   image_print=page_print(content))
 
 
-def _text_page(index: int, text: str) -> PageText:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return PageText(index, "\n".join(lines), "text", [OcrLine(line) for line in lines])
-
-
-def _ocr_page(index: int, image: Image.Image, ocr: OcrEngine, limits: Limits) -> PageText:
+def ocr_page(image: Image.Image, ocr: OcrEngine, limits: Limits) -> PageText:
+    """One page image read by ``ocr`` within the per-page time limit (``index`` 0)."""
     page = ocr.read(image, timeout=limits.ocr_seconds_per_page)
-    return PageText(index, page.text, "ocr", list(page.lines), page.image)
+    return PageText(0, page.text, "ocr", list(page.lines), page.image)

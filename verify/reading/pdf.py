@@ -121,6 +121,15 @@ def _image_share(page: pdfplumber.page.Page) -> float:
     return covered / (width * height) if width > 0 and height > 0 else 0.0
 
 
+def render(data: bytes, index: int, limits: Limits, dpi: int = RENDER_DPI) -> Image.Image:
+    """Page ``index`` of a PDF as it is drawn: what a person sees (invisible text is not drawn)."""
+    document = _guard(lambda: pdfium.PdfDocument(data))
+    try:
+        return render_page(document, index, limits, dpi)
+    finally:
+        document.close()
+
+
 def render_page(document: pdfium.PdfDocument, index: int, limits: Limits, dpi: int = RENDER_DPI) -> Image.Image:
     """Render one page as RGB at ``dpi``, scaled down to fit the pixel limits."""
 

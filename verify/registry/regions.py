@@ -18,8 +18,8 @@ are rejected. 港澳台居民居住证 numbers use 810000 / 820000 / 830000: val
 (True, False, False)
 >>> is_hmt('830000'), is_attributable('830000', 1990)
 (True, True)
->>> sorted(provinces_in_text('深圳市司法局'))
-['44']
+>>> within('4403', '深圳市司法局')
+True
 """
 
 from __future__ import annotations
@@ -131,19 +131,87 @@ def is_hmt(code: str) -> bool:
     return code[:2] in HMT_PREFIXES
 
 
+#: Names shared by many divisions that say nothing about where (市辖区 of every city ...).
+_GENERIC_NAMES = frozenset({"市辖区", "县", "郊区", "市区", "城区", "矿区", "市中区", "省直辖县级行政单位",
+                            "省直辖县级行政区划", "自治区直辖县级行政区划"})
+#: Where an issuing authority's name stops naming a place (卫生健康委员会, 司法厅, 教育局 ...).
+_AUTHORITY_WORDS = re.compile(r"卫生|卫健|司法|教育|人力资源|人民政府|政府|委员会|行政|管理")
+_SUFFIX = re.compile(r"(省|市|地区|盟|自治州|特别行政区|(壮族|回族|维吾尔)?自治区)$")
+
+
+def _prefix(code: str) -> str:
+    """A 6-digit code as the prefix it stands for: ``330000`` -> ``33``, ``330100`` -> ``3301``."""
+    if code.endswith("0000"):
+        return code[:2]
+    return code[:4] if code.endswith("00") else code
+
+
 @cache
-def _place_names() -> tuple[tuple[str, str], ...]:
-    """(name, province code) for provinces and prefecture-level cities, longest name first."""
-    names = {name: code for code, name in PROVINCES.items()}
+def _place_index() -> dict[str, frozenset[str]]:
+    """Every name a division has had -> the code prefixes it named (see ``_prefix``).
+
+    Provinces and prefecture-level divisions also go by their name without its suffix
+    (浙江, 杭州); counties only by their full name (西湖区 is in 杭州 and in 南昌).
+    """
+    index: dict[str, set[str]] = {}
+
+    def add(name: str, prefix: str) -> None:
+        if len(name) >= 2 and name not in _GENERIC_NAMES:
+            index.setdefault(name, set()).add(prefix)
+
+    for code, name in PROVINCES.items():
+        add(name, code)
     for code, found in table().items():
-        if code[2:4] != "00" and code[4:] == "00":
-            for period in found:
-                name = re.sub(r"(市|地区|盟)$", "", period.name)
-                if len(name) >= 2 and period.name not in _NOT_CITY_NAMES:
-                    names.setdefault(name, code[:2])
-    return tuple(sorted(names.items(), key=lambda item: -len(item[0])))
+        prefix = _prefix(code)
+        for period in found:
+            add(period.name, prefix)
+            if len(prefix) < 6:
+                add(_SUFFIX.sub("", period.name), prefix)
+    return {name: frozenset(prefixes) for name, prefixes in index.items()}
 
 
-def provinces_in_text(text: str) -> frozenset[str]:
-    """Province codes whose name, or one of whose cities' names, appears in ``text``."""
-    return frozenset(code for name, code in _place_names() if name in text)
+def places_in_text(text: str) -> list[frozenset[str]]:
+    """The places an issuing authority's name names, each as the code prefixes it may be.
+
+    Only the part before the authority's own words (卫生健康委员会, 司法厅 ...) is read, the
+    longest name first at each position.
+
+    >>> [sorted(place) for place in places_in_text("浙江省杭州市西湖区卫生健康局")]
+    [['33'], ['3301'], ['330106', '360103']]
+    >>> places_in_text("国家卫生健康委员会")
+    []
+    """
+    cut = _AUTHORITY_WORDS.search(text)
+    head = text[:cut.start()] if cut else text
+    index = _place_index()
+    longest = max(map(len, index))
+    places, position = [], 0
+    while position < len(head):
+        for size in range(min(longest, len(head) - position), 1, -1):
+            found = index.get(head[position:position + size])
+            if found is not None:
+                places.append(found)
+                position += size
+                break
+        else:
+            position += 1
+    return places
+
+
+def within(code: str, text: str) -> bool | None:
+    """Whether every place an authority's name names agrees with ``code`` (a division code or prefix).
+
+    Two prefixes agree when the shorter begins the longer (a province's authority issues for
+    its counties; a county's number may be issued by its city). ``None`` when the text names
+    no place we know (a national body, or an unreadable name).
+
+    >>> within("330106", "杭州市西湖区卫生健康局"), within("330106", "成都市武侯区卫生健康局")
+    (True, False)
+    >>> within("330102", "杭州市西湖区卫生健康局"), within("33", "浙江大学"), within("44", "国家卫生健康委员会")
+    (False, True, None)
+    """
+    ours = _prefix(code) if len(code) == 6 else code
+    places = places_in_text(text)
+    if not places:
+        return None
+    return all(any(ours.startswith(p) or p.startswith(ours) for p in place) for place in places)

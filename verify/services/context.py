@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from verify.config import Settings
+from verify.crypto.lookup import LookupKey, load_lookup_key
 from verify.labels.keyring import Keyring
 from verify.store.db import Store
 
@@ -29,6 +30,15 @@ class Services:
     work_waiting: threading.Event = field(default_factory=threading.Event)
     label_caches: LabelCaches | None = None  # made on first use by verify.services.labels
     notify: Callable[[str], None] | None = None  # hands a submitted job to outside workers (VERIFY_QUEUE=celery)
+    trust_roots: tuple[bytes, ...] = ()  # PEM of the trusted PDF signers (VERIFY_TRUSTED_SIGNERS), read at start
+    _lookup: LookupKey | None = field(default=None, repr=False)
+
+    def lookup_key(self) -> LookupKey:
+        """The key of the keyed digests (verify.crypto.lookup), read from the database on first use."""
+        if self._lookup is None:
+            assert self.store.envelope is not None, "a Store with an envelope holds the lookup key"
+            self._lookup = load_lookup_key(self.store, self.store.envelope, self.clock())
+        return self._lookup
 
     def wake_workers(self, verification_id: str | None = None) -> None:
         """Tell the workers that new work arrived: this process's job runner, and outside workers if any."""

@@ -47,6 +47,7 @@ from verify.labels.cache import Entries, StatusBoard, Verified, VerifiedTokens
 from verify.labels.status_list import Status, build_status_list, issue_status_list, locate, status_list_uri
 from verify.labels.tokens import Reason, issue_label, judge_claims, resign, verify_token
 from verify.labels.vocabulary import UnknownLabel, label_text
+from verify.services import reuse
 from verify.services.context import Services
 from verify.services.keys import Principal
 from verify.store.db import Store
@@ -176,6 +177,7 @@ def issue_for_verification(services: Services, session: Session, verification: V
                      "expires_at": expires_at.isoformat(),
                  })
     _supersede(services, session, label, actor)
+    reuse.remember(session, label, verification)
     return label
 
 

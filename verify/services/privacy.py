@@ -4,7 +4,9 @@ Redaction keeps what the platform and the audit need — the decision and its re
 checks (they name rules, never values), the label — and removes the rest: every
 document's bytes *and its wrapped data key* (crypto-shredding: a copy of the blob in a
 backup can no longer be opened), the holder's name and ID number as the platform sent
-them, the credential number, and every extracted field that describes the person. Only
+them, the credential number, every extracted field that describes the person, and the keyed
+digests and page prints kept for noticing reuse (a live label keeps its own copy until it is
+revoked or expires: verify.services.reuse). Only
 a decided verification is redacted; one still being read or reviewed answers
 ``NotDecided``. Everything is done with plain UPDATEs, without opening the sealed values,
 so a record whose data failed its integrity check can still be redacted.
@@ -48,7 +50,8 @@ def _redact(session: Session, verification_id: str, platform_id: str, *, actor: 
     changed = session.execute(
         update(Verification)
         .where(Verification.id == verification_id, Verification.redacted_at.is_(None))
-        .values(holder_name=None, holder_id_number=None, number=None, fields=kept, redacted_at=now, updated_at=now),
+        .values(holder_name=None, holder_id_number=None, number=None, fields=kept, credential_digest=None,
+                holder_digest=None, image_prints=None, redacted_at=now, updated_at=now),
         execution_options={"synchronize_session": False},
     ).rowcount
     if changed != 1:

@@ -19,22 +19,24 @@ import logging
 import threading
 import uuid
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, defer
 
-from verify.config import Limits
 from verify.decide import decide_unreadable
-from verify.domain import Holder, Outcome, Profession, VerificationStatus
+from verify.domain import Decision, Holder, Outcome, Profession, VerificationStatus
 from verify.errors import DocumentError, IntegrityFailure
 from verify.jobs.isolate import Cancelled, run_isolated
-from verify.pipeline import PipelineResult, make_ocr_engine, run_pipeline
+from verify.pipeline import PipelineResult, run_pipeline_with
+from verify.reasons import Reason
+from verify.services import reuse
 from verify.services.context import Services
 from verify.services.labels import issue_for_verification
+from verify.services.policy import final_decision
 from verify.services.review import open_review_item
-from verify.store.models import Document, Verification
+from verify.store.models import Document, Platform, Verification
 
 log = logging.getLogger(__name__)
 
@@ -181,14 +183,6 @@ class _Heartbeat:
         self._thread.join()
 
 
-def _pipeline_in_child(
-    parts: list[bytes], profession: Profession, holder: Holder, ocr_name: str, limits: Limits, today: date,
-    confidence_floor: float,
-) -> PipelineResult:
-    return run_pipeline(parts, profession, holder, ocr=make_ocr_engine(ocr_name), limits=limits, today=today,
-                        confidence_floor=confidence_floor)
-
-
 def _load_job(services: Services, claim: Claim) -> tuple[list[bytes], Profession, Holder]:
     with services.store.read() as session:
         verification = session.get(Verification, claim.verification_id)
@@ -214,8 +208,8 @@ def run_job(services: Services, claim: Claim, cancel: threading.Event | None = N
         limits = replace(settings.limits, page_workers=max(1, settings.limits.page_workers // settings.workers))
         with _Heartbeat(services, claim):
             return run_isolated(
-                _pipeline_in_child, parts, profession, holder, settings.ocr_engine, limits,
-                services.clock().date(), settings.ocr_confidence_floor,
+                run_pipeline_with, parts, profession, holder, settings.ocr_engine, limits,
+                services.clock().date(), settings.ocr_confidence_floor, services.trust_roots,
                 timeout=settings.limits.job_seconds, memory_bytes=settings.limits.job_memory_bytes, cancel=cancel,
             )
     except DocumentError as exc:
@@ -248,9 +242,18 @@ def complete(services: Services, claim: Claim, result: PipelineResult) -> bool:
             {"code": c.code, "status": c.status.value, "message": c.message, "fields": list(c.fields)}
             for c in result.checks
         ]
+        if verification.number and verification.kind:
+            verification.credential_digest = reuse.credential_digest(services.lookup_key(), verification.kind,
+                                                                     verification.number)
+        verification.image_prints = [page.to_json() for page in result.prints] or None
+        findings = reuse.find(session, verification, now)
+        verification.reuse = [finding.to_json() for finding in findings] or None
+        platform = session.get(Platform, verification.platform_id)
+        assert platform is not None
+        decision = final_decision(decision, findings, platform.approval_policy)
         if decision.outcome is Outcome.APPROVED and not issue_for_verification(services, session, verification,
                                                                               now):
-            decision = type(decision)(Outcome.NEEDS_REVIEW, ("label_unknown",))
+            decision = Decision(Outcome.NEEDS_REVIEW, (Reason.LABEL_UNKNOWN,))
         verification.status = decision.outcome.value
         verification.reasons = list(decision.reasons)
         verification.lease_token = None

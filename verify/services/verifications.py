@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from verify.config import Limits
 from verify.crypto.cursor import Cursors
+from verify.crypto.lookup import LookupKey
 from verify.domain import Holder, Profession, VerificationStatus
 from verify.errors import (
     BadRequest,
@@ -48,6 +49,7 @@ from verify.errors import (
 )
 from verify.reading.intake import check_part
 from verify.reading.ocr import OcrEngine
+from verify.services import reuse
 from verify.services.keys import Principal
 from verify.services.quota import check_account_quota
 from verify.store.db import Store, hold_lock
@@ -178,12 +180,14 @@ def submit(
     render: Callable[[Record], dict[str, Any]],
     max_resubmissions: int = 3,
     idempotency_window: timedelta = timedelta(hours=24),
+    lookup: LookupKey | None = None,
 ) -> Accepted:
     """Check the parts (type allowlist, size), then store the submission for processing.
 
     ``submission.resubmission_of`` links a new attempt to a rejected case (``previous_id``).
     Raises the intake's ``DocumentError`` family, ``IdempotencyKeyReused``, ``OcrUnavailable``
     (503, nothing stored), ``QuotaExceeded``, and from the store ``DatabaseUnavailable`` or ``StorageFull``.
+    ``lookup`` makes the keyed digest of the holder's ID number (verify.services.reuse).
     """
     if not submission.parts:
         raise BadRequest("Attach the document as a multipart part named 'document'.")
@@ -204,6 +208,7 @@ def submit(
         profession=submission.profession.value, status=VerificationStatus.PENDING.value,
         holder_name=submission.holder.name, holder_id_number=submission.holder.id_number,
         fields={}, checks=[], reasons=[], attempts=0, created_at=now, updated_at=now,
+        holder_digest=reuse.holder_digest(lookup, submission.holder, now.date()) if lookup else None,
     )
     record = Record(verification, None)
     try:

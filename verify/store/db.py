@@ -189,6 +189,7 @@ class Store:
 
     def __init__(self, url: str, envelope: Envelope | None = None) -> None:
         self.engine = make_engine(url)
+        self.envelope = envelope
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         info = {ENVELOPE: envelope} if envelope is not None else {}

@@ -51,6 +51,7 @@ class Platform(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
     created_at: Mapped[datetime]
+    approval_policy: Mapped[str] = mapped_column(String(16), default="auto")  # auto | review_all
 
 
 class ApiKey(Base):
@@ -92,6 +93,12 @@ class Verification(Base):
     lease_token: Mapped[str | None] = mapped_column(String(32))
     lease_expires_at: Mapped[datetime | None]
     previous_id: Mapped[str | None] = mapped_column(String(32), unique=True)  # the rejected case this resubmits
+    # Keyed digests (verify.crypto.lookup) and page prints, copied to the label: another account's later use of
+    # the same credential or picture is noticed without storing either in the clear. ``reuse``: what was found.
+    credential_digest: Mapped[str | None] = mapped_column(String(64))
+    holder_digest: Mapped[str | None] = mapped_column(String(64))
+    image_prints: Mapped[list[Any] | None] = mapped_column(JSON)
+    reuse: Mapped[list[Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
@@ -147,6 +154,32 @@ class Label(Base):
     revoke_reason: Mapped[str | None] = mapped_column(String(255))
     suspended_at: Mapped[datetime | None]
     status_index: Mapped[int | None] = mapped_column(Integer, unique=True)  # position in the status list
+    credential_digest: Mapped[str | None] = mapped_column(String(64), index=True)  # kind + number, keyed
+    holder_digest: Mapped[str | None] = mapped_column(String(64))  # the holder's ID number, keyed
+
+
+class ImagePrint(Base):
+    """A perceptual print of a page that backs a label (verify.reading.prints), found by its bands."""
+
+    __tablename__ = "image_prints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    label_id: Mapped[str] = mapped_column(ForeignKey("labels.id"), index=True)
+    band0: Mapped[int] = mapped_column(Integer, index=True)
+    band1: Mapped[int] = mapped_column(Integer, index=True)
+    band2: Mapped[int] = mapped_column(Integer, index=True)
+    band3: Mapped[int] = mapped_column(Integer, index=True)
+    fine: Mapped[str] = mapped_column(String(256))
+
+
+class ServiceKey(Base):
+    """A key the service made for itself, wrapped by the key-encryption key (``lookup``: verify.crypto.lookup)."""
+
+    __tablename__ = "service_keys"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
 
 
 class ReviewItem(Base):

@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from verify import errors
+from verify.checks import person
 from verify.domain import CREDENTIAL_FIELDS, CredentialKind
 from verify.masking import mask_field, mask_id_number
 from verify.services import keys, review
@@ -198,8 +199,11 @@ def _render_case(found: review.Case) -> str:
         passes=[c for c in checks if c["status"] == "pass"],
         field_rows=_field_rows(verification.kind, verification.fields or {}, revealed), field_values=values,
         revealed=revealed, holder_id_number=holder_id if revealed else mask_id_number(holder_id),
-        name_differs=bool(verification.holder_name and full.get("name") and verification.holder_name != full["name"]),
-        id_differs=bool(holder_id and full.get("id_number") and holder_id != full["id_number"]),
+        name_differs=bool(verification.holder_name and full.get("name")
+                          and not person.same_name(verification.holder_name, full["name"])),
+        id_differs=bool(holder_id and full.get("id_number")
+                        and not person.same_id_number(holder_id, full["id_number"], ctx.clock().date())),
+        reuse=verification.reuse or [],
         reasons_by_code=review.REASONS,
         lookups=lookups_for(verification.kind, verification.profession, values),
         mine=found.row.state == "claimed" and found.row.item.claimed_by == principal.key_id,

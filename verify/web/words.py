@@ -11,6 +11,7 @@ from __future__ import annotations
 from verify.checks.common import LABELS as CHECK_FIELD_LABELS
 from verify.domain import DOCUMENT_TITLES, CredentialKind
 from verify.fields.labels import LABELS as PRINTED_LABELS
+from verify.reasons import REVIEWER_TEXT
 
 STATES = {"open": "待审核", "claimed": "审核中", "decided": "已决定"}
 PROFESSIONS = {"doctor": "医师", "lawyer": "律师", "teacher": "教师"}
@@ -25,15 +26,12 @@ KINDS = {
     CredentialKind.RESIDENT_ID.value: "居民身份证",
     CredentialKind.USCC.value: "统一社会信用代码",
 }
-#: Reasons the pipeline gives that are not check codes.
+#: Reasons the pipeline gives that are not check codes: its own, and the document errors that go to review.
 PIPELINE_REASONS = {
-    "kind_not_recognised": "未能识别证书类型",
-    "number_not_found": "未找到证书编号",
-    "low_confidence": "文字识别置信度低",
-    "label_unknown": "标签词表中没有该证书的类别，无法自动签发",
-    "processing_failed": "多次处理失败",
+    **{reason.value: text for reason, text in REVIEWER_TEXT.items()},
     "parse_timeout": "解析超时",
     "ocr_timeout": "文字识别超时",
+    "integrity_error": "存储的数据未通过完整性校验",
 }
 ACTIONS = {
     "review.claim": "领取", "review.release": "放回队列", "review.decide": "作出决定",
