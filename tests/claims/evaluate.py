@@ -89,6 +89,9 @@ def judge_row(row: dict[str, Any], result: ScanResult) -> Tally:
                             f"{extra.field.value} {row[extra.field.value]!r}")
     exact = tally.matched == tally.expected == tally.found
     tally.agreed = int(exact and result.action.value == row.get("action", result.action.value))
+    if exact and not tally.agreed:
+        tally.misses.append(f"{row['account_id']}: action {result.action.value}, expected {row['action']}: "
+                            + "; ".join(f"{c.text} {c.action.value} {c.reason}" for c in result.claims))
     return tally
 
 

@@ -40,6 +40,8 @@ class Effect(StrEnum):
     """What a cue near a claim does to it."""
 
     DROP = "drop"
+    POSSESSIVE = "possessive"
+    CAREER = "career"
     FORMER = "former"
     SELF = "self"
 
@@ -74,11 +76,24 @@ class NotClaim:
 
 @dataclass(frozen=True)
 class Cue:
+    """A word near a claim (``window`` characters before or after it, same clause) that changes it.
+
+    ``fields`` limits it to some fields (None: every field).
+    """
+
     word: str
     effect: Effect
     kind: str
-    before: bool
+    side: str  # before | after | field
     window: int
+    fields: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class Split:
+    """A word that ends inside a claim word written after it (学医 in 学医生活): no title there."""
+
+    word: str
 
 
 @dataclass(frozen=True)
@@ -92,11 +107,18 @@ class Lexicon:
     version: str
     claims: tuple[ClaimWord, ...]
     not_claims: tuple[NotClaim, ...]
+    splits: tuple[Split, ...]
     cues: tuple[Cue, ...]
     contexts: tuple[Context, ...]
     surnames: frozenset[str]
     not_after_shorthand: frozenset[str]
     pinyin_surnames: frozenset[str]
+
+
+def _side(value: str) -> str:
+    if value not in ("before", "after", "field"):
+        raise ValueError(f"lexicon: a cue's side is before, after or field, not {value!r}")
+    return value
 
 
 def _professions(value: str | list[str]) -> tuple[Profession, ...]:
@@ -130,11 +152,14 @@ def parse(data: dict[str, Any]) -> Lexicon:
     surnames = shorthand["surnames"]
     claims = [word for entry in data["claim"] for word in _claim_words(entry, surnames)]
     not_claims = [NotClaim(w, entry["reason"]) for entry in data["not_claim"] for w in entry["words"]]
-    cues = [Cue(w, Effect(entry["effect"]), entry["kind"], entry["side"] == "before", int(entry["window"]))
+    cues = [Cue(w, Effect(entry["effect"]), entry["kind"], _side(entry["side"]), int(entry["window"]),
+                frozenset(entry["fields"]) if "fields" in entry else None)
             for entry in data["cue"] for w in entry["words"]]
+    splits = [Split(w) for entry in data["split"] for w in entry["words"]]
     contexts = [Context(w, Profession(entry["profession"])) for entry in data["context"] for w in entry["words"]]
     return Lexicon(
-        version=str(data["version"]), claims=tuple(claims), not_claims=tuple(not_claims), cues=tuple(cues),
+        version=str(data["version"]), claims=tuple(claims), not_claims=tuple(not_claims), splits=tuple(splits),
+        cues=tuple(cues),
         contexts=tuple(contexts), surnames=frozenset(surnames), not_after_shorthand=frozenset(shorthand["not_after"]),
         pinyin_surnames=frozenset(shorthand["pinyin_surnames"]),
     )

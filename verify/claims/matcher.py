@@ -1,7 +1,7 @@
 """One Aho-Corasick automaton over every lexicon word, built once per process and shared by threads.
 
 The automaton (pyahocorasick, C) holds the claim words, the words that contain a title but claim
-nothing, the cues and the context words, all in their normalised form; one pass over a field's
+nothing, the split words, the cues and the context words, all in their normalised form; one pass over a field's
 normalised text finds every occurrence of each, overlapping ones included. It is built on first
 use under a lock (about 10 ms) and never changed afterwards, so concurrent searches are safe.
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from verify.claims.lexicon import ClaimWord, Context, Cue, Lexicon, NotClaim, load
+from verify.claims.lexicon import ClaimWord, Context, Cue, Lexicon, NotClaim, Split, load
 from verify.claims.normalise import fold
 
 _lock = threading.Lock()
@@ -31,6 +31,7 @@ class Entries:
     word: str
     claims: tuple[ClaimWord, ...] = ()
     not_claims: tuple[NotClaim, ...] = ()
+    splits: tuple[Split, ...] = ()
     cues: tuple[Cue, ...] = ()
     contexts: tuple[Context, ...] = ()
 
@@ -58,7 +59,7 @@ class Automaton:
     def __init__(self, lexicon: Lexicon) -> None:
         grouped: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
         for group, items in (("claims", lexicon.claims), ("not_claims", lexicon.not_claims),
-                             ("cues", lexicon.cues), ("contexts", lexicon.contexts)):
+                             ("splits", lexicon.splits), ("cues", lexicon.cues), ("contexts", lexicon.contexts)):
             for item in items:
                 word = fold(item.word)  # type: ignore[attr-defined]
                 if word:

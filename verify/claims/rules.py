@@ -2,14 +2,17 @@
 
 A claim word's occurrence becomes a candidate unless
 
-- it lies inside a word that claims nothing (律师函, 教师节, 老师傅, 兽医师 ...);
+- it lies inside a word that claims nothing (律师函, 教师节, 老师傅, 兽医师 ...), or its first character
+  ends a word before it (学医生活 is 学医 + 生活);
+- it is inside the title of a work, 《实习医生格蕾》;
 - a cue in the same clause says it is about someone else or denied (听医生说, 医生老公, 我老公是律师,
-  我不是医生, 想当老师): ``drop`` cues; ``former`` cues (退休, 前, 曾任) mark it, ``self`` cues
-  (我是一名) mark it too;
+  我不是医生, 想当老师, 三位律师, 我的班主任 but not 我的医生生涯): ``drop`` and ``possessive`` cues;
+  ``former`` cues (退休, 前, 曾任) mark it, ``self`` cues (我是, 身为) mark it too;
 - it is written in Latin letters and is not a word of its own: a letter on either side ends it
   (``doctorate``, ``drake``), unless the case changes (``DrWang``) or the letters beside it are a
   surname in pinyin (``wanglvshi``, ``drzhang``); letters spread out by spaces count only one by
-  one (``l a w y e r``), and two-letter words must be written together (``MD``, ``Dr``);
+  one (``l a w y e r``), two-letter words must be written together (``MD``, ``Dr``), and a word
+  followed by a dot and a domain ending is a web address (``prof.ai``, ``doctor.com``);
 - it is initials (``ys``, ``ls``) not right after a Han character (王ys);
 - it is the lawyer shorthand (张律) not at the start of a word, or followed by a character that makes
   it an ordinary word (张律师 is found as 律师; 严于律己 is not 于律).
@@ -20,6 +23,7 @@ Context and coverage are decided for the whole account in :mod:`verify.claims.sc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from verify.claims.fold import BOUNDARY, TABLE, is_han
@@ -30,6 +34,8 @@ from verify.claims.normalise import Mapped
 
 _STRENGTH_ORDER = {Strength.STRONG: 2, Strength.UNCERTAIN: 1, Strength.CONTEXTUAL: 0}
 _SHORTHAND_AFTER = frozenset("是叫")
+_WORK_TITLE = re.compile(r"《[^《》\n]*》|〈[^〈〉\n]*〉")
+_WEB_ADDRESS = re.compile(r"\.(?:com|cn|net|org|ai|io|co|me|cc|top|app|edu|gov|info|xyz|tv|hk|tw)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -111,28 +117,42 @@ def _same_clause(text: str, start: int, end: int) -> bool:
     return BOUNDARY not in text[start:end]
 
 
-def _cue_marks(hits: list[Hit], text: str, start: int, end: int) -> tuple[bool, bool, bool]:
+def _cue_marks(hits: list[Hit], field: Field, text: str, start: int, end: int) -> tuple[bool, bool, bool]:
     """(dropped, former, self-reference) from the cues around ``[start, end)`` in its clause."""
-    dropped = former = self_reference = False
+    dropped = former = self_reference = possessive = career = False
     for hit in hits:
         for cue in hit.entries.cues:
-            if cue.before:
+            if cue.fields is not None and field.value not in cue.fields:
+                continue
+            if cue.side == "before":
                 near = hit.end <= start and start - hit.end <= cue.window and _same_clause(text, hit.end, start)
-            else:
+            elif cue.side == "after":
                 near = hit.start >= end and hit.start - end <= cue.window and _same_clause(text, end, hit.start)
+            else:
+                near = hit.end <= start or end <= hit.start
             if not near:
                 continue
             if cue.effect is Effect.DROP:
                 dropped = True
+            elif cue.effect is Effect.POSSESSIVE:
+                possessive = True
+            elif cue.effect is Effect.CAREER:
+                career = True
             elif cue.effect is Effect.FORMER:
                 former = True
             else:
                 self_reference = True
-    return dropped, former, self_reference
+    return dropped or (possessive and not career), former, self_reference
 
 
-def _inside_not_claim(hits: list[Hit], start: int, end: int) -> bool:
-    return any(hit.entries.not_claims and hit.start <= start and end <= hit.end for hit in hits)
+def _not_a_title(hits: list[Hit], start: int, end: int) -> bool:
+    """Inside a word that claims nothing, or split by a word that ends inside it."""
+    return any((hit.entries.not_claims and hit.start <= start and end <= hit.end)
+               or (hit.entries.splits and hit.start < start < hit.end <= end) for hit in hits)
+
+
+def _in_work_title(original: str, first: int, last: int) -> bool:
+    return "《" in original and any(m.start() < first and last < m.end() for m in _WORK_TITLE.finditer(original))
 
 
 def _word_ok(word: ClaimWord, lexicon: Lexicon, mapped: Mapped, start: int, end: int,
@@ -141,6 +161,8 @@ def _word_ok(word: ClaimWord, lexicon: Lexicon, mapped: Mapped, start: int, end:
         return False
     if word.latin:
         if word.upper and not mapped.original[first:last].replace(".", "").isupper():
+            return False
+        if _WEB_ADDRESS.match(mapped.original, last):
             return False
         return _latin_word_ok(word, mapped, first, last, lexicon)
     if word.shorthand:
@@ -152,11 +174,11 @@ def candidates(field: Field, mapped: Mapped, hits: list[Hit], lexicon: Lexicon) 
     """The field's candidate claims, overlaps resolved."""
     found: list[Candidate] = []
     for hit in hits:
-        if not hit.claims or _inside_not_claim(hits, hit.start, hit.end):
+        if not hit.claims or _not_a_title(hits, hit.start, hit.end):
             continue
         first, last = mapped.span(hit.start, hit.end)
-        dropped, former, self_reference = _cue_marks(hits, mapped.text, hit.start, hit.end)
-        if dropped:
+        dropped, former, self_reference = _cue_marks(hits, field, mapped.text, hit.start, hit.end)
+        if dropped or _in_work_title(mapped.original, first, last):
             continue
         text = mapped.original[first:last]
         evasions = set(mapped.evasions(hit.start, hit.end))

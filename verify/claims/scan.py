@@ -42,16 +42,37 @@ class Found:
     need: Need
 
 
-def _contexts(matcher: Automaton, account: Account, hits: dict[Field, list[Hit]],
-              found: list[Candidate]) -> set[Profession]:
-    professions: set[Profession] = set()
+@dataclass(frozen=True)
+class _Evidence:
+    """A context word or a strong claim: where it is (field, normalised span) and which profession it shows."""
+
+    field: Field
+    start: int
+    end: int
+    profession: Profession
+
+
+def _evidence(matcher: Automaton, account: Account, hits: dict[Field, list[Hit]],
+              found: list[Candidate]) -> list[_Evidence]:
+    evidence = []
     for field, value in account.fields():
         for hit in hits.get(field) or matcher.hits(fold(value)):
-            professions.update(context.profession for context in hit.entries.contexts)
+            evidence.extend(_Evidence(field, hit.start, hit.end, c.profession) for c in hit.entries.contexts)
     for candidate in found:
         if candidate.word.strength is Strength.STRONG and len(candidate.word.professions) == 1:
-            professions.add(candidate.word.professions[0])
-    return professions
+            evidence.append(_Evidence(candidate.field, candidate.start, candidate.end, candidate.word.professions[0]))
+    return evidence
+
+
+def _context_of(candidate: Candidate, evidence: list[_Evidence]) -> set[Profession]:
+    """The professions the account shows around the candidate.
+
+    A contextual word's own qualifier counts (大学讲师, 法律顾问, 律所合伙人 name their field); for an
+    uncertain word only evidence outside it does (医学博士 is a degree: its 医学 proves no practice).
+    """
+    own = candidate.word.strength is Strength.CONTEXTUAL
+    return {e.profession for e in evidence
+            if own or e.field is not candidate.field or e.end <= candidate.start or candidate.end <= e.start}
 
 
 def _review_reason(candidate: Candidate, in_context: bool) -> str | None:
@@ -82,10 +103,11 @@ def find(account: Account, matcher: Automaton | None = None) -> list[Found]:
     if not found:
         return []
     needs_context = any(c.word.strength is not Strength.STRONG or len(c.word.professions) > 1 for c in found)
-    context = _contexts(matcher, account, hits, found) if needs_context else set()
+    evidence = _evidence(matcher, account, hits, found) if needs_context else []
     claims = []
     for candidate in found:
         word = candidate.word
+        context = _context_of(candidate, evidence)
         professions = [p for p in word.professions if p in context]
         if len(word.professions) == 1 and word.strength is Strength.CONTEXTUAL and candidate.self_reference:
             professions = list(word.professions)
