@@ -33,6 +33,7 @@ from verify.claims.model import Evasion, Field
 from verify.claims.normalise import Mapped
 
 _STRENGTH_ORDER = {Strength.STRONG: 2, Strength.UNCERTAIN: 1, Strength.CONTEXTUAL: 0}
+_EVASION_ORDER = {evasion: n for n, evasion in enumerate(Evasion)}
 _SHORTHAND_AFTER = frozenset("是叫")
 _WORK_TITLE = re.compile(r"《[^《》\n]*》|〈[^〈〉\n]*〉")
 _WEB_ADDRESS = re.compile(r"\.(?:com|cn|net|org|ai|io|co|me|cc|top|app|edu|gov|info|xyz|tv|hk|tw)\b", re.IGNORECASE)
@@ -173,11 +174,13 @@ def _word_ok(word: ClaimWord, lexicon: Lexicon, mapped: Mapped, start: int, end:
 def candidates(field: Field, mapped: Mapped, hits: list[Hit], lexicon: Lexicon) -> list[Candidate]:
     """The field's candidate claims, overlaps resolved."""
     found: list[Candidate] = []
+    blockers = [hit for hit in hits if hit.entries.not_claims or hit.entries.splits]
+    cues = [hit for hit in hits if hit.entries.cues]
     for hit in hits:
-        if not hit.claims or _not_a_title(hits, hit.start, hit.end):
+        if not hit.claims or _not_a_title(blockers, hit.start, hit.end):
             continue
         first, last = mapped.span(hit.start, hit.end)
-        dropped, former, self_reference = _cue_marks(hits, field, mapped.text, hit.start, hit.end)
+        dropped, former, self_reference = _cue_marks(cues, field, mapped.text, hit.start, hit.end)
         if dropped or _in_work_title(mapped.original, first, last):
             continue
         text = mapped.original[first:last]
@@ -187,9 +190,9 @@ def candidates(field: Field, mapped: Mapped, hits: list[Hit], lexicon: Lexicon) 
         for word in hit.claims:
             if not _word_ok(word, lexicon, mapped, hit.start, hit.end, first, last):
                 continue
-            marks = evasions | ({word.evasion} if word.evasion else set())
+            marks = evasions | {word.evasion} if word.evasion else evasions
             found.append(Candidate(word, field, hit.start, hit.end, (first, last), text,
-                                   tuple(e for e in Evasion if e in marks), former, self_reference))
+                                   tuple(sorted(marks, key=_EVASION_ORDER.__getitem__)), former, self_reference))
     return _resolve_overlaps(found)
 
 

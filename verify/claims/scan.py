@@ -95,11 +95,11 @@ def find(account: Account, matcher: Automaton | None = None) -> list[Found]:
     hits: dict[Field, list[Hit]] = {}
     found: list[Candidate] = []
     for field, value in account.fields():
-        if not matcher.has_claim(fold(value)):
+        text = fold(value)
+        if not matcher.has_claim(text):
             continue
-        folded = mapped(value)
-        hits[field] = matcher.hits(folded.text)
-        found.extend(candidates(field, folded, hits[field], lexicon))
+        hits[field] = matcher.hits(text)
+        found.extend(candidates(field, mapped(value), hits[field], lexicon))
     if not found:
         return []
     needs_context = any(c.word.strength is not Strength.STRONG or len(c.word.professions) > 1 for c in found)
