@@ -31,7 +31,7 @@ import random
 import secrets
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -401,6 +401,22 @@ def for_account(services: Services, principal: Principal, account_id: str) -> li
         query = query.where(Label.platform_id == principal.platform_id)
     with services.store.read() as session:
         return list(session.scalars(query))
+
+
+def valid_for_accounts(services: Services, platform_id: str, account_ids: Iterable[str],
+                       now: datetime) -> dict[str, list[Label]]:
+    """The valid labels (``active``: not revoked, suspended or expired) of these accounts on one platform."""
+    ids = sorted(set(account_ids))
+    found: dict[str, list[Label]] = {}
+    with services.store.read() as session:
+        for start in range(0, len(ids), _CHUNK):
+            rows = session.scalars(select(Label).where(
+                Label.platform_id == platform_id, Label.account_id.in_(ids[start:start + _CHUNK]),
+                Label.revoked_at.is_(None), Label.suspended_at.is_(None), Label.expires_at > now,
+            ).order_by(Label.issued_at.desc()))
+            for label in rows:
+                found.setdefault(label.account_id, []).append(label)
+    return found
 
 
 def state(label: Label, now: datetime) -> str:
