@@ -68,6 +68,8 @@ def _teacher_level(label: LabelView) -> int:
 
 def gap(need: Need, label: LabelView) -> str | None:
     """What ``label`` leaves unbacked of ``need`` (None: it backs the claim). The label is of the same domain."""
+    if need.rank and label.title == need.title:
+        return None  # a label that shows the rank itself (none does in vocabulary 1)
     if need.profession is Profession.DOCTOR:
         if label.kind == CredentialKind.PHYSICIAN_QUALIFICATION:
             return "qualification_only"
