@@ -65,15 +65,21 @@ class Automaton:
                 if word:
                     grouped[word][group].append(item)
         self._automaton = ahocorasick.Automaton()
+        self._claim_words = ahocorasick.Automaton()  # the fast path's question needs only these
         for word, groups in grouped.items():
             entries = Entries(word, **{group: tuple(items) for group, items in groups.items()})  # type: ignore[arg-type]
             self._automaton.add_word(word, (len(word), bool(entries.claims), entries))
+            if entries.claims:
+                self._claim_words.add_word(word, True)
         self._automaton.make_automaton()
+        self._claim_words.make_automaton()
         self.lexicon = lexicon
 
     def has_claim(self, text: str) -> bool:
         """Whether any claim word occurs in the normalised ``text`` (the fast path's only question)."""
-        return any(value[1] for _, value in self._automaton.iter(text))
+        for _ in self._claim_words.iter(text):
+            return True
+        return False
 
     def hits(self, text: str) -> list[Hit]:
         """Every occurrence of every word in the normalised ``text``, in order of their end."""

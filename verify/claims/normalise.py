@@ -21,15 +21,18 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from verify.claims.fold import TABLE, TAGS
+from verify.claims.fold import LOW_LIMIT, LOW_TABLE, TABLE, TAGS
 from verify.claims.model import Evasion
 
 _EVASION_ORDER = {evasion: n for n, evasion in enumerate(Evasion)}
+_HIGH = chr(LOW_LIMIT)
 
 
 def fold(text: str) -> str:
     """The normalised text, without an offset map (what the matcher runs on)."""
-    return text.translate(TABLE)
+    if text and max(text) >= _HIGH:  # CJK extensions, tag characters, supplementary variation selectors
+        return text.translate(TABLE)
+    return text.translate(LOW_TABLE)
 
 
 @dataclass(frozen=True)
