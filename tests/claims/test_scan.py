@@ -152,3 +152,11 @@ def test_threads_share_the_automaton() -> None:
     for thread in threads:
         thread.join()
     assert answers == [expected] * 8
+
+
+def test_the_automaton_is_built_once_per_process() -> None:
+    from verify.claims.matcher import automaton
+
+    first = automaton()
+    scan(Account("a", "王医生"))
+    assert automaton() is first
