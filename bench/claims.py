@@ -7,7 +7,8 @@
    title, some with emoji and punctuation), for the labelled set (70 % of it claims), and for
    claim-heavy accounts only; and the automaton's build time, once per process.
 3. HTTP: the service as `make run` starts it (tests/serving.py), wrk driving `GET /healthz` and
-   `POST /v1/claims/scan` (one account with a claim, so its labels are read) in interleaved rounds,
+   `POST /v1/claims/scan` (every request another account with two claims, so each reads its labels) in
+   interleaved rounds,
    medians of requests/s, p50, p99.
 
     .venv/bin/python bench/claims.py [--quick] [--rounds 3] [--duration 10] [--connections 16 64]
@@ -40,10 +41,15 @@ from tests.claims.evaluate import account, evaluate, load, report, targets_met  
 from tests.serving import Server, ServerError  # noqa: E402
 
 TARGET_RATE, TARGET_RATIO, TARGET_P99_MS = 20_000, 0.8, 20.0
+# Every request scans another account (bench-1, bench-2, ...), so each reads its own labels from the database.
 SCAN_SCRIPT = """wrk.method = "POST"
-wrk.body = {body}
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = {authorization}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, nil, nil, string.format({body}, counter))
+end
 """
 _NAME_CHARS = "小花猫的日常生活记录美食旅行摄影阿明晨曦星空微笑向阳而生故事人间烟火"
 _BIO_PARTS = ["喜欢旅行和美食", "记录生活中的美好瞬间", "每天更新，欢迎关注！", "合作请私信📮", "一个爱笑的女孩😊",
@@ -111,10 +117,10 @@ def in_process(rounds: int) -> bool:
 def http_bench(server: Server, connections: list[int], seconds: float, rounds: int, workdir: Path,
                access_log: Path) -> bool:
     key = server.create_key("bench-video")
-    body = {"account_id": "bench-1", "name": "心内科王医生", "bio": "某三甲医院主治医师，从医十五年，分享高血压、"
+    body = {"account_id": "bench-%d", "name": "心内科王医生", "bio": "某三甲医院主治医师，从医十五年，分享高血压、"
                                                               "冠心病的日常管理和用药常识。"}
-    answer = requests.post(server.url + "/v1/claims/scan", json=body, headers={"Authorization": f"Bearer {key}"},
-                           timeout=10)
+    answer = requests.post(server.url + "/v1/claims/scan", json={**body, "account_id": "bench-0"},
+                           headers={"Authorization": f"Bearer {key}"}, timeout=10)
     answer.raise_for_status()
     assert len(answer.json()["claims"]) == 2, answer.json()
     script = workdir / "scan.lua"
@@ -125,7 +131,7 @@ def http_bench(server: Server, connections: list[int], seconds: float, rounds: i
     wrk(server.url + "/v1/claims/scan", 4, 2, script)
     print(f"\nHTTP: gunicorn -c gunicorn.conf.py (WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', '2')} workers, "
           f"gthread), wrk -t{WRK_THREADS}, {rounds} interleaved rounds of {seconds:g} s per endpoint, "
-          f"{os.cpu_count()} CPUs shared with wrk; one account with two claims, its labels read")
+          f"{os.cpu_count()} CPUs shared with wrk; each request another account with two claims, its labels read")
     print(f"{'conns':>5}  {'endpoint':20} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
           f"{'server p99 ms':>14}")
     met = True

@@ -163,3 +163,18 @@ def test_the_schema_refuses_an_unknown_action() -> None:
     with pytest.raises(ValidationError):
         ScanResultSchema().load({"account_id": "a", "action": "maybe", "claims": [], "lexicon_version": "1"})
     assert Account("a", "x").fields()
+
+
+def test_an_expired_label_covers_nothing(services: Services) -> None:
+    from datetime import timedelta
+
+    from verify.services.claims import scan_accounts
+    from verify.services.keys import ensure_platform
+
+    issue(services, "law-9")
+    platform_id = ensure_platform(services.store, "acme-video", services.clock())
+    account = [Account("law-9", "张律师")]
+    assert scan_accounts(services, platform_id, account)[0].claims[0].covered_by is not None
+    later = services.clock() + timedelta(days=services.settings.label_lifetime_days + 1)
+    services.clock = lambda: later
+    assert scan_accounts(services, platform_id, account)[0].claims[0].covered_by is None

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from verify.claims import Account, LabelView, ScanResult, find, judge
 from verify.config import Limits
@@ -22,7 +23,7 @@ from verify.store.models import Label, Platform
 _SCOPE = re.compile(r"（([^（）]+)）$")
 
 
-def label_view(label: Label) -> LabelView:
+def label_view(label: Label | Row[Any]) -> LabelView:
     """A stored label as coverage reads it; ``scope`` is the bracketed qualifier of its display (临床, 中医)."""
     scope = _SCOPE.search(label.display)
     return LabelView(label.id, label.domain, label.title, label.kind, scope.group(1) if scope else None)
@@ -32,7 +33,7 @@ def scan_accounts(services: Services, platform_id: str | None, accounts: Sequenc
     """Every account's claims, covered by the valid labels of its account on ``platform_id`` (None: no coverage)."""
     found = [find(account) for account in accounts]
     claimed = [account.account_id for account, claims in zip(accounts, found, strict=True) if claims]
-    held: dict[str, list[Label]] = {}
+    held: dict[str, list[Row[Any]]] = {}
     if claimed and platform_id is not None:
         held = labels.valid_for_accounts(services, platform_id, claimed, services.clock())
     return [judge(account.account_id, claims, [label_view(label) for label in held.get(account.account_id, ())])
