@@ -1,5 +1,5 @@
-"""Flask commands: ``keys``, ``signing``, ``platforms``, ``check``, ``worker``, ``purge``, ``db``, ``audit``,
-``setup``."""
+"""Flask commands: ``keys``, ``signing``, ``platforms``, ``check``, ``claims``, ``worker``, ``purge``, ``db``,
+``audit``, ``setup``."""
 
 from __future__ import annotations
 
@@ -10,13 +10,17 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
+from marshmallow import ValidationError
 
+from schemas.claims import AccountSchema
 from verify import audit
+from verify.claims import Account
+from verify.config import Limits
 from verify.crypto import rotation
 from verify.crypto.envelope import derive_kek, kek_id
 from verify.domain import Holder, Profession
@@ -24,6 +28,7 @@ from verify.errors import NotFound
 from verify.jobs.runner import JobRunner
 from verify.keyfile import key_encryption_key
 from verify.pipeline import PipelineResult, make_ocr_engine, run_pipeline
+from verify.services import claims as claims_service
 from verify.services import keys, labels, policy, privacy
 from verify.services.context import Services
 from verify.store.db import upgrade
@@ -34,6 +39,7 @@ signing_group = AppGroup("signing", help="Label signing keys.")
 db_group = AppGroup("db", help="Database migrations.")
 platforms_group = AppGroup("platforms", help="Platforms and their approval policy.")
 audit_group = AppGroup("audit", help="The hash-chained audit log.")
+claims_group = AppGroup("claims", help="The claim scan over a platform's accounts.")
 
 
 def _services() -> Services:
@@ -250,6 +256,83 @@ class _plain:
         return None
 
 
+_SCAN_CHUNK = 500  # accounts scanned (and their labels read) together
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as source:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: source.read(1 << 20), b""))
+
+
+def _scan_line(line: str, limits: Limits) -> tuple[Account | None, str | None]:
+    """The account on one JSON line, or why the line is bad."""
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None, "not JSON"
+    if not isinstance(data, dict):
+        return None, "not a JSON object"
+    data.pop("platform", None)  # the file may say which platform; --platform decides coverage
+    try:
+        body = AccountSchema().load(data)
+    except ValidationError as exc:
+        return None, "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.normalized_messages().items())
+    errors = claims_service.input_errors(limits, body)
+    if errors:
+        return None, "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
+    return Account(body["account_id"], body["name"], bio=body.get("bio"), handle=body.get("handle")), None
+
+
+@claims_group.command("scan")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("target", type=click.File("w", encoding="utf-8"), default="-")
+@click.option("--platform", help="Cover claims with the valid labels of this platform's accounts. Without it no "
+                                 "label is read: every claim is uncovered.")
+def claims_scan(source: Path, target: TextIO, platform: str | None) -> None:
+    """Scan SOURCE (JSON lines: account_id, name, bio?, handle?) and write one answer a line to TARGET (stdout).
+
+    Each answer is what POST /v1/claims/scan answers. A line that is not a valid account is reported
+    on stderr with its number and skipped; the command then exits 1. Nothing is stored.
+    """
+    ctx = _services()
+    platform_id = None
+    if platform is not None:
+        try:
+            platform_id = claims_service.platform_id(ctx, platform)
+        except NotFound as exc:
+            raise click.ClickException(f"No platform called {platform!r} (see keys list).") from exc
+    bad = scanned = claimed = 0
+    chunk: list[Account] = []
+
+    def flush() -> None:
+        nonlocal scanned, claimed
+        for result in claims_service.scan_accounts(ctx, platform_id, chunk):
+            target.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+            claimed += bool(result.claims)
+        scanned += len(chunk)
+        chunk.clear()
+
+    with (click.progressbar(length=_count_lines(source), label="scanning", file=sys.stderr) as bar,
+          source.open(encoding="utf-8", errors="replace") as lines):
+        for number, line in enumerate(lines, start=1):
+            bar.update(1)
+            if not line.strip():
+                continue
+            account, problem = _scan_line(line, ctx.settings.limits)
+            if account is None:
+                bad += 1
+                click.echo(f"line {number}: {problem}", err=True)
+                continue
+            chunk.append(account)
+            if len(chunk) >= _SCAN_CHUNK:
+                flush()
+        flush()
+    coverage = f"labels of {platform}" if platform else "no labels (--platform not given)"
+    click.echo(f"Scanned {scanned} account(s), {claimed} with claims, {coverage}; {bad} bad line(s).", err=True)
+    if bad:
+        raise SystemExit(1)
+
+
 @click.command("worker")
 @with_appcontext
 @click.option("--threads", type=int, default=None, help="Jobs at once (default: VERIFY_WORKERS).")
@@ -304,6 +387,7 @@ def platforms_policy(platform: str, approval: str | None) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (keys_group, signing_group, db_group, audit_group, platforms_group, check, worker, purge):
+    for command in (keys_group, signing_group, db_group, audit_group, platforms_group, claims_group, check, worker,
+                    purge):
         app.cli.add_command(command)
     app.cli.command("setup", help=setup.__doc__)(setup)

@@ -44,6 +44,13 @@ class Limits:
     upload_burst: int = 30
     checks_per_second: float = 2000.0  # POST /v1/labels/check; 0 switches the limit off
     check_burst: int = 4000
+    claim_scans_per_second: float = 2000.0  # accounts scanned, POST /v1/claims/scan(-batch); 0 switches it off
+    claim_scan_burst: int = 4000  # at least claim_batch_max, or a full batch can never pass
+    # The claim scan's input (code points): longer fields answer 422, larger batches 413.
+    claim_name_chars: int = 100
+    claim_handle_chars: int = 100
+    claim_bio_chars: int = 2000
+    claim_batch_max: int = 1000
     # Quota per platform account over a sliding day, counted in the database (so across processes).
     account_uploads_per_day: int = 20  # submissions; 0 switches the quota off
     account_bytes_per_day: int = 200 * 1024 * 1024  # document bytes

@@ -119,6 +119,12 @@ class QuotaExceeded(RateLimited):
     type_slug, title = "quota_exceeded", "The upload quota for this account is used up"
 
 
+class TooManyAccounts(VerifyError):
+    """A claim-scan batch over ``claim_batch_max`` accounts."""
+
+    status, type_slug, title = 413, "too_many_accounts", "The batch holds too many accounts"
+
+
 class NotDecided(Conflict):
     type_slug, title = "not_decided", "The verification has no decision yet"
 

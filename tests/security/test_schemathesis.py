@@ -33,7 +33,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
     app = make_app(tmp_path_factory.mktemp("schemathesis") / "data", ocr_engine="none", limits={
-        "uploads_per_minute": 0, "checks_per_second": 0, "account_uploads_per_day": 0})
+        "uploads_per_minute": 0, "checks_per_second": 0, "claim_scans_per_second": 0, "account_uploads_per_day": 0})
     services = app.extensions["verify"]
     key = new_key(services, "operator", "admin")
     platform = new_key(services, "acme-video", "platform")

@@ -7,6 +7,13 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from schemas.claims import (
+    AccountSchema,
+    ClaimSchema,
+    ScanBatchRequestSchema,
+    ScanBatchResultSchema,
+    ScanResultSchema,
+)
 from schemas.credential import ValidateRequestSchema, ValidateResponseSchema
 from schemas.label import (
     AccountLabelsSchema,
@@ -174,6 +181,8 @@ def build_spec() -> dict[str, Any]:
         ("RevealRequest", RevealRequestSchema),
         ("Reuse", ReuseSchema), ("ReviewCase", ReviewCaseSchema), ("LeaseRequest", LeaseRequestSchema),
         ("ClaimNextRequest", ClaimNextRequestSchema), ("PolicyRequest", PolicyRequestSchema), ("Policy", PolicySchema),
+        ("Account", AccountSchema), ("Claim", ClaimSchema), ("ScanResult", ScanResultSchema),
+        ("ScanBatchRequest", ScanBatchRequestSchema), ("ScanBatchResult", ScanBatchResultSchema),
     ]:
         spec.components.schema(name, schema=schema)
     # The form fields inline plus the file parts: an allOf with the closed VerificationForm object
@@ -230,6 +239,14 @@ def build_spec() -> dict[str, Any]:
         "put": _op("Set a platform's approval policy (admin; audited)", ("200", "The policy", "Policy"), "404",
                    "422", body="PolicyRequest", params=[_path_param("name")]),
     })
+    spec.path("/v1/claims/scan", operations={"post": _op(
+        "Find the professional titles an account presents (医生, 律师, 教师 ... in any writing) and whether its "
+        "labels cover each; nothing is stored", ("200", "The account's claims and action", "ScanResult"),
+        "422", "429", body="Account")})
+    spec.path("/v1/claims/scan-batch", operations={"post": _op(
+        "The claim scan over many accounts (at most VERIFY_LIMITS_CLAIM_BATCH_MAX, 1000); each account takes a "
+        "token of the rate limit", ("200", "One answer per account, in order", "ScanBatchResult"),
+        "413", "422", "429", body="ScanBatchRequest")})
     _review_paths(spec)
     _console_paths(spec)
     spec.path("/.well-known/jwks.json", operations={"get": _op(

@@ -1,7 +1,9 @@
 """Rate limits per API key: a token bucket per (key, route), in this process's memory.
 
 ``POST /v1/verifications`` and ``POST /v1/labels/check`` each have a bucket per API key
-(``Limits.uploads_per_minute``/``upload_burst``, ``checks_per_second``/``check_burst``);
+(``Limits.uploads_per_minute``/``upload_burst``, ``checks_per_second``/``check_burst``), and the
+two claim-scan routes share one (``claim_scans_per_second``/``claim_scan_burst``) that a batch
+draws one token per account from;
 an empty bucket answers ``429 rate_limited`` with ``Retry-After``. The buckets live in
 the serving process, so N gunicorn workers allow up to N times the configured rate in
 total; the per-account upload quota (``services.quota``) is counted in the database and
@@ -19,6 +21,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from flask import current_app, request
 
@@ -38,7 +41,8 @@ class TokenBuckets:
         self._buckets: dict[str, list[float]] = {}  # name -> [tokens, last refill time]
         self._lock = threading.Lock()
 
-    def take(self, name: str, *, rate: float, burst: int) -> float:
+    def take(self, name: str, *, rate: float, burst: int, cost: float = 1.0) -> float:
+        """Take ``cost`` tokens: 0 if they were there, else the seconds until they will be (nothing is taken)."""
         now = self._clock()
         with self._lock:
             bucket = self._buckets.get(name)
@@ -48,31 +52,45 @@ class TokenBuckets:
                 bucket = self._buckets[name] = [float(burst), now]
             tokens = min(float(burst), bucket[0] + (now - bucket[1]) * rate)
             bucket[1] = now
-            if tokens >= 1.0:
-                bucket[0] = tokens - 1.0
+            if tokens >= cost:
+                bucket[0] = tokens - cost
                 return 0.0
             bucket[0] = tokens
-            return (1.0 - tokens) / rate
+            return (cost - tokens) / rate
 
 
-def _rules(limits: Limits) -> dict[str, tuple[float, int]]:
-    """Endpoint -> (tokens per second, burst); a zero rate switches that limit off."""
-    rules = {"verifications.submit": (limits.uploads_per_minute / 60.0, limits.upload_burst),
-             "labels.check": (limits.checks_per_second, limits.check_burst)}
-    return {endpoint: rule for endpoint, rule in rules.items() if rule[0] > 0}
+def _rules(limits: Limits) -> dict[str, tuple[str, float, int]]:
+    """Endpoint -> (bucket, tokens per second, burst); a zero rate switches that limit off.
+
+    Both claim-scan routes draw on one ``claims`` bucket, a token per account scanned.
+    """
+    claims = ("claims", limits.claim_scans_per_second, limits.claim_scan_burst)
+    rules = {"verifications.submit": ("verifications.submit", limits.uploads_per_minute / 60.0, limits.upload_burst),
+             "labels.check": ("labels.check", limits.checks_per_second, limits.check_burst),
+             "claims.scan": claims, "claims.scan_batch": claims}
+    return {endpoint: rule for endpoint, rule in rules.items() if rule[1] > 0}
 
 
-def charge(principal: Principal, limits: Limits) -> None:
-    """Take a token for this request's route and key; ``RateLimited`` (429) when there is none."""
+def _state(limits: Limits) -> list[Any]:
     state = current_app.extensions.get(_EXTENSION)
     if state is None:
         state = current_app.extensions.setdefault(_EXTENSION, [TokenBuckets(), limits, _rules(limits)])
     if state[1] is not limits:  # settings were replaced (tests, reload): same buckets, new rules
         state[1:] = [limits, _rules(limits)]
+    return state
+
+
+def charge(principal: Principal, limits: Limits, cost: float = 1.0) -> None:
+    """Take ``cost`` tokens for this request's route and key; ``RateLimited`` (429) when they are not there.
+
+    Every authorised request is charged one token on its way in (``verify.api.auth``); a claim-scan
+    batch is charged the rest of its accounts once its body is read.
+    """
+    state = _state(limits)
     buckets, rules = state[0], state[2]
     rule = rules.get(request.endpoint or "")
-    if rule is None:
+    if rule is None or cost <= 0:
         return
-    wait = buckets.take(f"{principal.key_id}|{request.endpoint}", rate=rule[0], burst=rule[1])
+    wait = buckets.take(f"{principal.key_id}|{rule[0]}", rate=rule[1], burst=rule[2], cost=cost)
     if wait:
         raise RateLimited("This API key sent too many requests; see Retry-After.", retry_after=math.ceil(wait))

@@ -203,6 +203,13 @@ class Store:
             yield session
 
     @contextmanager
+    def rows(self) -> Iterator[Connection]:
+        """A plain connection for Core reads without an ORM session (half the cost of ``read`` for one query);
+        a database that does not answer becomes ``DatabaseUnavailable`` (503)."""
+        with _problems(), self.engine.connect() as connection:
+            yield connection
+
+    @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction; a full disk or database becomes ``StorageFull``, a database that does not
         answer ``DatabaseUnavailable`` (both 503, nothing committed)."""
