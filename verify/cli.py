@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 import signal
 import sys
 import time
@@ -26,7 +25,7 @@ from verify.crypto.envelope import derive_kek, kek_id
 from verify.domain import Holder, Profession
 from verify.errors import NotFound
 from verify.jobs.runner import JobRunner
-from verify.keyfile import key_encryption_key
+from verify.keyfile import WeakSecret, check_strength, key_encryption_key, new_secret
 from verify.pipeline import PipelineResult, make_ocr_engine, run_pipeline
 from verify.services import claims as claims_service
 from verify.services import keys, labels, policy, privacy
@@ -80,19 +79,23 @@ def keys_revoke(key_id: str) -> None:
 
 
 def _new_secret(new_secret_file: Path | None, staged: Path, from_environment: bool) -> bytes:
-    """The secret to rotate to: from ``new_secret_file``, else the one staged by an interrupted run, else a new one."""
+    """The secret to rotate to: from ``new_secret_file``, else the one staged by an interrupted run, else a new one.
+
+    It must be as strong as any service secret (``verify.keyfile.check_strength``).
+    """
     if new_secret_file is not None:
-        secret = new_secret_file.read_text().strip().encode()
-    elif from_environment:
+        secret = new_secret_file.read_text().strip()
+        try:
+            return check_strength(secret, str(new_secret_file)).encode()
+        except WeakSecret as exc:
+            raise click.ClickException(str(exc)) from None
+    if from_environment:
         raise click.ClickException("The secret comes from VERIFY_SECRET_KEY: put the new one in a file, pass it with "
                                    "--new-secret-file, and set VERIFY_SECRET_KEY to it afterwards.")
-    elif staged.exists():
-        secret = staged.read_text().strip().encode()  # an interrupted rotation: finish it with the same secret
-    else:
-        secret = secrets.token_urlsafe(32).encode()
-        rotation.write_secret(staged, secret)  # kept before anything is re-wrapped, so a crash cannot lose it
-    if len(secret) < 16:
-        raise click.ClickException("The new secret must be at least 16 characters.")
+    if staged.exists():
+        return staged.read_text().strip().encode()  # an interrupted rotation: finish it with the same secret
+    secret = new_secret().encode()
+    rotation.write_secret(staged, secret)  # kept before anything is re-wrapped, so a crash cannot lose it
     return secret
 
 
