@@ -35,6 +35,7 @@ from verify.errors import (
     NotFound,
     StaleFencingToken,
 )
+from verify.services import keys
 from verify.services.context import Services
 from verify.services.keys import Principal
 from verify.services.labels import issue_for_verification
@@ -161,7 +162,7 @@ def open_review_item(session: Session, verification: Verification, now: datetime
 
 
 def _scope(principal: Principal) -> Any:
-    return True if principal.is_admin else ReviewItem.platform_id == principal.platform_id
+    return True if principal.sees_every_platform else ReviewItem.platform_id == principal.platform_id
 
 
 def _lapsed(now: datetime) -> Any:
@@ -436,10 +437,7 @@ def case_parts(services: Services, principal: Principal, item_id: str) -> list[D
 
 
 def console_principal(services: Services, key_id: str) -> Principal | None:
-    """The principal of a signed-in console session: its key, unless revoked since."""
+    """The principal of a signed-in console session: its key, unless revoked or expired since."""
     with services.store.read() as session:
         row = session.execute(select(ApiKey, Platform.name).join(Platform).where(ApiKey.id == key_id)).first()
-    if row is None or row[0].revoked_at is not None:
-        return None
-    key, platform_name = row
-    return Principal(key.id, key.platform_id, platform_name, key.role)
+    return None if row is None else keys.principal_of(*row, services.clock())

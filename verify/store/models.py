@@ -55,7 +55,11 @@ class Platform(Base):
 
 
 class ApiKey(Base):
-    """An API key: ``vk_<id>_<secret>``; only a SHA-256 of the secret is kept."""
+    """An API key: ``vk_<id>_<secret>``; only a SHA-256 of the secret is kept.
+
+    ``all_platforms`` (admin keys only) lets the key see every platform's objects; any other key sees
+    its own platform's. A key stops working at ``revoked_at`` or ``expires_at``, whichever comes first.
+    """
 
     __tablename__ = "api_keys"
 
@@ -65,6 +69,8 @@ class ApiKey(Base):
     secret_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    all_platforms: Mapped[bool] = mapped_column(default=False)
+    expires_at: Mapped[datetime | None]
 
 
 class Verification(Base):
