@@ -35,11 +35,10 @@ from verify.errors import (
     NotFound,
     StaleFencingToken,
 )
-from verify.services import keys
 from verify.services.context import Services
 from verify.services.keys import Principal
 from verify.services.labels import issue_for_verification
-from verify.store.models import ApiKey, AuditEvent, Document, Label, Platform, ReviewItem, Verification
+from verify.store.models import AuditEvent, Document, Label, Platform, ReviewItem, Verification
 
 
 @dataclass(frozen=True)
@@ -434,10 +433,3 @@ def case_parts(services: Services, principal: Principal, item_id: str) -> list[D
     with services.store.read() as session:
         _item, verification, _name = _row(session, principal, item_id)
         return _parts(session, verification.id)
-
-
-def console_principal(services: Services, key_id: str) -> Principal | None:
-    """The principal of a signed-in console session: its key, unless revoked or expired since."""
-    with services.store.read() as session:
-        row = session.execute(select(ApiKey, Platform.name).join(Platform).where(ApiKey.id == key_id)).first()
-    return None if row is None else keys.principal_of(*row, services.clock())

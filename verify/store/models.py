@@ -73,6 +73,21 @@ class ApiKey(Base):
     expires_at: Mapped[datetime | None]
 
 
+class ConsoleSession(Base):
+    """A signed-in console session. The cookie holds a random token; only its SHA-256 is kept here.
+
+    Signing out deletes the row, so a copy of the cookie is refused from then on. ``expires_at`` is
+    ``VERIFY_SESSION_HOURS`` after sign-in, however busy the session.
+    """
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 (hex) of the cookie's token
+    key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id"), index=True)
+    signed_in_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class Verification(Base):
     """One submission and, once processed, what was read and decided.
 
