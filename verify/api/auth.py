@@ -28,18 +28,18 @@ _cache: dict[bytes, tuple[Principal | None, float]] = {}
 
 
 def _principal_for(token: str) -> Principal | None:
-    ctx = services()
     key, now = hashlib.sha256(token.encode()).digest(), time.monotonic()
     cached = _cache.get(key)
     if cached is not None and cached[1] > now:
         principal = cached[0]
-    else:
-        principal = authenticate(ctx.store, token, ctx.clock())
-        if len(_cache) >= _CACHE_LIMIT:
-            _cache.clear()
-        _cache[key] = (principal, now + ctx.settings.auth_cache_seconds)
-    if principal is not None and principal.expires_at is not None and principal.expired(ctx.clock()):
-        return None  # expired since it was cached
+        if principal is not None and principal.expires_at is not None and principal.expired(services().clock()):
+            return None  # expired since it was cached
+        return principal
+    ctx = services()
+    principal = authenticate(ctx.store, token, ctx.clock())
+    if len(_cache) >= _CACHE_LIMIT:
+        _cache.clear()
+    _cache[key] = (principal, now + ctx.settings.auth_cache_seconds)
     return principal
 
 
