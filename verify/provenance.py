@@ -13,12 +13,15 @@ Runs inside the isolated job process, like the rest of the pipeline.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+
+from PIL import Image
 
 from verify.config import Limits
 from verify.domain import CredentialKind, Extraction
 from verify.fields.extract import extract_located
+from verify.fields.reread import reread_fields
 from verify.reading import PageText, ocr_page, pdf
 from verify.reading.ocr import NullEngine, OcrEngine
 from verify.reading.prints import ImagePrint, page_print
@@ -50,13 +53,23 @@ def examine(
     if any(verdicts[page.part].state is not SignatureState.TRUSTED for page in typed):
         holds.insert(0, Reason.UNSIGNED_DIGITAL_DOCUMENT)
     renderings = {page.index: pdf.render(parts[page.part], page.part_page, limits) for page in typed}
-    if typed and not isinstance(ocr, NullEngine):
-        shown = [ocr_page(renderings[page.index], ocr, limits) for page in typed]
-        if not shows_what_it_says(written, extract_located(kind, shown)[0], floor):
-            holds.append(Reason.TEXT_LAYER_MISMATCH)
+    if typed and not isinstance(ocr, NullEngine) and not shows_what_it_says(
+            written, _read_as_shown(kind, [renderings[page.index] for page in typed], ocr, limits, floor), floor):
+        holds.append(Reason.TEXT_LAYER_MISMATCH)
     prints = tuple(page_print(renderings[page.index]) if page.index in renderings else page.image_print
                    for page in pages)
     return Provenance(tuple(holds), tuple(p for p in prints if p is not None))
+
+
+def _read_as_shown(kind: CredentialKind, images: Sequence[Image.Image], ocr: OcrEngine, limits: Limits,
+                   floor: float) -> Extraction:
+    """The compared fields as OCR reads the rendered pages, settled like the pipeline's own readings:
+    Tesseract misreads a name's character with high confidence, so each field is re-read from its
+    region by the other readers, and a field they disagree on ends below ``floor`` (no evidence)."""
+    pages = [replace(ocr_page(image, ocr, limits), index=index) for index, image in enumerate(images)]
+    extraction, located = extract_located(kind, pages)
+    return reread_fields(kind, extraction, located, pages, ocr.rereaders, decisive=frozenset(COMPARED_FIELDS),
+                         floor=floor)[0]
 
 
 def shows_what_it_says(written: Extraction, shown: Extraction, floor: float) -> bool:
