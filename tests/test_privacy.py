@@ -5,6 +5,7 @@ Catalogue cases 71-81 of ../shared/security-reliability.md.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sqlite3
@@ -25,6 +26,7 @@ from verify.crypto.envelope import Envelope, SealBroken, Sealed, derive_kek
 from verify.masking import mask_id_number
 from verify.services.context import Services
 from verify.services.privacy import purge_expired
+from verify.services.review import REASONS
 from verify.store.models import AuditEvent, Document, Label, Verification
 
 
@@ -306,10 +308,67 @@ def _assert_redacted(services: Services, verification_id: str) -> None:
         verification_id)
     assert (holder_name, holder_id, number) == (None, None, None) and redacted_at is not None
     assert set(json.loads(fields)) <= {"level", "category", "scope", "subject", "issuer"}
-    for content, wrapped_key, purged_at in _raw(
-            services, "select content, wrapped_key, purged_at from documents where verification_id = ?",
+    for content, wrapped_key, sha256, purged_at in _raw(
+            services, "select content, wrapped_key, sha256, purged_at from documents where verification_id = ?",
             verification_id):
-        assert content is None and wrapped_key is None and purged_at is not None
+        assert content is None and wrapped_key is None and not sha256 and purged_at is not None
+    for note, message in _raw(services, "select note, message from review_items where verification_id = ?",
+                              verification_id):
+        assert note is None and message is None
+    assert not _raw(services, "select key from idempotency_keys where verification_id = ?", verification_id)
+
+
+def _dump(services: Services) -> str:
+    """Every row of every table of the database file, as SQL text (what a copy of the file gives away)."""
+    services.store.dispose()
+    connection = sqlite3.connect(services.store.engine.url.database)
+    try:
+        return "\n".join(connection.iterdump())
+    finally:
+        connection.close()
+
+
+def test_a_reveal_reason_reaches_the_audit_log_only_as_a_digest(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    verification_id, cert = _needs_review(client, services, platform_key, seed=46, send_id=True)
+    reason = f"持证人{cert.fields['name']}来电，核对身份证号{cert.fields['id_number']}"
+    item_id = item_of(services, verification_id)
+    assert client.post(f"/v1/review/items/{item_id}/reveal", headers=bearer(reviewer_key),
+                       json={"reason": reason}).status_code == 200
+    [(after,)] = _raw(services, "select after from audit_events where action = 'review.reveal'")
+    assert json.loads(after) == {"verification_id": verification_id,
+                                 "reason_sha256": hashlib.sha256(reason.encode()).hexdigest()}
+    dump = _dump(services)
+    assert reason not in dump and cert.fields["name"] + "来电" not in dump
+
+
+def test_80_delete_leaves_no_text_a_reviewer_wrote_and_no_document_hash(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    cert = make_certificate("physician_qualification", seed=47)
+    document = render_pdf(cert)
+    answer = submit(client, platform_key, document, holder_name=OTHER_NAME, headers={"Idempotency-Key": "del-1"})
+    process_all(services)
+    verification_id = answer.json["id"]
+    item_id = item_of(services, verification_id)
+    note, message = "电话核实：本人曾用名欧阳明，住址北京市朝阳区某路", "已核实，您的曾用名与证书一致。"
+    fencing = client.post(f"/v1/review/items/{item_id}/claim", headers=bearer(reviewer_key)).json["fencing"]
+    assert client.post(f"/v1/review/items/{item_id}/decision", headers=bearer(reviewer_key), json={
+        "decision": "approve", "reason_code": "name_difference_explained", "note": note, "message": message,
+        "fencing": fencing}).status_code == 200
+    review = client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).json["review"]
+    assert review["message"] == message
+    written = (note, message, hashlib.sha256(document).hexdigest())
+    assert all(text in _dump(services) for text in written)  # the dump does see them before
+
+    after = client.delete(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).json
+    assert after["review"]["reason_code"] == "name_difference_explained" and after["review"]["decision"] == "approve"
+    assert after["review"]["message"] == REASONS["name_difference_explained"].message  # the code's own words
+    _assert_redacted(services, verification_id)
+    dump = _dump(services)
+    for text in written:
+        assert text not in dump
 
 
 def test_80_delete_redacts_personal_data_and_keeps_decision_checks_and_label(

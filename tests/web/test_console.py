@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from urllib.parse import unquote
 
@@ -121,7 +122,8 @@ def test_id_numbers_are_masked_on_the_case_page_until_a_reveal_with_a_reason(
     assert holder_id not in client.get(f"/review/items/{item_id}").text
     with services.store.read() as session:
         reveals = session.scalars(select(AuditEvent).where(AuditEvent.action == "review.reveal")).all()
-    assert [event.after["reason"] for event in reveals] == ["核对证书上的身份证号"]
+    reason = hashlib.sha256("核对证书上的身份证号".encode()).hexdigest()
+    assert [event.after["reason_sha256"] for event in reveals] == [reason]
 
 
 def test_document_pages_are_pngs_served_as_attachments(

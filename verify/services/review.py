@@ -134,8 +134,10 @@ def internal_note(item: ReviewItem) -> str | None:
 
 
 def applicant_message(item: ReviewItem) -> str | None:
-    """The user-safe message for the applicant (the reason's default unless the reviewer wrote one)."""
-    return item.message
+    """The user-safe message for the applicant: the reviewer's, else (none written, or removed with the
+    personal data) the reason code's own."""
+    reason = REASONS.get(item.reason_code or "")
+    return item.message or (reason.message if reason else None)
 
 
 def applicant_review(item: ReviewItem | None) -> dict[str, Any] | None:
@@ -412,8 +414,8 @@ def get_case(services: Services, principal: Principal, item_id: str, *, reveal_r
     with services.store.write() as session:
         item, verification, name = _row(session, principal, item_id)
         if reveal_reason is not None:
-            _audit(session, principal, "review.reveal", item, now, None,
-                   {"verification_id": verification.id, "reason": reveal_reason})
+            _audit(session, principal, "review.reveal", item, now, None,  # free text: only its digest
+                   {"verification_id": verification.id, "reason_sha256": audit.digest(reveal_reason)})
         label = session.scalars(select(Label).where(Label.verification_id == verification.id)).first()
         parts = _parts(session, verification.id)
         previous = _previous_cases(session, verification, services.settings.max_resubmissions + 1)
