@@ -16,7 +16,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from tests.certificates import make_certificate, render_pdf
+from tests.certificates import make_certificate, printed_date, render_pdf
 from tests.conftest import bearer, new_key, process_all
 from tests.review_cases import item_of
 from tests.test_api_verifications import submit
@@ -239,6 +239,37 @@ def test_a_plaintext_value_written_behind_the_services_back_is_refused(
     assert answer.status_code == 409 and answer.json["type"].endswith("/integrity_error")
 
 
+def test_fields_an_older_version_stored_in_the_clear_are_sealed_by_db_upgrade_and_setup(
+    app: Any, client: FlaskClient, services: Services, platform_key: str
+) -> None:
+    cert = make_certificate("physician_practice", 48)
+    verification_id = submit(client, platform_key, _signed(48), **_holder(48)).json["id"]
+    process_all(services)
+    before = client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).json
+    with services.store.read() as session:
+        plain = session.get(Verification, verification_id).fields
+    [(stored,)] = _raw(services, "select fields from verifications where id = ?", verification_id)
+    legacy = {name: entry if name in ("name", "id_number", "number") else plain[name]  # as versions before 13 wrote
+              for name, entry in json.loads(stored).items()}
+    _write_raw(services, "update verifications set fields = ? where id = ?", json.dumps(legacy), verification_id)
+    assert cert.fields["birth_date"] in _dump(services)
+    assert client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).status_code == 409
+
+    upgraded = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    clear = sum(isinstance(entry.get(part), str) for name, entry in legacy.items()
+                if name not in ("name", "id_number", "number") for part in ("value", "raw"))
+    assert upgraded.exit_code == 0 and f"Sealed {clear} field value(s)" in upgraded.output, upgraded.output
+    dump = _dump(services)
+    assert cert.fields["birth_date"] not in dump and cert.fields["institution"] not in dump
+    assert client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).json == before
+    assert "Sealed" not in app.test_cli_runner().invoke(args=["setup"]).output  # nothing left to seal
+
+    tampered = {**json.loads(stored), "id_number": {**plain["id_number"]}}  # always sealed: plaintext is tampering
+    _write_raw(services, "update verifications set fields = ? where id = ?", json.dumps(tampered), verification_id)
+    assert "Sealed" not in app.test_cli_runner().invoke(args=["setup"]).output
+    assert client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).status_code == 409
+
+
 def test_values_are_bound_to_their_attribute() -> None:
     envelope = Envelope.from_secret(b"a service secret for the tests")
     sealed = envelope.seal_text("11010519491231002X", value_aad("p", "v", "holder_id_number"))
@@ -261,8 +292,19 @@ def test_76_the_canary_id_number_is_nowhere_in_plaintext(
     caplog.set_level(logging.DEBUG)
     cert = make_certificate("physician_qualification", seed=77)
     canary, name = cert.fields["id_number"], cert.fields["name"]
+    teacher = make_certificate("teacher_qualification", seed=77, ethnicity="鄂伦春族")
+    lawyer = make_certificate("lawyer_practice", seed=77, institution="青藤湾律师事务所")
+    for other, profession in ((teacher, "teacher"), (lawyer, "lawyer")):
+        assert submit(client, platform_key, render_pdf(other), account_id=f"acct-{profession}",
+                      profession=profession, **holder_form(other)).status_code == 202
+    personal = [cert.fields["birth_date"], printed_date(cert.fields["birth_date"]), cert.fields["institution"],
+                teacher.fields["birth_date"], "鄂伦春族", lawyer.fields["qualification_number"], "青藤湾律师事务所"]
     verification_id, _ = _needs_review(client, services, platform_key, seed=77, send_id=True,
                                        headers={"Idempotency-Key": "canary-1"})
+    with services.store.read() as session:  # each was read: the values exist, in memory
+        read = [{n: f["value"] for n, f in v.fields.items()} for v in session.scalars(select(Verification))]
+    assert {"鄂伦春族", "青藤湾律师事务所", lawyer.fields["qualification_number"], cert.fields["birth_date"],
+            cert.fields["institution"]} <= {value for fields in read for value in fields.values()}
     _approve(client, reviewer_key, verification_id)
     platform_view = client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key))
     assert platform_view.json["status"] == "approved" and platform_view.json["label"]
@@ -278,10 +320,10 @@ def test_76_the_canary_id_number_is_nowhere_in_plaintext(
         assert "verify.db" in files and (moment != "live, with the WAL" or "verify.db-wal" in files)
         assert any(verification_id.encode() in content for content in files.values())  # the scan does see rows
         for file_name, content in files.items():
-            for secret in (canary, canary[:17], name):
+            for secret in (canary, canary[:17], name, *personal):
                 assert not any(form in content for form in _forms(secret)), f"{secret!r} in {file_name}, {moment}"
         services.store.dispose()  # the last connection closing checkpoints the WAL into the file
-    for secret in (canary, canary[:17]):
+    for secret in (canary, canary[:17], *personal):
         assert secret not in caplog.text
     label_claims = json.dumps(platform_view.json["label"], ensure_ascii=False)
     assert canary not in label_claims and name not in label_claims

@@ -21,7 +21,7 @@ from schemas.claims import AccountSchema
 from verify import audit
 from verify.claims import Account
 from verify.config import Limits
-from verify.crypto import rotation
+from verify.crypto import legacy, rotation
 from verify.crypto.envelope import derive_kek, kek_id
 from verify.domain import Holder, Profession
 from verify.durable import replace_file
@@ -156,10 +156,19 @@ def signing_compromised(kid: str) -> None:
     click.echo(f"Signing key {kid} withdrawn; current key {current}; {count} label(s) signed again.")
 
 
+def _upgrade(ctx: Services) -> None:
+    """Apply the migrations, then seal the field values older versions stored in the clear."""
+    upgrade(ctx.settings.database)
+    assert ctx.store.envelope is not None
+    sealed = legacy.seal_clear_fields(ctx.store, ctx.store.envelope)
+    if sealed:
+        click.echo(f"Sealed {sealed} field value(s) an older version stored in the clear.")
+
+
 @db_group.command("upgrade")
 def db_upgrade() -> None:
-    """Apply the database migrations."""
-    upgrade(_services().settings.database)
+    """Apply the database migrations and seal what older versions stored in the clear."""
+    _upgrade(_services())
     click.echo("Database is up to date.")
 
 
@@ -185,7 +194,7 @@ def setup() -> None:
     """
     ctx = _services()
     check_database(ctx.store.engine)  # refuses (DurabilityError) a database that could lose a commit
-    upgrade(ctx.settings.database)
+    _upgrade(ctx)
     click.echo(f"Database ready; signing key {ctx.keyring.current.kid}.")
     path = ctx.settings.first_admin_key_path
     if not keys.has_admin_key(ctx.store):
