@@ -33,7 +33,8 @@ class ReviewListQuerySchema(Schema):
     reason = fields.Str(validate=validate.Length(1, 64),
                         metadata={"description": "Only items with this reason code (e.g. name.matches_holder)"})
     platform = fields.Str(validate=validate.Length(1, 128),
-                          metadata={"description": "Platform name; admins see every platform, reviewers their own"})
+                          metadata={"description": "Platform name; admin keys of every platform see every platform, "
+                                                   "other keys their own"})
     limit = fields.Int(load_default=50, validate=validate.Range(1, 100))
 
 

@@ -50,8 +50,11 @@ def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-def new_key(services: Services, platform: str, role: str) -> str:
-    return create_key(services.store, platform, role, datetime.now(UTC))[1]
+def new_key(services: Services, platform: str, role: str, **options: Any) -> str:
+    """A new key (``create_key``'s options: ``all_platforms``, ``expires_at``); admin keys see every platform
+    unless ``all_platforms=False``."""
+    options.setdefault("all_platforms", role == "admin")
+    return create_key(services.store, platform, role, datetime.now(UTC), **options)[1]
 
 
 @pytest.fixture

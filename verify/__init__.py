@@ -16,7 +16,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     ``test_config`` overrides settings by name (``{"data_dir": tmp_path}``). Raises
     ``verify.store.selfcheck.DurabilityError`` when the data dir could lose an acknowledged
-    submission. The database is not touched here (``flask check`` needs none): whatever serves
+    submission, and ``SystemExit`` with the reason (no traceback) when the service secret is too weak
+    (``verify.keyfile``). The database is not touched here (``flask check`` needs none): whatever serves
     or processes work runs ``check_database`` first (gunicorn.conf.py, ``flask setup``, ``flask worker``).
     """
     from verify.api import register
@@ -25,7 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from verify.cli import register as register_commands
     from verify.crypto.cursor import Cursors
     from verify.crypto.envelope import Envelope
-    from verify.keyfile import key_encryption_key
+    from verify.keyfile import WeakSecret, key_encryption_key
     from verify.labels.keyring import Keyring
     from verify.reading.signatures import read_trust_roots
     from verify.services.context import Services
@@ -42,7 +43,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     check_data_dir(settings.data_dir)  # refuses to start (DurabilityError) on storage that would lose work
-    secret = key_encryption_key(settings)
+    try:
+        secret = key_encryption_key(settings)
+    except WeakSecret as exc:  # refuse to start, saying why (flask commands; gunicorn checks in its master)
+        raise SystemExit(f"verify refuses to start: {exc}") from None
     keyring = Keyring.open(settings.keys_dir, secret)
     store = Store(settings.database, envelope=Envelope.from_secret(secret))  # personal data sealed at rest
     app.extensions["verify"] = Services(settings=settings, store=store, keyring=keyring,

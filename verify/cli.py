@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 import signal
 import sys
 import time
@@ -27,7 +26,7 @@ from verify.domain import Holder, Profession
 from verify.durable import replace_file
 from verify.errors import NotFound
 from verify.jobs.runner import JobRunner
-from verify.keyfile import key_encryption_key
+from verify.keyfile import WeakSecret, check_strength, key_encryption_key, new_secret
 from verify.pipeline import PipelineResult, make_ocr_engine, run_pipeline
 from verify.services import claims as claims_service
 from verify.services import keys, labels, policy, privacy
@@ -52,20 +51,40 @@ def _services() -> Services:
 @keys_group.command("create")
 @click.option("--platform", required=True, help="Platform name (created if new).")
 @click.option("--role", type=click.Choice(keys.ROLES), required=True)
-def keys_create(platform: str, role: str) -> None:
+@click.option("--all-platforms", is_flag=True,
+              help="Admin keys only: see every platform's objects (without it an admin key sees only --platform's).")
+@click.option("--expires-in", metavar="DURATION", help="Stop working after this long: days or hours, e.g. 90d, 12h.")
+@click.option("--expires-at", metavar="TIME", help="Stop working at this time (ISO 8601; UTC without an offset).")
+def keys_create(platform: str, role: str, all_platforms: bool, expires_in: str | None,
+                expires_at: str | None) -> None:
     """Create an API key; the key is printed alone on the last line and never shown again."""
     ctx = _services()
-    key_id, key = keys.create_key(ctx.store, platform, role, ctx.clock())
-    click.echo(f"Created {role} key {key_id} for platform {platform}. Store it now; it cannot be shown again:")
+    now = ctx.clock()
+    if expires_in and expires_at:
+        raise click.UsageError("Give --expires-in or --expires-at, not both.")
+    try:
+        expiry = now + keys.lifetime(expires_in) if expires_in else keys.expiry_at(expires_at) if expires_at else None
+        key_id, key = keys.create_key(ctx.store, platform, role, now, all_platforms=all_platforms, expires_at=expiry)
+    except ValueError as exc:
+        raise click.UsageError(f"{exc}.") from None
+    scope = "every platform" if all_platforms else f"platform {platform}"
+    until = f", until {expiry.isoformat()}" if expiry else ""
+    click.echo(f"Created {role} key {key_id} for {scope}{until}. Store it now; it cannot be shown again:")
     click.echo(key)
 
 
 @keys_group.command("list")
 def keys_list() -> None:
-    """Every key: id, platform, role, created, revoked."""
+    """Every key: id, platform, role, scope (platform or all-platforms), created, expires, revoked."""
+    now = _services().clock()
     for info in keys.list_keys(_services().store):
+        scope = "all-platforms" if info.all_platforms else "platform"
+        expires = info.expires_at.isoformat() if info.expires_at else "never"
+        if info.expires_at and info.expires_at <= now:
+            expires += " (expired)"
         revoked = info.revoked_at.isoformat() if info.revoked_at else "-"
-        click.echo(f"{info.id}  {info.platform}  {info.role}  {info.created_at.isoformat()}  revoked={revoked}")
+        click.echo(f"{info.id}  {info.platform}  {info.role}  scope={scope}  created={info.created_at.isoformat()}  "
+                   f"expires={expires}  revoked={revoked}")
 
 
 @keys_group.command("revoke")
@@ -81,19 +100,23 @@ def keys_revoke(key_id: str) -> None:
 
 
 def _new_secret(new_secret_file: Path | None, staged: Path, from_environment: bool) -> bytes:
-    """The secret to rotate to: from ``new_secret_file``, else the one staged by an interrupted run, else a new one."""
+    """The secret to rotate to: from ``new_secret_file``, else the one staged by an interrupted run, else a new one.
+
+    It must be as strong as any service secret (``verify.keyfile.check_strength``).
+    """
     if new_secret_file is not None:
-        secret = new_secret_file.read_text().strip().encode()
-    elif from_environment:
+        secret = new_secret_file.read_text().strip()
+        try:
+            return check_strength(secret, str(new_secret_file)).encode()
+        except WeakSecret as exc:
+            raise click.ClickException(str(exc)) from None
+    if from_environment:
         raise click.ClickException("The secret comes from VERIFY_SECRET_KEY: put the new one in a file, pass it with "
                                    "--new-secret-file, and set VERIFY_SECRET_KEY to it afterwards.")
-    elif staged.exists():
-        secret = staged.read_text().strip().encode()  # an interrupted rotation: finish it with the same secret
-    else:
-        secret = secrets.token_urlsafe(32).encode()
-        rotation.write_secret(staged, secret)  # kept before anything is re-wrapped, so a crash cannot lose it
-    if len(secret) < 16:
-        raise click.ClickException("The new secret must be at least 16 characters.")
+    if staged.exists():
+        return staged.read_text().strip().encode()  # an interrupted rotation: finish it with the same secret
+    secret = new_secret().encode()
+    rotation.write_secret(staged, secret)  # kept before anything is re-wrapped, so a crash cannot lose it
     return secret
 
 
@@ -198,10 +221,10 @@ def setup() -> None:
     click.echo(f"Database ready; signing key {ctx.keyring.current.kid}.")
     path = ctx.settings.first_admin_key_path
     if not keys.has_admin_key(ctx.store):
-        key_id, key = keys.create_key(ctx.store, "admin", "admin", ctx.clock())
+        key_id, key = keys.create_key(ctx.store, "admin", "admin", ctx.clock(), all_platforms=True)
         replace_file(path, key.encode() + b"\n")
-        click.echo(f"First admin API key {key_id} written to {path} (mode 0600); store it elsewhere, then delete "
-                   "the file.")
+        click.echo(f"First admin API key {key_id} (every platform) written to {path} (mode 0600); store it "
+                   "elsewhere, then delete the file.")
         if sys.stdout.isatty():
             click.echo(key)
     elif path.exists():

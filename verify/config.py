@@ -89,6 +89,10 @@ class Settings:
     retention_days: float = 30.0  # documents and personal fields are purged this long after the decision
     purge_interval_seconds: float = 3600.0  # how often the job runner purges what is past retention
     idempotency_key_hours: float = 24.0  # an Idempotency-Key is forgotten this long after its first request
+    session_hours: float = 8.0  # a console session ends this long after sign-in, however busy it is
+    # The console cookie's Secure flag: auto (when the request came over HTTPS) | always (e.g. behind a proxy that
+    # terminates TLS, where the service sees plain HTTP) | never
+    session_cookie_secure: str = "auto"
     limits: Limits = field(default_factory=Limits)
 
     @property

@@ -386,20 +386,22 @@ def test_23_a_key_in_the_query_string_is_refused_and_never_reaches_the_logs(tmp_
 
 # --- 17: the platform routes' authorization matrix ---------------------------------------------------
 PLATFORM_MATRIX = """
-route                                   | anonymous | owner | other_platform | reviewer | admin
-GET    /v1/verifications                | 401       | 200   | 200*           | 200      | 200
-POST   /v1/verifications                | 401       | 202   | 202*           | 403      | 202*
-GET    /v1/verifications/{verification} | 401       | 200   | 404            | 200      | 200
-DELETE /v1/verifications/{verification} | 401       | 200   | 404            | 403      | 200
-POST   /v1/credentials/validate         | 401       | 200   | 200            | 200      | 200
-POST   /v1/labels/check                 | 401       | 200   | 200*           | 403      | 200*
-POST   /v1/labels/{label}/revoke        | 401       | 200   | 404            | 403      | 200
-POST   /v1/labels/{label}/suspend       | 401       | 200   | 404            | 403      | 200
-POST   /v1/labels/{label}/resume        | 401       | 200   | 404            | 403      | 200
-GET    /v1/accounts/{account}/labels    | 401       | 200   | 200*           | 403      | 200
+route                                   | nobody | owner | other_platform | reviewer | admin | own_admin | other_admin
+GET    /v1/verifications                | 401    | 200   | 200*           | 200      | 200   | 200       | 200*
+POST   /v1/verifications                | 401    | 202   | 202*           | 403      | 202*  | 202*      | 202*
+GET    /v1/verifications/{verification} | 401    | 200   | 404            | 200      | 200   | 200       | 404
+DELETE /v1/verifications/{verification} | 401    | 200   | 404            | 403      | 200   | 200       | 404
+POST   /v1/credentials/validate         | 401    | 200   | 200            | 200      | 200   | 200       | 200
+POST   /v1/labels/check                 | 401    | 200   | 200*           | 403      | 200*  | 200       | 200*
+POST   /v1/labels/{label}/revoke        | 401    | 200   | 404            | 403      | 200   | 200       | 404
+POST   /v1/labels/{label}/suspend       | 401    | 200   | 404            | 403      | 200   | 200       | 404
+POST   /v1/labels/{label}/resume        | 401    | 200   | 404            | 403      | 200   | 200       | 404
+GET    /v1/accounts/{account}/labels    | 401    | 200   | 200*           | 403      | 200   | 200       | 200*
 """
-# ``*``: a 2xx that must show nothing of the owner's object (its ids, its label as valid). Admin keys may
-# call every route across platforms (README); an admin's upload is filed under the admin's own platform.
+# ``*``: a 2xx that must show nothing of the owner's object (its ids, its label as valid). ``admin`` is an admin key
+# of a third platform made with ``--all-platforms``: it may call every route across platforms (README); an admin's
+# upload is filed under the admin's own platform. ``own_admin`` and ``other_admin`` are admin keys scoped to the
+# owner's platform and to another one: a scoped admin sees its platform's objects only.
 
 
 def test_17_every_platform_route_by_every_role_on_its_own_and_a_foreign_object(tmp_path: Path) -> None:
@@ -407,10 +409,12 @@ def test_17_every_platform_route_by_every_role_on_its_own_and_a_foreign_object(t
     services: Services = app.extensions["verify"]
     client = app.test_client()
     try:
-        keys = {"anonymous": None, "owner": new_key(services, "acme-video", "platform"),
+        keys = {"nobody": None, "owner": new_key(services, "acme-video", "platform"),
                 "other_platform": new_key(services, "rival-live", "platform"),
                 "reviewer": new_key(services, "acme-video", "reviewer"),
-                "admin": new_key(services, "operator", "admin")}
+                "admin": new_key(services, "operator", "admin", all_platforms=True),
+                "own_admin": new_key(services, "acme-video", "admin", all_platforms=False),
+                "other_admin": new_key(services, "rival-live", "admin", all_platforms=False)}
         header, *rows = PLATFORM_MATRIX.strip().splitlines()
         actors = [cell.strip() for cell in header.split("|")[1:]]
         wrong = []

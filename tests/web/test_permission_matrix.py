@@ -2,10 +2,11 @@
 
 Each cell runs with a fresh open case of platform ``acme-video``: ``reviewer`` is a reviewer
 of that platform (own object), ``other_reviewer`` one of ``rival-live`` (foreign object),
-``admin`` an admin of a third platform. Routes that act on a claim (release, decision)
-are tried by the claim's holder when the actor can claim, else while another reviewer
-holds it. The observed table is written to ``artifacts/permission-matrix.md``; any cell
-that differs fails the test, listed together.
+``admin`` an admin of a third platform made to see every platform, ``own_admin`` and ``other_admin``
+admin keys scoped to ``acme-video`` and to ``rival-live`` (a scoped admin sees its own platform only).
+Routes that act on a claim (release, decision) are tried by the claim's holder when the actor can
+claim, else while another reviewer holds it. The observed table is written to
+``artifacts/permission-matrix.md``; any cell that differs fails the test, listed together.
 """
 
 from __future__ import annotations
@@ -20,31 +21,31 @@ from flask.testing import FlaskClient
 
 from tests.conftest import bearer, make_app, new_key
 from tests.review_cases import copy_case, needs_review
-from verify.services import review
+from verify.services import console_sessions, review
 from verify.services.context import Services
 from verify.services.keys import authenticate
 
 MATRIX = """
-route                                      | anonymous | platform | reviewer | other_reviewer | admin
-GET  /v1/review/items                      | 401       | 403      | 200      | 200            | 200
-POST /v1/review/next                       | 401       | 403      | 200      | 204            | 200
-GET  /v1/review/items/{id}                 | 401       | 403      | 200      | 404            | 200
-POST /v1/review/items/{id}/claim           | 401       | 403      | 200      | 404            | 200
-POST /v1/review/items/{id}/release         | 401       | 403      | 200      | 404            | 200
-POST /v1/review/items/{id}/decision        | 401       | 403      | 200      | 404            | 200
-POST /v1/review/items/{id}/reveal          | 401       | 403      | 200      | 404            | 200
-GET  /review/login                         | 200       | 200      | 200      | 200            | 200
-POST /review/login                         | 401       | 403      | 303      | 303            | 303
-POST /review/logout                        | 303       | 403      | 303      | 303            | 303
-GET  /review/                              | 302       | 403      | 200      | 200            | 200
-POST /review/next                          | 303       | 403      | 303      | 303            | 303
-GET  /review/items/{id}                    | 302       | 403      | 200      | 404            | 200
-GET  /review/items/{id}/pages/1            | 302       | 403      | 200      | 404            | 200
-POST /review/items/{id}/claim              | 303       | 403      | 303      | 404            | 303
-POST /review/items/{id}/release            | 303       | 403      | 303      | 404            | 303
-POST /review/items/{id}/decision           | 303       | 403      | 303      | 404            | 303
-POST /review/items/{id}/reveal             | 303       | 403      | 200      | 404            | 200
-GET  /review/static/console.js             | 200       | 200      | 200      | 200            | 200
+route                               | anonymous | platform | reviewer | other_reviewer | admin | own_admin | other_admin
+GET  /v1/review/items               | 401       | 403      | 200      | 200            | 200   | 200       | 200
+POST /v1/review/next                | 401       | 403      | 200      | 204            | 200   | 200       | 204
+GET  /v1/review/items/{id}          | 401       | 403      | 200      | 404            | 200   | 200       | 404
+POST /v1/review/items/{id}/claim    | 401       | 403      | 200      | 404            | 200   | 200       | 404
+POST /v1/review/items/{id}/release  | 401       | 403      | 200      | 404            | 200   | 200       | 404
+POST /v1/review/items/{id}/decision | 401       | 403      | 200      | 404            | 200   | 200       | 404
+POST /v1/review/items/{id}/reveal   | 401       | 403      | 200      | 404            | 200   | 200       | 404
+GET  /review/login                  | 200       | 200      | 200      | 200            | 200   | 200       | 200
+POST /review/login                  | 401       | 403      | 303      | 303            | 303   | 303       | 303
+POST /review/logout                 | 303       | 403      | 303      | 303            | 303   | 303       | 303
+GET  /review/                       | 302       | 403      | 200      | 200            | 200   | 200       | 200
+POST /review/next                   | 303       | 403      | 303      | 303            | 303   | 303       | 303
+GET  /review/items/{id}             | 302       | 403      | 200      | 404            | 200   | 200       | 404
+GET  /review/items/{id}/pages/1     | 302       | 403      | 200      | 404            | 200   | 200       | 404
+POST /review/items/{id}/claim       | 303       | 403      | 303      | 404            | 303   | 303       | 404
+POST /review/items/{id}/release     | 303       | 403      | 303      | 404            | 303   | 303       | 404
+POST /review/items/{id}/decision    | 303       | 403      | 303      | 404            | 303   | 303       | 404
+POST /review/items/{id}/reveal      | 303       | 403      | 200      | 404            | 200   | 200       | 404
+GET  /review/static/console.js      | 200       | 200      | 200      | 200            | 200   | 200       | 200
 """
 CSRF = "matrix-csrf-token"
 DECISION = {"decision": "reject", "reason_code": "unreadable"}
@@ -73,7 +74,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "platform": new_key(services, "acme-video", "platform"),
         "reviewer": new_key(services, "acme-video", "reviewer"),
         "other_reviewer": new_key(services, "rival-live", "reviewer"),
-        "admin": new_key(services, "operator", "admin"),
+        "admin": new_key(services, "operator", "admin", all_platforms=True),
+        "own_admin": new_key(services, "acme-video", "admin", all_platforms=False),
+        "other_admin": new_key(services, "rival-live", "admin", all_platforms=False),
         "holder": new_key(services, "acme-video", "reviewer"),
     }
     case = needs_review(app.test_client(), services, keys["platform"])
@@ -86,7 +89,7 @@ def _prepare(world: dict[str, Any], actor: str, path: str) -> str:
     services: Services = world["services"]
     item_id = copy_case(services, world["case"])
     if path.endswith(("/release", "/decision")):
-        claimant = actor if actor in ("reviewer", "admin") else "holder"
+        claimant = actor if actor in ("reviewer", "admin", "own_admin") else "holder"
         principal = authenticate(services.store, world["keys"][claimant])
         assert principal is not None
         review.claim(services, principal, item_id)
@@ -99,12 +102,14 @@ def _api_call(client: FlaskClient, method: str, path: str, key: str | None) -> i
     return client.open(path, method=method, headers=headers, json=body).status_code
 
 
-def _console_call(client: FlaskClient, method: str, path: str, actor: str, key: str | None) -> int:
+def _console_call(services: Services, client: FlaskClient, method: str, path: str, key: str | None) -> int:
+    """The route through a console session of ``key`` (signed in without the form, which has its own limits)."""
     if path != "/review/login" or method == "POST":
         with client.session_transaction("/review/") as session:
             session["csrf_token"] = CSRF
-            if key and path != "/review/login":
-                session["key_id"] = key.split("_")[1]
+            principal = authenticate(services.store, key) if key and path != "/review/login" else None
+            if principal is not None:
+                session["session"] = console_sessions.start(services, principal)
     form: dict[str, str] = {"csrf_token": CSRF}
     if path == "/review/login":
         form["api_key"] = key or ""
@@ -124,7 +129,7 @@ def _observe(world: dict[str, Any], method: str, path: str, actor: str) -> int:
     concrete = path.replace("{id}", _prepare(world, actor, path))
     if concrete.startswith("/v1/"):
         return _api_call(client, method, concrete, key)
-    return _console_call(client, method, concrete, actor, key)
+    return _console_call(world["services"], client, method, concrete, key)
 
 
 def test_every_cell_of_the_permission_matrix(world: dict[str, Any]) -> None:

@@ -2,8 +2,9 @@
 
 Authentication results are cached in-process for ``auth_cache_seconds`` (keyed by a
 hash of the key), so the label-check hot path does not read the database for its key;
-a revoked key therefore stops working within that many seconds. Each authorised call
-is then charged to its key's rate limit (``verify.api.ratelimit``).
+a revoked key therefore stops working within that many seconds. A key with an expiry stops
+at its expiry exactly: a cached principal is checked against the clock on every use. Each
+authorised call is then charged to its key's rate limit (``verify.api.ratelimit``).
 """
 
 from __future__ import annotations
@@ -30,11 +31,15 @@ def _principal_for(token: str) -> Principal | None:
     key, now = hashlib.sha256(token.encode()).digest(), time.monotonic()
     cached = _cache.get(key)
     if cached is not None and cached[1] > now:
-        return cached[0]
-    principal = authenticate(services().store, token)
+        principal = cached[0]
+        if principal is not None and principal.expires_at is not None and principal.expired(services().clock()):
+            return None  # expired since it was cached
+        return principal
+    ctx = services()
+    principal = authenticate(ctx.store, token, ctx.clock())
     if len(_cache) >= _CACHE_LIMIT:
         _cache.clear()
-    _cache[key] = (principal, now + services().settings.auth_cache_seconds)
+    _cache[key] = (principal, now + ctx.settings.auth_cache_seconds)
     return principal
 
 
@@ -43,7 +48,7 @@ def current_principal() -> Principal:
 
 
 def require(*roles: str) -> Callable[[F], F]:
-    """Allow callers with one of ``roles`` (admin is always allowed)."""
+    """Allow callers with one of ``roles`` (admin is always allowed; what it sees is its key's scope)."""
 
     def decorator(view: F) -> F:
         @wraps(view)

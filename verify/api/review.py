@@ -1,4 +1,4 @@
-"""``/v1/review``: the manual verification queue for reviewers (admins see every platform)."""
+"""``/v1/review``: the manual verification queue for reviewers (admin keys of every platform see every platform)."""
 
 from __future__ import annotations
 

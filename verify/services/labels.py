@@ -302,7 +302,8 @@ def _load_changes(store: Store, mark: int) -> tuple[Entries, int]:
 
 
 def revoke(services: Services, principal: Principal, label_id: str, reason: str) -> Label:
-    """Revoke a label of the caller's platform (any platform for an admin); final. Repeating it changes nothing."""
+    """Revoke a label of the caller's platform (any for an admin key of every platform); final. Repeating it
+    changes nothing."""
     return _change(services, principal, label_id, "revoke", reason)
 
 
@@ -350,7 +351,7 @@ def _change(services: Services, principal: Principal, label_id: str, action: str
     now = services.clock()
     with services.store.write() as session:
         label = session.get(Label, label_id)
-        if label is None or (not principal.is_admin and label.platform_id != principal.platform_id):
+        if label is None or (not principal.sees_every_platform and label.platform_id != principal.platform_id):
             raise NotFound("No such label.")
         before = state(label, now)
         if _CHANGES[action](label, now, reason):
@@ -399,7 +400,7 @@ def withdraw_signing_key(services: Services, kid: str, *, actor: str = "cli") ->
 
 def for_account(services: Services, principal: Principal, account_id: str) -> list[Label]:
     query = select(Label).where(Label.account_id == account_id).order_by(Label.issued_at.desc())
-    if not principal.is_admin:
+    if not principal.sees_every_platform:
         query = query.where(Label.platform_id == principal.platform_id)
     with services.store.read() as session:
         return list(session.scalars(query))

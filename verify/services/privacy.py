@@ -81,10 +81,11 @@ def _redact(session: Session, verification_id: str, platform_id: str, *, actor: 
 
 
 def redact(services: Services, principal: Principal, verification_id: str) -> None:
-    """Redact a verification of the caller's platform (any for admin); ``NotFound`` for another's."""
+    """Redact a verification of the caller's platform (any for an admin key of every platform); ``NotFound`` for
+    another's."""
     now = services.clock()
     with services.store.write() as session:
-        scope = True if principal.is_admin else Verification.platform_id == principal.platform_id
+        scope = True if principal.sees_every_platform else Verification.platform_id == principal.platform_id
         row = session.execute(
             select(Verification.platform_id, Verification.status, Verification.redacted_at)
             .where(Verification.id == verification_id, scope)

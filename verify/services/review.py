@@ -39,7 +39,7 @@ from verify.errors import (
 from verify.services.context import Services
 from verify.services.keys import Principal
 from verify.services.labels import issue_for_verification
-from verify.store.models import ApiKey, AuditEvent, Document, Label, Platform, ReviewItem, Verification
+from verify.store.models import AuditEvent, Document, Label, Platform, ReviewItem, Verification
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def open_review_item(session: Session, verification: Verification, now: datetime
 
 
 def _scope(principal: Principal) -> Any:
-    return True if principal.is_admin else ReviewItem.platform_id == principal.platform_id
+    return True if principal.sees_every_platform else ReviewItem.platform_id == principal.platform_id
 
 
 def _lapsed(now: datetime) -> Any:
@@ -440,13 +440,3 @@ def case_parts(services: Services, principal: Principal, item_id: str) -> list[D
     with services.store.read() as session:
         _item, verification, _name = _row(session, principal, item_id)
         return _parts(session, verification.id)
-
-
-def console_principal(services: Services, key_id: str) -> Principal | None:
-    """The principal of a signed-in console session: its key, unless revoked since."""
-    with services.store.read() as session:
-        row = session.execute(select(ApiKey, Platform.name).join(Platform).where(ApiKey.id == key_id)).first()
-    if row is None or row[0].revoked_at is not None:
-        return None
-    key, platform_name = row
-    return Principal(key.id, key.platform_id, platform_name, key.role)

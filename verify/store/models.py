@@ -55,7 +55,11 @@ class Platform(Base):
 
 
 class ApiKey(Base):
-    """An API key: ``vk_<id>_<secret>``; only a SHA-256 of the secret is kept."""
+    """An API key: ``vk_<id>_<secret>``; only a SHA-256 of the secret is kept.
+
+    ``all_platforms`` (admin keys only) lets the key see every platform's objects; any other key sees
+    its own platform's. A key stops working at ``revoked_at`` or ``expires_at``, whichever comes first.
+    """
 
     __tablename__ = "api_keys"
 
@@ -65,6 +69,23 @@ class ApiKey(Base):
     secret_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    all_platforms: Mapped[bool] = mapped_column(default=False)
+    expires_at: Mapped[datetime | None]
+
+
+class ConsoleSession(Base):
+    """A signed-in console session. The cookie holds a random token; only its SHA-256 is kept here.
+
+    Signing out deletes the row, so a copy of the cookie is refused from then on. ``expires_at`` is
+    ``VERIFY_SESSION_HOURS`` after sign-in, however busy the session.
+    """
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 (hex) of the cookie's token
+    key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id"), index=True)
+    signed_in_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class Verification(Base):

@@ -106,7 +106,7 @@ def login() -> str:
 @bp.post("/login")
 def login_post() -> BaseResponse | tuple[str, int]:
     session.check_csrf()
-    principal = keys.authenticate(_services().store, request.form.get("api_key", "").strip())
+    principal = keys.authenticate(_services().store, request.form.get("api_key", "").strip(), _services().clock())
     target = session.safe_next(request.form.get("next"))
     if principal is None:
         return render_template("login.html", next=target, error="密钥无效或已被吊销。"), 401

@@ -1,10 +1,12 @@
 """The console's sign-in session and CSRF tokens.
 
-The session is Flask's signed cookie holding only the API key's *id* (never the key), the
-time of sign-in and a CSRF token. The key is looked up again on every request, so
-revoking it ends every console session at once. The cookie is HttpOnly, SameSite=Strict,
-scoped to ``/review``, Secure whenever the request came over HTTPS, and expires
-``SESSION_HOURS`` after sign-in (the signature carries its time).
+The session is Flask's signed cookie holding a random token that names a session kept in the
+database (``verify.services.console_sessions``; never the API key) and a CSRF token. The
+session and its key are looked up on every request: signing out deletes the session, so a copy
+of the cookie is refused afterwards; it ends ``VERIFY_SESSION_HOURS`` after sign-in however busy
+it is, and at once when its key is revoked or expires. The cookie is HttpOnly, SameSite=Strict,
+scoped to ``/review``, and Secure as ``VERIFY_SESSION_COOKIE_SECURE`` says: ``auto`` when the
+request came over HTTPS, ``always`` (behind a proxy that terminates TLS), or ``never``.
 
 >>> len(session_secret(b"service secret"))
 32
@@ -25,14 +27,16 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
-from verify.services import review
+from verify.services import console_sessions
+from verify.services.context import Services
 from verify.services.keys import Principal
 
 F = TypeVar("F", bound=Callable[..., Any])
-SESSION_HOURS = 8
 COOKIE_NAME = "verify_review"
 CSRF_FIELD = "csrf_token"
+SESSION_FIELD = "session"  # the token of the server-side session
 REVIEW_ROLES = ("reviewer", "admin")
+SECURE_SETTINGS = ("auto", "always", "never")
 
 
 def session_secret(service_secret: bytes) -> bytes:
@@ -42,11 +46,14 @@ def session_secret(service_secret: bytes) -> bytes:
 
 
 class ConsoleSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, marked Secure when the request is HTTPS; only under ``/review``.
+    """Flask's signed-cookie session, Secure as configured (``auto``: if the request is HTTPS); only under ``/review``.
 
     API requests (the label-check hot path among them) authenticate with a bearer key and get
     Flask's null session: no cookie parsed or signed for them.
     """
+
+    def __init__(self, secure: str) -> None:
+        self.secure = secure
 
     def open_session(self, app: Flask, request: Any) -> Any:
         if not request.path.startswith(app.config["SESSION_COOKIE_PATH"]):
@@ -54,26 +61,42 @@ class ConsoleSessionInterface(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
     def get_cookie_secure(self, app: Flask) -> bool:
-        return request.is_secure or bool(app.config["SESSION_COOKIE_SECURE"])
+        return request.is_secure if self.secure == "auto" else self.secure == "always"
+
+
+def _services() -> Services:
+    return current_app.extensions["verify"]
 
 
 def configure(app: Flask) -> None:
-    """Cookie settings for the console session (called once when the blueprint is registered)."""
-    app.session_interface = ConsoleSessionInterface()
+    """Cookie settings for the console session (called once when the blueprint is registered).
+
+    ``ValueError`` for a ``VERIFY_SESSION_COOKIE_SECURE`` other than auto, always or never.
+    """
+    settings = app.extensions["verify"].settings
+    if settings.session_cookie_secure not in SECURE_SETTINGS:
+        raise ValueError(f"VERIFY_SESSION_COOKIE_SECURE must be one of {', '.join(SECURE_SETTINGS)}, "
+                         f"not {settings.session_cookie_secure!r}")
+    app.session_interface = ConsoleSessionInterface(settings.session_cookie_secure)
     app.config.update(
         SESSION_COOKIE_NAME=COOKIE_NAME, SESSION_COOKIE_PATH="/review", SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Strict", PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+        SESSION_COOKIE_SAMESITE="Strict", PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
     )
 
 
 def sign_in(principal: Principal) -> None:
+    """Start a server-side session for ``principal`` and put its token in a fresh cookie."""
     session.clear()
     session.permanent = True
-    session["key_id"] = principal.key_id
+    session[SESSION_FIELD] = console_sessions.start(_services(), principal)
     session[CSRF_FIELD] = secrets.token_urlsafe(32)
 
 
 def sign_out() -> None:
+    """End the session on the server (every copy of the cookie is refused from now on) and clear the cookie."""
+    token = session.get(SESSION_FIELD)
+    if token:
+        console_sessions.end(_services(), token)
     session.clear()
 
 
@@ -118,8 +141,8 @@ def signed_in(view: F) -> F:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        key_id = session.get("key_id")
-        principal = review.console_principal(current_app.extensions["verify"], key_id) if key_id else None
+        token = session.get(SESSION_FIELD)
+        principal = console_sessions.principal_of(_services(), token) if isinstance(token, str) else None
         if principal is None:
             session.clear()
             target = request.full_path.rstrip("?") if request.method == "GET" else None
