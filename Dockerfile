@@ -21,5 +21,6 @@ USER verify
 VOLUME ["/data"]
 EXPOSE 8000
 
-# Migrate, make the first keys if none exist, then serve.
+# Migrate, make the first keys if none exist (the first admin key goes to /data/first-admin-key, not to the log),
+# then serve.
 CMD ["sh", "-c", "flask --app wsgi setup && exec gunicorn -c gunicorn.conf.py wsgi:app"]

@@ -9,15 +9,13 @@ from marshmallow import Schema, validate
 from marshmallow import fields as ma
 
 from verify.domain import Profession, VerificationStatus
-from verify.masking import mask_id_number, mask_number
+from verify.masking import mask_field, mask_number
 from verify.services.labels import describe
 from verify.services.review import applicant_review
 from verify.services.verifications import Record
 
 _PROFESSIONS = [p.value for p in Profession]
 _STATUSES = [s.value for s in VerificationStatus]
-# Field values that are personal data masked for platforms.
-_MASKED_FIELDS = ("id_number",)
 
 
 class VerificationFormSchema(Schema):
@@ -46,9 +44,11 @@ class CheckSchema(Schema):
 
 class CredentialSchema(Schema):
     kind = ma.Str(allow_none=True)
-    number = ma.Str(allow_none=True, metadata={"description": "Embedded ID numbers are masked"})
-    fields = ma.Dict(keys=ma.Str(), values=ma.Str(),
-                         metadata={"description": "name, gender, birth_date, id_number (masked), category ..."})
+    number = ma.Str(allow_none=True, metadata={"description": "Embedded ID numbers are masked (every character)"})
+    fields = ma.Dict(keys=ma.Str(), values=ma.Str(), metadata={
+        "description": "name, gender, birth_date (the year only: 1985-**-**), id_number (every character masked: "
+                       "the checks say whether it is the holder's), category ... Unmasked only in a reviewer's "
+                       "audited reveal"})
     field_confidence = ma.Dict(keys=ma.Str(), values=ma.Float())
     confidence = ma.Float(allow_none=True)
 
@@ -95,11 +95,8 @@ class VerificationPageSchema(Schema):
 def verification_view(record: Record, *, now: datetime, reveal: bool = False) -> dict[str, Any]:
     """The verification object; personal data masked unless ``reveal`` (reviewers)."""
     v = record.verification
-    values = {name: field["value"] for name, field in (v.fields or {}).items() if name != "number"}
-    if not reveal:
-        for name in _MASKED_FIELDS:
-            if name in values:
-                values[name] = mask_id_number(values[name])
+    values = {name: field["value"] if reveal else mask_field(v.kind, name, field["value"])
+              for name, field in (v.fields or {}).items() if name != "number"}
     credential = None
     if v.kind or values:
         credential = {

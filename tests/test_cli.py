@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import pty
+import subprocess
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from tests.certificates import make_certificate, render_image, render_pdf, to_png
 from tests.conftest import bearer
+from tests.serving import BIN, ROOT
 from tests.uploads import signed_pdf
 
 
@@ -28,12 +34,38 @@ def test_keys_create_list_revoke(app: Flask) -> None:
     assert runner.invoke(args=["keys", "revoke", "nope"]).exit_code != 0
 
 
-def test_setup_prints_the_first_admin_key_once(app: Flask) -> None:
-    runner = app.test_cli_runner()
-    first = runner.invoke(args=["setup"]).output.strip().splitlines()[-1]
-    assert first.startswith("vk_")
-    assert "vk_" not in runner.invoke(args=["setup"]).output
-    assert app.test_client().get("/v1/review/items", headers=bearer(first)).status_code == 200
+def test_setup_writes_the_first_admin_key_to_a_0600_file_and_not_to_a_log(app: Flask) -> None:
+    """Not on a terminal (a container's log, a CI job): the output names the file, never the key."""
+    runner, path = app.test_cli_runner(), app.extensions["verify"].settings.first_admin_key_path
+    first = runner.invoke(args=["setup"])
+    assert first.exit_code == 0, first.output
+    assert path.stat().st_mode & 0o777 == 0o600
+    key = path.read_text().strip()
+    assert key.startswith("vk_") and key not in first.output and "vk_" not in first.output
+    assert str(path) in first.output
+    assert app.test_client().get("/v1/review/items", headers=bearer(key)).status_code == 200
+    second = runner.invoke(args=["setup"]).output
+    assert "vk_" not in second and str(path) in second  # a reminder that the file still holds a key
+    assert path.read_text().strip() == key
+    path.unlink()
+    assert str(path) not in runner.invoke(args=["setup"]).output
+
+
+@pytest.mark.timeout(120)
+def test_setup_on_a_terminal_also_shows_the_first_admin_key(tmp_path: Path) -> None:
+    """``make run`` in a terminal: the key is printed too (a terminal is not a log)."""
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "VERIFY_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run([str(BIN / "flask"), "--app", "wsgi", "setup"], cwd=ROOT, env=env, stdout=terminal,
+                          stderr=subprocess.PIPE, timeout=120, check=True)
+    os.close(terminal)
+    output = b""
+    with contextlib.suppress(OSError):  # EIO once everything written was read
+        while chunk := os.read(controller, 4096):
+            output += chunk
+    os.close(controller)
+    key = (tmp_path / "data" / "first-admin-key").read_text().strip()
+    assert done.returncode == 0 and key.encode() in output
 
 
 def test_signing_rotate_keeps_the_old_key_published(app: Flask) -> None:

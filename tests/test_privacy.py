@@ -5,6 +5,7 @@ Catalogue cases 71-81 of ../shared/security-reliability.md.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sqlite3
@@ -15,7 +16,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from tests.certificates import make_certificate, render_pdf
+from tests.certificates import make_certificate, printed_date, render_pdf
 from tests.conftest import bearer, new_key, process_all
 from tests.review_cases import item_of
 from tests.test_api_verifications import submit
@@ -25,6 +26,7 @@ from verify.crypto.envelope import Envelope, SealBroken, Sealed, derive_kek
 from verify.masking import mask_id_number
 from verify.services.context import Services
 from verify.services.privacy import purge_expired
+from verify.services.review import REASONS
 from verify.store.models import AuditEvent, Document, Label, Verification
 
 
@@ -237,6 +239,37 @@ def test_a_plaintext_value_written_behind_the_services_back_is_refused(
     assert answer.status_code == 409 and answer.json["type"].endswith("/integrity_error")
 
 
+def test_fields_an_older_version_stored_in_the_clear_are_sealed_by_db_upgrade_and_setup(
+    app: Any, client: FlaskClient, services: Services, platform_key: str
+) -> None:
+    cert = make_certificate("physician_practice", 48)
+    verification_id = submit(client, platform_key, _signed(48), **_holder(48)).json["id"]
+    process_all(services)
+    before = client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).json
+    with services.store.read() as session:
+        plain = session.get(Verification, verification_id).fields
+    [(stored,)] = _raw(services, "select fields from verifications where id = ?", verification_id)
+    legacy = {name: entry if name in ("name", "id_number", "number") else plain[name]  # as versions before 13 wrote
+              for name, entry in json.loads(stored).items()}
+    _write_raw(services, "update verifications set fields = ? where id = ?", json.dumps(legacy), verification_id)
+    assert cert.fields["birth_date"] in _dump(services)
+    assert client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).status_code == 409
+
+    upgraded = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    clear = sum(isinstance(entry.get(part), str) for name, entry in legacy.items()
+                if name not in ("name", "id_number", "number") for part in ("value", "raw"))
+    assert upgraded.exit_code == 0 and f"Sealed {clear} field value(s)" in upgraded.output, upgraded.output
+    dump = _dump(services)
+    assert cert.fields["birth_date"] not in dump and cert.fields["institution"] not in dump
+    assert client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).json == before
+    assert "Sealed" not in app.test_cli_runner().invoke(args=["setup"]).output  # nothing left to seal
+
+    tampered = {**json.loads(stored), "id_number": {**plain["id_number"]}}  # always sealed: plaintext is tampering
+    _write_raw(services, "update verifications set fields = ? where id = ?", json.dumps(tampered), verification_id)
+    assert "Sealed" not in app.test_cli_runner().invoke(args=["setup"]).output
+    assert client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).status_code == 409
+
+
 def test_values_are_bound_to_their_attribute() -> None:
     envelope = Envelope.from_secret(b"a service secret for the tests")
     sealed = envelope.seal_text("11010519491231002X", value_aad("p", "v", "holder_id_number"))
@@ -259,8 +292,19 @@ def test_76_the_canary_id_number_is_nowhere_in_plaintext(
     caplog.set_level(logging.DEBUG)
     cert = make_certificate("physician_qualification", seed=77)
     canary, name = cert.fields["id_number"], cert.fields["name"]
+    teacher = make_certificate("teacher_qualification", seed=77, ethnicity="鄂伦春族")
+    lawyer = make_certificate("lawyer_practice", seed=77, institution="青藤湾律师事务所")
+    for other, profession in ((teacher, "teacher"), (lawyer, "lawyer")):
+        assert submit(client, platform_key, render_pdf(other), account_id=f"acct-{profession}",
+                      profession=profession, **holder_form(other)).status_code == 202
+    personal = [cert.fields["birth_date"], printed_date(cert.fields["birth_date"]), cert.fields["institution"],
+                teacher.fields["birth_date"], "鄂伦春族", lawyer.fields["qualification_number"], "青藤湾律师事务所"]
     verification_id, _ = _needs_review(client, services, platform_key, seed=77, send_id=True,
                                        headers={"Idempotency-Key": "canary-1"})
+    with services.store.read() as session:  # each was read: the values exist, in memory
+        read = [{n: f["value"] for n, f in v.fields.items()} for v in session.scalars(select(Verification))]
+    assert {"鄂伦春族", "青藤湾律师事务所", lawyer.fields["qualification_number"], cert.fields["birth_date"],
+            cert.fields["institution"]} <= {value for fields in read for value in fields.values()}
     _approve(client, reviewer_key, verification_id)
     platform_view = client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key))
     assert platform_view.json["status"] == "approved" and platform_view.json["label"]
@@ -276,10 +320,10 @@ def test_76_the_canary_id_number_is_nowhere_in_plaintext(
         assert "verify.db" in files and (moment != "live, with the WAL" or "verify.db-wal" in files)
         assert any(verification_id.encode() in content for content in files.values())  # the scan does see rows
         for file_name, content in files.items():
-            for secret in (canary, canary[:17], name):
+            for secret in (canary, canary[:17], name, *personal):
                 assert not any(form in content for form in _forms(secret)), f"{secret!r} in {file_name}, {moment}"
         services.store.dispose()  # the last connection closing checkpoints the WAL into the file
-    for secret in (canary, canary[:17]):
+    for secret in (canary, canary[:17], *personal):
         assert secret not in caplog.text
     label_claims = json.dumps(platform_view.json["label"], ensure_ascii=False)
     assert canary not in label_claims and name not in label_claims
@@ -293,7 +337,7 @@ def test_78_81_platforms_see_masked_ids_and_nothing_is_cached(
     answer = client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key))
     assert answer.headers["Cache-Control"] == "no-store"
     assert cert.fields["id_number"] not in answer.get_data(as_text=True)
-    assert answer.json["credential"]["number"].count("*") == 10  # the ID embedded in the number, masked
+    assert answer.json["credential"]["number"].count("*") == 18  # the ID embedded in the number, masked
     listing = client.get("/v1/verifications", headers=bearer(platform_key))
     assert listing.headers["Cache-Control"] == "no-store"
     assert cert.fields["id_number"] not in listing.get_data(as_text=True)
@@ -306,10 +350,67 @@ def _assert_redacted(services: Services, verification_id: str) -> None:
         verification_id)
     assert (holder_name, holder_id, number) == (None, None, None) and redacted_at is not None
     assert set(json.loads(fields)) <= {"level", "category", "scope", "subject", "issuer"}
-    for content, wrapped_key, purged_at in _raw(
-            services, "select content, wrapped_key, purged_at from documents where verification_id = ?",
+    for content, wrapped_key, sha256, purged_at in _raw(
+            services, "select content, wrapped_key, sha256, purged_at from documents where verification_id = ?",
             verification_id):
-        assert content is None and wrapped_key is None and purged_at is not None
+        assert content is None and wrapped_key is None and not sha256 and purged_at is not None
+    for note, message in _raw(services, "select note, message from review_items where verification_id = ?",
+                              verification_id):
+        assert note is None and message is None
+    assert not _raw(services, "select key from idempotency_keys where verification_id = ?", verification_id)
+
+
+def _dump(services: Services) -> str:
+    """Every row of every table of the database file, as SQL text (what a copy of the file gives away)."""
+    services.store.dispose()
+    connection = sqlite3.connect(services.store.engine.url.database)
+    try:
+        return "\n".join(connection.iterdump())
+    finally:
+        connection.close()
+
+
+def test_a_reveal_reason_reaches_the_audit_log_only_as_a_digest(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    verification_id, cert = _needs_review(client, services, platform_key, seed=46, send_id=True)
+    reason = f"持证人{cert.fields['name']}来电，核对身份证号{cert.fields['id_number']}"
+    item_id = item_of(services, verification_id)
+    assert client.post(f"/v1/review/items/{item_id}/reveal", headers=bearer(reviewer_key),
+                       json={"reason": reason}).status_code == 200
+    [(after,)] = _raw(services, "select after from audit_events where action = 'review.reveal'")
+    assert json.loads(after) == {"verification_id": verification_id,
+                                 "reason_sha256": hashlib.sha256(reason.encode()).hexdigest()}
+    dump = _dump(services)
+    assert reason not in dump and cert.fields["name"] + "来电" not in dump
+
+
+def test_80_delete_leaves_no_text_a_reviewer_wrote_and_no_document_hash(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    cert = make_certificate("physician_qualification", seed=47)
+    document = render_pdf(cert)
+    answer = submit(client, platform_key, document, holder_name=OTHER_NAME, headers={"Idempotency-Key": "del-1"})
+    process_all(services)
+    verification_id = answer.json["id"]
+    item_id = item_of(services, verification_id)
+    note, message = "电话核实：本人曾用名欧阳明，住址北京市朝阳区某路", "已核实，您的曾用名与证书一致。"
+    fencing = client.post(f"/v1/review/items/{item_id}/claim", headers=bearer(reviewer_key)).json["fencing"]
+    assert client.post(f"/v1/review/items/{item_id}/decision", headers=bearer(reviewer_key), json={
+        "decision": "approve", "reason_code": "name_difference_explained", "note": note, "message": message,
+        "fencing": fencing}).status_code == 200
+    review = client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).json["review"]
+    assert review["message"] == message
+    written = (note, message, hashlib.sha256(document).hexdigest())
+    assert all(text in _dump(services) for text in written)  # the dump does see them before
+
+    after = client.delete(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).json
+    assert after["review"]["reason_code"] == "name_difference_explained" and after["review"]["decision"] == "approve"
+    assert after["review"]["message"] == REASONS["name_difference_explained"].message  # the code's own words
+    _assert_redacted(services, verification_id)
+    dump = _dump(services)
+    for text in written:
+        assert text not in dump
 
 
 def test_80_delete_redacts_personal_data_and_keeps_decision_checks_and_label(

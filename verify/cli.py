@@ -20,9 +20,10 @@ from schemas.claims import AccountSchema
 from verify import audit
 from verify.claims import Account
 from verify.config import Limits
-from verify.crypto import rotation
+from verify.crypto import legacy, rotation
 from verify.crypto.envelope import derive_kek, kek_id
 from verify.domain import Holder, Profession
+from verify.durable import replace_file
 from verify.errors import NotFound
 from verify.jobs.runner import JobRunner
 from verify.keyfile import WeakSecret, check_strength, key_encryption_key, new_secret
@@ -178,10 +179,19 @@ def signing_compromised(kid: str) -> None:
     click.echo(f"Signing key {kid} withdrawn; current key {current}; {count} label(s) signed again.")
 
 
+def _upgrade(ctx: Services) -> None:
+    """Apply the migrations, then seal the field values older versions stored in the clear."""
+    upgrade(ctx.settings.database)
+    assert ctx.store.envelope is not None
+    sealed = legacy.seal_clear_fields(ctx.store, ctx.store.envelope)
+    if sealed:
+        click.echo(f"Sealed {sealed} field value(s) an older version stored in the clear.")
+
+
 @db_group.command("upgrade")
 def db_upgrade() -> None:
-    """Apply the database migrations."""
-    upgrade(_services().settings.database)
+    """Apply the database migrations and seal what older versions stored in the clear."""
+    _upgrade(_services())
     click.echo("Database is up to date.")
 
 
@@ -199,15 +209,26 @@ def audit_verify() -> None:
 
 
 def setup() -> None:
-    """Migrate the database and create the first admin key when there is none."""
+    """Migrate the database and create the first admin key when there is none.
+
+    The key goes to a 0600 file in the data dir, never to a log: the output names the file, and
+    shows the key itself only on a terminal (a container's entrypoint runs this; its output is
+    ``docker logs``). A later run reminds the operator while the file is still there.
+    """
     ctx = _services()
     check_database(ctx.store.engine)  # refuses (DurabilityError) a database that could lose a commit
-    upgrade(ctx.settings.database)
+    _upgrade(ctx)
     click.echo(f"Database ready; signing key {ctx.keyring.current.kid}.")
+    path = ctx.settings.first_admin_key_path
     if not keys.has_admin_key(ctx.store):
         key_id, key = keys.create_key(ctx.store, "admin", "admin", ctx.clock(), all_platforms=True)
-        click.echo(f"First admin API key ({key_id}); it is shown only this once:")
-        click.echo(key)
+        replace_file(path, key.encode() + b"\n")
+        click.echo(f"First admin API key {key_id} (every platform) written to {path} (mode 0600); store it "
+                   "elsewhere, then delete the file.")
+        if sys.stdout.isatty():
+            click.echo(key)
+    elif path.exists():
+        click.echo(f"{path} still holds the first admin API key: store it elsewhere, then delete the file.")
 
 
 def _result_json(path: Path, result: PipelineResult, seconds: float) -> dict[str, Any]:

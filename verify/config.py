@@ -113,6 +113,11 @@ class Settings:
     def keys_dir(self) -> Path:
         return self.data_dir / "keys"
 
+    @property
+    def first_admin_key_path(self) -> Path:
+        """Where ``flask setup`` leaves the first admin key (0600) for the operator to collect."""
+        return self.data_dir / "first-admin-key"
+
 
 def _coerce(value: str, like: Any) -> Any:
     if isinstance(like, bool):

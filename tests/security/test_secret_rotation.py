@@ -7,6 +7,7 @@ rotation no longer opens with it: once the old secret is destroyed, so is that b
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -84,12 +85,16 @@ def _sealed(database: Path) -> tuple[tuple[bytes, bytes], list[tuple[str, bytes]
         document_id, verification_id, wrapped, platform_id = connection.execute(
             "select d.id, d.verification_id, d.wrapped_key, v.platform_id from documents d "
             "join verifications v on v.id = d.verification_id").fetchone()
-        holder_name, holder_id_number = connection.execute(
-            "select holder_name, holder_id_number from verifications where id = ?", (verification_id,)).fetchone()
+        holder_name, holder_id_number, fields = connection.execute(
+            "select holder_name, holder_id_number, fields from verifications where id = ?", (verification_id,)
+        ).fetchone()
     finally:
         connection.close()
     values = [(holder_name, value_aad(platform_id, verification_id, "holder_name")),
               (holder_id_number, value_aad(platform_id, verification_id, "holder_id_number"))]
+    values += [(entry[part], value_aad(platform_id, verification_id, f"fields.{name}.{part}"))
+               for name, entry in json.loads(fields).items() for part in ("value", "raw") if entry.get(part)]
+    assert len(values) > 10  # every field read from the certificate: birth date, institution, issuer ...
     return (wrapped, document_aad(platform_id, verification_id, document_id)), values
 
 
@@ -134,7 +139,7 @@ def test_80_after_rotation_the_data_opens_with_the_new_secret_alone_and_old_back
             verification = session.get(Verification, deployment.verification_id)
             assert verification is not None
             assert verification.holder_id_number == CERTIFICATE.fields["id_number"]
-            assert verification.fields["id_number"]["value"] == CERTIFICATE.fields["id_number"]
+            assert {name: field["value"] for name, field in verification.fields.items()} == CERTIFICATE.fields
         key = new_key(services, "acme-video", "platform")
         checked = restarted.test_client().post("/v1/labels/check", headers=bearer(key),
                                                json={"token": deployment.label_token})

@@ -207,8 +207,9 @@ def build_spec() -> dict[str, Any]:
     spec.path("/v1/verifications/{verification_id}", operations={
         "get": _op("One verification", ("200", "The verification", "Verification"), "404",
                    params=[_path_param("verification_id")]),
-        "delete": _op("Remove the personal data (documents, holder and personal fields); the decision, checks and "
-                      "label stay", ("200", "The redacted verification", "Verification"), "404", "409",
+        "delete": _op("Remove the personal data (documents and their hashes, holder, personal fields, the reviewer's "
+                      "note and message); the decision, checks and label stay",
+                      ("200", "The redacted verification", "Verification"), "404", "409",
                       params=[_path_param("verification_id")]),
     })
     spec.path("/v1/credentials/validate", operations={"post": _op(

@@ -5,9 +5,11 @@ Sealed, each under its own data key (``verify.crypto.envelope``):
 - ``documents.content`` — the uploaded bytes; the wrapped data key in ``documents.wrapped_key``;
   associated data ``platform | verification | document``.
 - ``verifications.holder_name``, ``holder_id_number`` and ``number`` and, in ``verifications.fields``,
-  the ``value`` and ``raw`` of ``name``, ``id_number`` and ``number`` — as self-contained sealed
-  text; associated data ``platform | verification | attribute``, so a value moved to another
-  row or another attribute does not open.
+  the ``value`` and ``raw`` (the text as read) of *every* field read from the document (birth date,
+  gender, ethnicity, institution, qualification number, issuer ... : all of it describes a person's
+  credential) — as self-contained sealed text; associated data ``platform | verification |
+  attribute`` (``fields.birth_date.raw``), so a value moved to another row or another attribute
+  does not open. A field's ``confidence`` and ``source`` stay plain; no query filters on a field.
 
 ORM events do it: values are sealed just before an INSERT or UPDATE writes them and the
 object gets its plaintext back right after; loading an object opens them. So every reader
@@ -37,7 +39,7 @@ log = logging.getLogger(__name__)
 
 ENVELOPE = "verify.envelope"  # session.info key
 SEALED_COLUMNS = ("holder_name", "holder_id_number", "number")
-SEALED_FIELDS = ("name", "id_number", "number")  # entries of verifications.fields
+FIELD_PARTS = ("value", "raw")  # sealed in every entry of verifications.fields
 _PLAIN = "verify.at_rest.plain"  # InstanceState.info: plaintext to put back after a write
 
 
@@ -122,14 +124,19 @@ def _open_document(target: Document, session: Session, attrs: set[str] | None) -
 
 
 # --- verifications -----------------------------------------------------------------------
+def field_attribute(name: str, part: str) -> str:
+    """The attribute a field's part is sealed under (its associated data): ``fields.birth_date.value``."""
+    return f"fields.{name}.{part}"
+
+
 def _seal_fields(envelope: Envelope, target: Verification) -> dict[str, Any]:
     sealed: dict[str, Any] = {}
     for name, entry in (target.fields or {}).items():
-        if name in SEALED_FIELDS and isinstance(entry, dict):
+        if isinstance(entry, dict):
             entry = {**entry}
-            for part in ("value", "raw"):
+            for part in FIELD_PARTS:
                 if isinstance(entry.get(part), str):
-                    aad = value_aad(target.platform_id, target.id, f"fields.{name}.{part}")
+                    aad = value_aad(target.platform_id, target.id, field_attribute(name, part))
                     entry[part] = envelope.seal_text(entry[part], aad)
         sealed[name] = entry
     return sealed
@@ -171,16 +178,16 @@ def _open_verification(target: Verification, session: Session, attrs: set[str] |
             envelope = envelope or _envelope(session)
             set_committed_value(target, name, _open_text(envelope, loaded[name], target, name))
     fields = loaded.get("fields")
-    if not fields or (attrs is not None and "fields" not in attrs) or not any(n in fields for n in SEALED_FIELDS):
+    if not fields or (attrs is not None and "fields" not in attrs):
         return
     envelope = envelope or _envelope(session)
     opened: dict[str, Any] = {}
     for name, entry in fields.items():
-        if name in SEALED_FIELDS and isinstance(entry, dict):
+        if isinstance(entry, dict):
             entry = {**entry}
-            for part in ("value", "raw"):
+            for part in FIELD_PARTS:
                 if entry.get(part) is not None:
-                    entry[part] = _open_text(envelope, entry[part], target, f"fields.{name}.{part}")
+                    entry[part] = _open_text(envelope, entry[part], target, field_attribute(name, part))
         opened[name] = entry
     set_committed_value(target, "fields", opened)
 

@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select, update
 
 from verify.audit import ANCHOR_FILE, HeadAnchor
-from verify.crypto.at_rest import SEALED_COLUMNS, SEALED_FIELDS, document_aad, value_aad
+from verify.crypto.at_rest import FIELD_PARTS, SEALED_COLUMNS, document_aad, field_attribute, value_aad
 from verify.crypto.envelope import Envelope, SealBroken, is_sealed_text
 from verify.crypto.lookup import service_key_aad
 from verify.durable import fsync_dir, replace_file
@@ -107,16 +107,20 @@ def _rewrap_documents(store: Store, envelope: Envelope) -> int:
 
 
 def _sealed_values(row: Any) -> Iterator[tuple[str, str]]:
-    """(attribute, sealed text) of one verification row: its columns and its personal fields."""
+    """(attribute, stored text) of one verification row: its sealed columns and every field's parts.
+
+    A field part left in the clear is yielded too: it does not open, so ``stale_keys`` reports it
+    (``flask db upgrade`` seals what older versions stored in the clear).
+    """
     for name in SEALED_COLUMNS:
         value = getattr(row, name)
         if is_sealed_text(value):
             yield name, value
     for name, entry in (row.fields or {}).items():
-        if name in SEALED_FIELDS and isinstance(entry, dict):
-            for part in ("value", "raw"):
-                if is_sealed_text(entry.get(part)):
-                    yield f"fields.{name}.{part}", entry[part]
+        if isinstance(entry, dict):
+            for part in FIELD_PARTS:
+                if isinstance(entry.get(part), str):
+                    yield field_attribute(name, part), entry[part]
 
 
 def _rewrap_text(envelope: Envelope, value: str, aad: bytes) -> str:
@@ -138,10 +142,10 @@ def _rewrap_verification(envelope: Envelope, row: Any) -> dict[str, Any]:
     fields = {name: dict(entry) if isinstance(entry, dict) else entry for name, entry in (row.fields or {}).items()}
     touched = False
     for name, entry in fields.items():
-        if name in SEALED_FIELDS and isinstance(entry, dict):
-            for part in ("value", "raw"):
+        if isinstance(entry, dict):
+            for part in FIELD_PARTS:
                 if is_sealed_text(entry.get(part)):
-                    aad = value_aad(row.platform_id, row.id, f"fields.{name}.{part}")
+                    aad = value_aad(row.platform_id, row.id, field_attribute(name, part))
                     rewrapped = _rewrap_text(envelope, entry[part], aad)
                     touched |= rewrapped != entry[part]
                     entry[part] = rewrapped

@@ -1,15 +1,24 @@
 """Removing personal data: on request (``DELETE /v1/verifications/{id}``) and after retention.
 
-Redaction keeps what the platform and the audit need — the decision and its reasons, the
-checks (they name rules, never values), the label — and removes the rest: every
-document's bytes *and its wrapped data key* (crypto-shredding: a copy of the blob in a
-backup can no longer be opened), the holder's name and ID number as the platform sent
-them, the credential number, every extracted field that describes the person, and the keyed
-digests and page prints kept for noticing reuse (a live label keeps its own copy until it is
-revoked or expires: verify.services.reuse). Only
-a decided verification is redacted; one still being read or reviewed answers
-``NotDecided``. Everything is done with plain UPDATEs, without opening the sealed values,
-so a record whose data failed its integrity check can still be redacted.
+Redaction removes, with plain UPDATEs and DELETEs that open nothing sealed (so a record whose
+data failed its integrity check can still be redacted):
+
+- every document's bytes *and its wrapped data key* (crypto-shredding: a copy of the blob in a
+  backup can no longer be opened) and its SHA-256 (it identifies the document);
+- the holder's name and ID number as the platform sent them, the credential number, and every
+  extracted field but those that describe the credential rather than the person (``KEPT_FIELDS``);
+- the keyed digests and page prints kept for noticing reuse (a live label keeps its own copy
+  until it is revoked or expires: verify.services.reuse);
+- what the reviewer wrote: the internal note and the message to the applicant (the platform then
+  sees the reason code's own message);
+- the answer kept for an ``Idempotency-Key`` replay (its fingerprint hashes the holder's data).
+
+What stays is what the platform and the audit need: the verification's ids, account, profession,
+status, kind, confidence, timestamps, the checks (codes, statuses and messages, which name rules,
+never values), the reasons, the kept fields, the label, the review item's decision, reason code,
+reviewer and times, each document's position, media type and size, and the audit log (which holds
+free text only as a SHA-256). Only a decided verification is redacted; one still being read or
+reviewed answers ``NotDecided``.
 
 Retention: ``purge_expired`` redacts every verification decided more than
 ``retention_days`` ago, and drops the answers kept for ``Idempotency-Key`` replays once
@@ -23,7 +32,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from verify import audit
@@ -32,7 +41,7 @@ from verify.errors import NotDecided, NotFound
 from verify.services.context import Services
 from verify.services.keys import Principal
 from verify.services.verifications import forget_idempotency_keys
-from verify.store.models import Document, ReviewItem, Verification
+from verify.store.models import Document, IdempotencyRecord, ReviewItem, Verification
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +67,13 @@ def _redact(session: Session, verification_id: str, platform_id: str, *, actor: 
         return False
     documents = session.execute(
         update(Document).where(Document.verification_id == verification_id)
-        .values(content=None, wrapped_key=None, purged_at=now),
+        .values(content=None, wrapped_key=None, sha256="", purged_at=now),
         execution_options={"synchronize_session": False},
     ).rowcount
+    session.execute(update(ReviewItem).where(ReviewItem.verification_id == verification_id)
+                    .values(note=None, message=None), execution_options={"synchronize_session": False})
+    session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.verification_id == verification_id),
+                    execution_options={"synchronize_session": False})
     audit.record(session, actor=actor, action="verification.redact", subject_type="verification",
                  subject_id=verification_id, platform_id=platform_id, now=now,
                  after={"reason": reason, "documents": documents})

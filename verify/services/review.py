@@ -22,9 +22,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, and_, cast, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from verify import audit
+from verify.crypto.at_rest import SEALED_COLUMNS
 from verify.domain import VerificationStatus
 from verify.errors import (
     AlreadyClaimed,
@@ -134,8 +135,10 @@ def internal_note(item: ReviewItem) -> str | None:
 
 
 def applicant_message(item: ReviewItem) -> str | None:
-    """The user-safe message for the applicant (the reason's default unless the reviewer wrote one)."""
-    return item.message
+    """The user-safe message for the applicant: the reviewer's, else (none written, or removed with the
+    personal data) the reason code's own."""
+    reason = REASONS.get(item.reason_code or "")
+    return item.message or (reason.message if reason else None)
 
 
 def applicant_review(item: ReviewItem | None) -> dict[str, Any] | None:
@@ -209,11 +212,15 @@ def list_items(
     services: Services, principal: Principal, state: str = "open", *, profession: str | None = None,
     reason: str | None = None, platform: str | None = None, limit: int = 100,
 ) -> list[QueueRow]:
-    """Items in ``state``, oldest first, filtered by profession, reason code and platform name."""
+    """Items in ``state``, oldest first, filtered by profession, reason code and platform name.
+
+    A queue shows no personal data: the sealed columns are not loaded (nor opened, ~20 values a row).
+    """
     now = services.clock()
     query = _queue_query(principal, state, now, profession=profession, reason=reason, platform=platform)
+    unopened = [defer(getattr(Verification, name), raiseload=True) for name in (*SEALED_COLUMNS, "fields")]
     with services.store.read() as session:
-        rows = session.execute(query.limit(limit)).all()
+        rows = session.execute(query.options(*unopened).limit(limit)).all()
     return [QueueRow(item, verification, name, effective_state(item, now)) for item, verification, name in rows]
 
 
@@ -412,8 +419,8 @@ def get_case(services: Services, principal: Principal, item_id: str, *, reveal_r
     with services.store.write() as session:
         item, verification, name = _row(session, principal, item_id)
         if reveal_reason is not None:
-            _audit(session, principal, "review.reveal", item, now, None,
-                   {"verification_id": verification.id, "reason": reveal_reason})
+            _audit(session, principal, "review.reveal", item, now, None,  # free text: only its digest
+                   {"verification_id": verification.id, "reason_sha256": audit.digest(reveal_reason)})
         label = session.scalars(select(Label).where(Label.verification_id == verification.id)).first()
         parts = _parts(session, verification.id)
         previous = _previous_cases(session, verification, services.settings.max_resubmissions + 1)
