@@ -157,6 +157,7 @@ def issue_for_verification(services: Services, session: Session, verification: V
     issued_at = now.replace(microsecond=0)  # the token's iat is whole seconds; keep the row equal to it
     expires_at = issued_at + timedelta(days=settings.label_lifetime_days)
     label_id = uuid.uuid4().hex
+    older = _live_in_domain(session, verification, text.domain, issued_at)
     for attempt in range(_INSERT_TRIES):
         index = allocate_status_index(session, settings.status_list_size)
         number, idx = locate(index, settings.status_list_size)
@@ -185,7 +186,7 @@ def issue_for_verification(services: Services, session: Session, verification: V
                      "display": label.display, "kid": label.kid, "status_index": index,
                      "expires_at": expires_at.isoformat(),
                  })
-    _supersede(services, session, label, actor)
+    _supersede(services, session, label, older, actor)
     reuse.remember(session, label, verification)
     return label
 
@@ -206,13 +207,21 @@ def allocate_status_index(session: Session, size: int, rng: random.Random = _ran
         number += 1
 
 
-def _supersede(services: Services, session: Session, new: Label, actor: str) -> None:
-    older = session.scalars(
+def _live_in_domain(session: Session, verification: Verification, domain: str, now: datetime) -> list[Label]:
+    """The live labels a new label of ``verification`` in ``domain`` supersedes, locked as in :func:`_change`.
+
+    Read before the new label's audit entry: rows first, then the audit log's lock, in every
+    transaction, so a concurrent change of one of them waits instead of deadlocking.
+    """
+    return list(session.scalars(
         select(Label).where(
-            Label.account_id == new.account_id, Label.platform_id == new.platform_id, Label.domain == new.domain,
-            Label.id != new.id, Label.revoked_at.is_(None), Label.expires_at > new.issued_at,
-        )
-    ).all()
+            Label.account_id == verification.account_id, Label.platform_id == verification.platform_id,
+            Label.domain == domain, Label.revoked_at.is_(None), Label.expires_at > now,
+        ).with_for_update()
+    ))
+
+
+def _supersede(services: Services, session: Session, new: Label, older: list[Label], actor: str) -> None:
     for label in older:
         before = state(label, new.issued_at)
         label.revoked_at, label.revoke_reason = new.issued_at, SUPERSEDED
@@ -366,9 +375,15 @@ _CHANGES: dict[str, Callable[[Label, datetime, str | None], bool]] = {
 
 
 def _change(services: Services, principal: Principal, label_id: str, action: str, reason: str | None) -> Label:
+    """Apply ``action`` to the label and audit it, with the row locked from the read that decides to the commit.
+
+    On PostgreSQL ``SELECT ... FOR UPDATE`` makes a concurrent change of the same label wait and
+    then decide on the committed state (a resume after a revoke is a 409, not a resumed revoked
+    label); SQLite's writers are serialised by ``BEGIN IMMEDIATE`` already.
+    """
     now = services.clock()
     with services.store.write() as session:
-        label = session.get(Label, label_id)
+        label = session.scalars(select(Label).where(Label.id == label_id).with_for_update()).first()
         if label is None or (not principal.is_admin and label.platform_id != principal.platform_id):
             raise NotFound("No such label.")
         before = state(label, now)
@@ -399,11 +414,11 @@ def withdraw_signing_key(services: Services, kid: str, *, actor: str = "cli") ->
     now = services.clock()
     with services.store.write() as session:  # the audit entries commit with the new tokens
         services.keyring.reload_if_changed()
+        live = session.scalars(select(Label).where(Label.kid == kid, Label.revoked_at.is_(None),
+                                                   Label.expires_at > now).with_for_update()).all()  # rows first
         current = services.keyring.compromise(kid, now)
         audit.record(session, actor=actor, action="signing.compromise", subject_type="signing_key", subject_id=kid,
                      now=now, before=None, after={"current": current})
-        live = session.scalars(select(Label).where(Label.kid == kid, Label.revoked_at.is_(None),
-                                                   Label.expires_at > now)).all()
         for label in live:
             label.token, label.kid = resign(services.keyring, label.token), current
             audit.record(session, actor=actor, action="label.resign", subject_type=SUBJECT, subject_id=label.id,
