@@ -430,8 +430,31 @@ def test_allocation_skips_taken_indices_and_moves_on_when_a_list_is_full(service
         assert allocate_status_index(session, size, Scripted([taken] * 8 + [3])) == size + 3  # list 1 "full"
 
 
-@pytest.mark.parametrize("body", [{}, {"token": 5}, {"token": ""}, {"token": "a.b.c", "account_id": ""},
-                                  {"token": "a.b.c", "extra": 1}, {"token": "x" * 16385}, ["a.b.c"]])
-def test_a_malformed_check_request_is_a_422(client: FlaskClient, platform_key: str, body: Any) -> None:
+@pytest.mark.parametrize("token", ["", " ", "x" * 16385, "a." * 200_000, "garbage", "a.b.c", "飞.x.y", "a..b",
+                                   "eyJhbGciOi.e30.c2ln", "\u0000", "Bearer x.y.z"])
+def test_a_token_that_cannot_be_read_is_answered_malformed(client: FlaskClient, platform_key: str,
+                                                           token: str) -> None:
+    """The body has the documented shape (an object with a token string): the answer is a check, not a 422."""
+    answer = client.post("/v1/labels/check", json={"token": token}, headers=bearer(platform_key))
+    assert answer.status_code == 200, answer.json
+    assert answer.json == {"valid": False, "reason": "malformed", "label": None}
+    with_account = client.post("/v1/labels/check", json={"token": token, "account_id": "acct-1"},
+                               headers=bearer(platform_key))
+    assert with_account.json == {"valid": False, "reason": "malformed", "label": None}
+
+
+@pytest.mark.parametrize("body", [{}, {"token": 5}, {"token": None}, {"token": ["a.b.c"]}, {"token": {"t": 1}},
+                                  {"token": True}, {"token": "a.b.c", "account_id": ""},
+                                  {"token": "a.b.c", "account_id": 7}, {"token": "a.b.c", "extra": 1},
+                                  ["a.b.c"], "a.b.c", None, 5])
+def test_a_body_that_is_not_an_object_with_a_token_string_is_a_422(client: FlaskClient, platform_key: str,
+                                                                    body: Any) -> None:
     answer = client.post("/v1/labels/check", json=body, headers=bearer(platform_key))
+    assert answer.status_code == 422 and answer.content_type == "application/problem+json"
+    assert answer.json["type"].endswith("/validation_error")
+
+
+def test_a_body_that_is_not_json_is_a_422(client: FlaskClient, platform_key: str) -> None:
+    answer = client.post("/v1/labels/check", data=b"token=a.b.c", headers=bearer(platform_key),
+                         content_type="application/json")
     assert answer.status_code == 422 and answer.content_type == "application/problem+json"

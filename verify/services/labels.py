@@ -50,7 +50,7 @@ from verify.labels.cache import Entries, StatusBoard, Verified, VerifiedTokens
 from verify.labels.changes import FILE_NAME as CHANGES_FILE
 from verify.labels.changes import ChangeCounter
 from verify.labels.status_list import Status, build_status_list, issue_status_list, locate, status_list_uri
-from verify.labels.tokens import Reason, issue_label, judge_claims, resign, verify_token
+from verify.labels.tokens import MAX_TOKEN_BYTES, Reason, issue_label, judge_claims, resign, verify_token
 from verify.labels.vocabulary import UnknownLabel, label_text
 from verify.services import reuse
 from verify.services.context import Services
@@ -250,6 +250,8 @@ def check(services: Services, principal: Principal, token: str, account_id: str 
     First the board catches up with any change announced on this machine (a withdrawn signing key
     included, so the token is then judged with the keys as they are now).
     """
+    if len(token) > MAX_TOKEN_BYTES:  # longer than any label we sign: not hashed, not parsed
+        return LabelCheck(False, Reason.MALFORMED, None)
     caches = label_caches(services)
     now = services.clock().timestamp()
     caches.board.catch_up(now)
