@@ -174,7 +174,7 @@ def test_suspend_and_resume(client: FlaskClient, services: Services, platform_ke
     assert suspended.status_code == 200 and suspended.json["state"] == "suspended"
     assert suspended.json["suspended_at"] is not None
     assert _check(client, platform_key, label["token"]) == {"valid": False, "reason": "revoked", "label": None}
-    assert entry(status_list(client)["claims"], idx) == 2
+    assert entry(status_list(client)["claims"], idx) == 1  # as the check answers: invalid, not "suspended"
     listed = client.get("/v1/accounts/lawyer-1/labels", headers=bearer(platform_key)).json["labels"]
     assert [item["state"] for item in listed] == ["suspended"]
     assert change(client, platform_key, label["id"], "suspend").status_code == 200  # again: no change
@@ -190,6 +190,25 @@ def test_suspend_and_resume(client: FlaskClient, services: Services, platform_ke
         refused = change(client, platform_key, label["id"], action)
         assert refused.status_code == 409 and refused.content_type == "application/problem+json"
     assert change(client, platform_key, label["id"], "suspend", reason="").status_code == 422
+
+
+def test_the_status_list_says_what_the_check_says_and_never_reveals_a_suspension(
+    client: FlaskClient, services: Services, platform_key: str
+) -> None:
+    """One policy: a suspended label is invalid (1) in the public list while suspended, valid (0) again on resume."""
+    active, suspended, revoked, resumed = (issue(services, f"policy-{n}") for n in range(4))
+    change(client, platform_key, suspended["id"], "suspend", reason="complaint under review")
+    change(client, platform_key, revoked["id"], "revoke", reason="licence withdrawn")
+    change(client, platform_key, resumed["id"], "suspend")
+    change(client, platform_key, resumed["id"], "resume")
+    claims = status_list(client)["claims"]
+    expected = {"valid": 0, "revoked": 1}
+    for label in (active, suspended, revoked, resumed):
+        checked = _check(client, platform_key, label["token"])
+        listed = entry(claims, reference(label["token"])["idx"])
+        assert listed == expected["valid" if checked["valid"] else checked["reason"]], (label, checked, listed)
+    raw = zlib.decompress(base64.urlsafe_b64decode(claims["status_list"]["lst"] + "=="))
+    assert not any((byte >> shift) & 3 == 2 for byte in set(raw) for shift in (0, 2, 4, 6))  # no 2 anywhere
 
 
 def test_an_admin_may_suspend_any_platforms_label(client: FlaskClient, services: Services) -> None:

@@ -11,8 +11,9 @@ resumption is written to the audit log in the same transaction.
 Status lists. Each label gets a random, never reused global ``status_index`` (the unique
 column makes a double allocation fail; a savepoint retries it) and carries
 ``status.status_list {idx, uri}``. ``GET /v1/status-lists/<n>`` serves list ``n`` as a signed
-``statuslist+jwt`` with 2 bits per label (0 valid, 1 revoked, 2 suspended), rebuilt at most
-every ``status_list_ttl_seconds``: a change shows in the list within that ttl.
+``statuslist+jwt`` with 2 bits per label (0 valid, 1 revoked or suspended: what the check
+answers), rebuilt at most every ``status_list_ttl_seconds``: a change shows in the list within
+that ttl.
 
 The check hot path reads no database: the signature step is cached per token
 (:class:`~verify.labels.cache.VerifiedTokens`), the label shown comes from the token's claims,
@@ -49,7 +50,14 @@ from verify.errors import Conflict, NotFound
 from verify.labels.cache import Entries, StatusBoard, Verified, VerifiedTokens
 from verify.labels.changes import FILE_NAME as CHANGES_FILE
 from verify.labels.changes import ChangeCounter
-from verify.labels.status_list import Status, build_status_list, issue_status_list, locate, status_list_uri
+from verify.labels.status_list import (
+    Status,
+    build_status_list,
+    issue_status_list,
+    locate,
+    public_status,
+    status_list_uri,
+)
 from verify.labels.tokens import MAX_TOKEN_BYTES, Reason, issue_label, judge_claims, resign, verify_token
 from verify.labels.vocabulary import UnknownLabel, label_text
 from verify.services import reuse
@@ -516,7 +524,8 @@ def status_list(services: Services, number: int) -> PublishedList:
         caches.lists_in_use = (count, at)
         if number > count:
             raise NotFound("No such status list.")
-        built = build_status_list(caches.board.entries(), number=number, size=settings.status_list_size)
+        entries = ((index, public_status(status)) for index, status in caches.board.entries())
+        built = build_status_list(entries, number=number, size=settings.status_list_size)
         token = issue_status_list(
             services.keyring, issuer=settings.issuer, uri=status_list_uri(settings.issuer, number),
             status_list=built, issued_at=now, expires_at=now + timedelta(seconds=settings.status_list_valid_seconds),
