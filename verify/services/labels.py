@@ -416,9 +416,9 @@ def withdraw_signing_key(services: Services, kid: str, *, actor: str = "cli") ->
 
     The key leaves the JWKS and every check of every process on this machine before this returns
     (the change counter; processes elsewhere within the keyring's ``RELOAD_SECONDS``): its tokens
-    answer ``unknown_key``. Each live label it signed (not revoked,
-    not expired) keeps its id, status entry and text and gets a new token, which platforms read from
-    the verification or the account's labels. Safe to run again after a failure. Returns the current
+    answer ``unknown_key``. Each live label it signed (not revoked, not expired) keeps its id,
+    status entry and text and gets a new token, which platforms read from the verification or the
+    account's labels. Safe to run again after a failure. Returns the current
     kid and how many labels were signed again.
     """
     now = services.clock()
