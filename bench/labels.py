@@ -2,7 +2,8 @@
 
 Starts the service as `make run` does (`flask setup`, then gunicorn with gunicorn.conf.py) on a
 free port with a temporary VERIFY_DATA_DIR, makes a platform key, submits a generated lawyer's
-licence PDF and waits for its approved label. Then Debian's wrk drives `GET /healthz` and
+licence (a PDF signed by the tests' trusted issuer, with the holder's real-name data) and waits
+for its approved label. Then Debian's wrk drives `GET /healthz` and
 `POST /v1/labels/check` (a Lua script posts the token) in interleaved rounds (healthz, check,
 healthz, check, ...) at each connection count, and prints every round's requests/s, p50, p99
 (and the server's own p99 from gunicorn's access log), then each figure's median over the
@@ -40,8 +41,9 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
-from tests.certificates import make_certificate, render_pdf  # noqa: E402
+from tests.certificates import make_certificate  # noqa: E402
 from tests.serving import Server, ServerError  # noqa: E402
+from tests.uploads import holder_form, signed_pdf  # noqa: E402
 
 WRK_THREADS = 2
 TARGET_RATIO, TARGET_P99_MS, TARGET_MISS_RATIO = 0.8, 20.0, 0.7
@@ -69,8 +71,8 @@ def approved_label(server: Server) -> tuple[str, str, str]:
     cert = make_certificate("lawyer_practice", seed=5)
     account = "bench-account"
     answer = requests.post(url + "/v1/verifications", headers=auth, timeout=30,
-                           data={"account_id": account, "profession": "lawyer", "holder_name": cert.fields["name"]},
-                           files={"document": ("licence.pdf", render_pdf(cert), "application/pdf")})
+                           data={"account_id": account, "profession": "lawyer", **holder_form(cert)},
+                           files={"document": ("licence.pdf", signed_pdf(cert), "application/pdf")})
     answer.raise_for_status()
     location = url + answer.headers["Location"]
     deadline = time.monotonic() + 180

@@ -3,10 +3,11 @@
 from marshmallow import Schema, fields, validate
 
 from schemas.verification import CheckSchema
-from verify.checks import ERROR_CODES
+from verify.checks import ERROR_CODES, Verdict
 from verify.domain import CredentialKind
 
 VALIDATE_KINDS = [k.value for k in CredentialKind]
+VERDICTS = [v.value for v in Verdict]
 
 
 class HolderSchema(Schema):
@@ -32,7 +33,12 @@ class ErrorSchema(Schema):
 
 
 class ValidateResponseSchema(Schema):
-    valid = fields.Bool(required=True)
+    valid = fields.Bool(required=True, metadata={
+        "description": "No hard rule is broken. True also when a finding only warns: read `verdict`."})
+    verdict = fields.Str(required=True, validate=validate.OneOf(VERDICTS), metadata={
+        "description": "`valid`: every rule passed. `invalid`: a hard rule is broken (`errors` says which). "
+                       "`needs_review`: nothing is broken, but a finding only warns (a code in no published list, "
+                       "a doubtful match with the holder): a person must look before relying on the number."})
     kind = fields.Str(required=True)
     parsed = fields.Dict(required=True)
     errors = fields.List(fields.Nested(ErrorSchema), required=True)

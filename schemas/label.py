@@ -10,7 +10,13 @@ LABEL_STATES = ["active", "suspended", "expired", "revoked"]
 
 
 class LabelCheckRequestSchema(Schema):
-    token = fields.Str(required=True, validate=validate.Length(1, 16384))
+    """A check: 422 only when the body is not a JSON object with a ``token`` string (and, if sent, an ``account_id``
+    of 1-128 characters, and nothing else); any token string is checked."""
+
+    token = fields.Str(required=True, metadata={
+        "description": "The label token. Any string is answered with a check: one that cannot be a label (empty, "
+                       "longer than a label can be, not a compact JWS, unreadable parts) answers 200 with "
+                       "`valid: false, reason: \"malformed\"`."})
     account_id = fields.Str(validate=validate.Length(1, 128))
 
 

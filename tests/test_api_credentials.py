@@ -49,7 +49,7 @@ def valid_answer(answer: Any) -> dict[str, Any]:
     assert answer.status_code == 200, answer.json
     assert answer.content_type == "application/json"
     data = answer.json
-    assert set(data) == {"valid", "kind", "parsed", "errors", "checks"}
+    assert set(data) == {"valid", "verdict", "kind", "parsed", "errors", "checks"}
     assert ValidateResponseSchema().validate(data) == {}
     assert all(set(e) == {"code", "message"} and e["code"] in ERROR_CODES for e in data["errors"])
     assert all(c["status"] in ("pass", "fail", "warn") for c in data["checks"])
@@ -234,6 +234,42 @@ def test_doubtful_findings_warn_and_stay_valid(client: FlaskClient, platform_key
     assert statuses(data)[code] == "warn"
 
 
+#: Numbers no hard rule rejects but whose codes no published list confirms: a person must look.
+NEEDS_REVIEW = [
+    ("physician_qualification", "201233170" + ID_NUMBER),  # category 70: in no list (the example)
+    ("physician_qualification", "201233510" + ID_NUMBER),  # level 5: in no list
+    ("physician_qualification", "201233310" + ID_NUMBER),  # level 3 (师承/确有专长): unconfirmed on certificates
+    ("physician_practice", "110339999001234", ),  # county 9999 of 浙江: unknown
+    ("physician_practice", "190330106001234", ),  # level 9: unknown
+    ("lawyer_practice", "13301201001012345"),  # category 0: 粤港澳大湾区律师, one source
+    ("legal_qualification", "A19994401060123"),  # before 2002
+    ("resident_id", make_id("810000", date(1990, 1, 1))),  # 港澳台居民居住证
+    ("uscc", "91110108MA01ABCD0B"),  # the embedded organisation code's check
+]
+
+
+@pytest.mark.parametrize(("kind", "number", "verdict"), [
+    *((kind, number, "valid") for kind, number in VALID.items()),
+    *((kind, number, "invalid") for kind, (number, _) in INVALID.items()),
+    ("physician_qualification", "20123311033010619850115002", "invalid"),  # one digit short
+    *((kind, number, "needs_review") for kind, number in NEEDS_REVIEW),
+])
+def test_the_verdict_tells_fine_from_broken_from_a_person_must_look(client: FlaskClient, platform_key: str,
+                                                                     kind: str, number: str, verdict: str) -> None:
+    data = valid_answer(post(client, platform_key, {"kind": kind, "number": number}))
+    assert data["verdict"] == verdict, statuses(data)
+    assert data["valid"] is (verdict != "invalid")  # valid: no hard rule broken, as before
+    assert ("warn" in statuses(data).values()) is (verdict == "needs_review")
+
+
+def test_a_holder_the_number_only_doubtfully_matches_needs_review(client: FlaskClient, platform_key: str) -> None:
+    body = {"kind": "teacher_qualification", "number": "20103300141001234",  # from 2009: 1 = 男, unconfirmed
+            "holder": {"gender": "女"}}
+    assert valid_answer(post(client, platform_key, body))["verdict"] == "needs_review"
+    body = {"kind": "resident_id", "number": ID_NUMBER, "holder": OTHER_PERSON}
+    assert valid_answer(post(client, platform_key, body))["verdict"] == "invalid"
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kind=st.sampled_from(sorted(VALID)), number=st.text(min_size=1, max_size=40))
 def test_any_text_is_a_200_never_a_500(client: FlaskClient, platform_key: str, kind: str, number: str) -> None:
@@ -259,7 +295,8 @@ def test_openapi_documents_the_endpoint(client: FlaskClient) -> None:
     holder = schemas[request["properties"]["holder"]["$ref"].rsplit("/", 1)[1]]
     assert holder["properties"]["gender"]["enum"] == ["男", "女"]
     response = schemas["ValidateResponse"]
-    assert set(response["required"]) == {"valid", "kind", "parsed", "errors"}
+    assert set(response["required"]) == {"valid", "verdict", "kind", "parsed", "errors"}
+    assert response["properties"]["verdict"]["enum"] == ["valid", "invalid", "needs_review"]
     error = schemas[response["properties"]["errors"]["items"]["$ref"].rsplit("/", 1)[1]]
     assert error["properties"]["code"]["enum"] == list(ERROR_CODES)
 

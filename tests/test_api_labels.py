@@ -23,6 +23,7 @@ from tests.certificates import make_certificate
 from tests.conftest import bearer, make_app, new_key, process_all
 from tests.test_api_verifications import submit
 from tests.uploads import holder_form, signed_pdf
+from verify import audit
 from verify.audit import verify_chain
 from verify.domain import CredentialKind
 from verify.services import labels as labels_service
@@ -173,7 +174,7 @@ def test_suspend_and_resume(client: FlaskClient, services: Services, platform_ke
     assert suspended.status_code == 200 and suspended.json["state"] == "suspended"
     assert suspended.json["suspended_at"] is not None
     assert _check(client, platform_key, label["token"]) == {"valid": False, "reason": "revoked", "label": None}
-    assert entry(status_list(client)["claims"], idx) == 2
+    assert entry(status_list(client)["claims"], idx) == 1  # as the check answers: invalid, not "suspended"
     listed = client.get("/v1/accounts/lawyer-1/labels", headers=bearer(platform_key)).json["labels"]
     assert [item["state"] for item in listed] == ["suspended"]
     assert change(client, platform_key, label["id"], "suspend").status_code == 200  # again: no change
@@ -189,6 +190,25 @@ def test_suspend_and_resume(client: FlaskClient, services: Services, platform_ke
         refused = change(client, platform_key, label["id"], action)
         assert refused.status_code == 409 and refused.content_type == "application/problem+json"
     assert change(client, platform_key, label["id"], "suspend", reason="").status_code == 422
+
+
+def test_the_status_list_says_what_the_check_says_and_never_reveals_a_suspension(
+    client: FlaskClient, services: Services, platform_key: str
+) -> None:
+    """One policy: a suspended label is invalid (1) in the public list while suspended, valid (0) again on resume."""
+    active, suspended, revoked, resumed = (issue(services, f"policy-{n}") for n in range(4))
+    change(client, platform_key, suspended["id"], "suspend", reason="complaint under review")
+    change(client, platform_key, revoked["id"], "revoke", reason="licence withdrawn")
+    change(client, platform_key, resumed["id"], "suspend")
+    change(client, platform_key, resumed["id"], "resume")
+    claims = status_list(client)["claims"]
+    expected = {"valid": 0, "revoked": 1}
+    for label in (active, suspended, revoked, resumed):
+        checked = _check(client, platform_key, label["token"])
+        listed = entry(claims, reference(label["token"])["idx"])
+        assert listed == expected["valid" if checked["valid"] else checked["reason"]], (label, checked, listed)
+    raw = zlib.decompress(base64.urlsafe_b64decode(claims["status_list"]["lst"] + "=="))
+    assert not any((byte >> shift) & 3 == 2 for byte in set(raw) for shift in (0, 2, 4, 6))  # no 2 anywhere
 
 
 def test_an_admin_may_suspend_any_platforms_label(client: FlaskClient, services: Services) -> None:
@@ -288,23 +308,47 @@ def test_a_revocation_shows_in_the_status_list_within_its_ttl(client: FlaskClien
     assert fresh["claims"]["iat"] == int(clock.at.timestamp())
 
 
-def test_a_revocation_in_another_process_reaches_checks_within_the_refresh_interval(
+def test_a_change_in_another_process_reaches_checks_before_the_change_call_answers(
     client: FlaskClient, services: Services, second: Flask, platform_key: str
 ) -> None:
+    """The contract: after the change call answers, every serving process answers the new state; no clock moves."""
     clock = Clock()
     services.clock = second.extensions["verify"].clock = clock
-    label = issue(services, "moved-on")
-    assert _check(client, platform_key, label["token"])["valid"] is True
-    assert change(second.test_client(), platform_key, label["id"], "revoke", reason="x").status_code == 200
-    assert _check(second.test_client(), platform_key, label["token"])["reason"] == "revoked"
+    label, other = issue(services, "moved-on"), issue(services, "moved-too")
+    assert _check(client, platform_key, label["token"])["valid"] is True  # this process has read the states
+    elsewhere = second.test_client()
 
+    assert change(elsewhere, platform_key, label["id"], "suspend").status_code == 200
+    assert _check(client, platform_key, label["token"])["reason"] == "revoked"
+    assert change(elsewhere, platform_key, label["id"], "resume").status_code == 200
+    assert _check(client, platform_key, label["token"])["valid"] is True
+    assert change(elsewhere, platform_key, label["id"], "revoke", reason="x").status_code == 200
+    assert _check(client, platform_key, label["token"])["reason"] == "revoked"
+
+    assert _check(client, platform_key, other["token"])["valid"] is True
+    issue(second.extensions["verify"], "moved-too", category="兼职律师")  # supersedes, in the other process
+    assert _check(client, platform_key, other["token"])["reason"] == "revoked"
+
+
+def test_a_change_the_counter_does_not_carry_reaches_checks_within_the_refresh_interval(
+    client: FlaskClient, services: Services, platform_key: str
+) -> None:
+    """A change written where this machine's counter is not bumped (a worker on another machine): the timed refresh."""
+    clock = Clock()
+    services.clock = clock
+    label = issue(services, "far-away")
+    assert _check(client, platform_key, label["token"])["valid"] is True
+    with services.store.write() as session:  # as another machine would: the row and its audit entry, no bump
+        row = session.get(Label, label["id"])
+        assert row is not None
+        row.revoked_at = clock()
+        audit.record(session, actor="elsewhere", action="label.revoke", subject_type=labels_service.SUBJECT,
+                     subject_id=row.id, now=clock(), platform_id=row.platform_id, before={"state": "active"},
+                     after={"state": "revoked"})
     interval = services.settings.label_status_refresh_seconds
     clock.advance(interval - 1)
-    assert _check(client, platform_key, label["token"])["valid"] is True  # not read yet: bounded staleness
+    assert _check(client, platform_key, label["token"])["valid"] is True  # bounded staleness
     clock.advance(1)
-    assert _check(client, platform_key, label["token"])["reason"] == "revoked"
-    change(second.test_client(), platform_key, label["id"], "resume")  # revoked is final: still revoked
-    clock.advance(interval)
     assert _check(client, platform_key, label["token"])["reason"] == "revoked"
 
 
@@ -405,8 +449,31 @@ def test_allocation_skips_taken_indices_and_moves_on_when_a_list_is_full(service
         assert allocate_status_index(session, size, Scripted([taken] * 8 + [3])) == size + 3  # list 1 "full"
 
 
-@pytest.mark.parametrize("body", [{}, {"token": 5}, {"token": ""}, {"token": "a.b.c", "account_id": ""},
-                                  {"token": "a.b.c", "extra": 1}, {"token": "x" * 16385}, ["a.b.c"]])
-def test_a_malformed_check_request_is_a_422(client: FlaskClient, platform_key: str, body: Any) -> None:
+@pytest.mark.parametrize("token", ["", " ", "x" * 16385, "a." * 200_000, "garbage", "a.b.c", "飞.x.y", "a..b",
+                                   "eyJhbGciOi.e30.c2ln", "\u0000", "Bearer x.y.z"])
+def test_a_token_that_cannot_be_read_is_answered_malformed(client: FlaskClient, platform_key: str,
+                                                           token: str) -> None:
+    """The body has the documented shape (an object with a token string): the answer is a check, not a 422."""
+    answer = client.post("/v1/labels/check", json={"token": token}, headers=bearer(platform_key))
+    assert answer.status_code == 200, answer.json
+    assert answer.json == {"valid": False, "reason": "malformed", "label": None}
+    with_account = client.post("/v1/labels/check", json={"token": token, "account_id": "acct-1"},
+                               headers=bearer(platform_key))
+    assert with_account.json == {"valid": False, "reason": "malformed", "label": None}
+
+
+@pytest.mark.parametrize("body", [{}, {"token": 5}, {"token": None}, {"token": ["a.b.c"]}, {"token": {"t": 1}},
+                                  {"token": True}, {"token": "a.b.c", "account_id": ""},
+                                  {"token": "a.b.c", "account_id": 7}, {"token": "a.b.c", "extra": 1},
+                                  ["a.b.c"], "a.b.c", None, 5])
+def test_a_body_that_is_not_an_object_with_a_token_string_is_a_422(client: FlaskClient, platform_key: str,
+                                                                    body: Any) -> None:
     answer = client.post("/v1/labels/check", json=body, headers=bearer(platform_key))
+    assert answer.status_code == 422 and answer.content_type == "application/problem+json"
+    assert answer.json["type"].endswith("/validation_error")
+
+
+def test_a_body_that_is_not_json_is_a_422(client: FlaskClient, platform_key: str) -> None:
+    answer = client.post("/v1/labels/check", data=b"token=a.b.c", headers=bearer(platform_key),
+                         content_type="application/json")
     assert answer.status_code == 422 and answer.content_type == "application/problem+json"

@@ -64,7 +64,7 @@ class Settings:
     database_url: str = ""  # default: sqlite file under data_dir
     issuer: str = "https://verify.example"  # label ``iss``
     label_lifetime_days: int = 180
-    label_status_refresh_seconds: float = 5.0  # a revocation by another process reaches label checks within this
+    label_status_refresh_seconds: float = 5.0  # a label change on another machine reaches label checks within this
     label_cache_size: int = 10_000  # verified label tokens remembered per process
     status_list_ttl_seconds: int = 300  # status list ``ttl``: how stale a served list may be
     status_list_valid_seconds: int = 86_400  # status list ``exp`` = ``iat`` + this

@@ -1,4 +1,5 @@
-"""The hot path's caches: bounded verified tokens; the status board's refresh, notes and failures."""
+"""The hot path's caches: bounded verified tokens; the status board's reads (on a moved counter, on time),
+notes and failures."""
 
 from __future__ import annotations
 
@@ -27,19 +28,28 @@ def test_verified_tokens_are_bounded_oldest_out() -> None:
 
 
 class Feed:
-    """A fake change feed: the 'database' is ``states``; every change bumps the watermark."""
+    """A fake change feed: the 'database' is ``states``; every change bumps the watermark.
+
+    ``counter`` is the machine's change counter; :meth:`set` leaves it alone (a change made on another
+    machine), :meth:`announce` bumps it as a change made on this one does after its commit.
+    """
 
     def __init__(self) -> None:
         self.states: Entries = {}
         self.changed: dict[str, int] = {}
         self.mark = 0
         self.reads = 0
+        self.counter = 0
         self.failing = False
 
     def set(self, label_id: str, status: Status, index: int = 0) -> None:
         self.mark += 1
         self.changed[label_id] = self.mark
         self.states[label_id] = (status, index)
+
+    def announce(self, label_id: str, status: Status, index: int = 0) -> None:
+        self.set(label_id, status, index)
+        self.counter += 1
 
     def load_all(self) -> tuple[Entries, int]:
         self.reads += 1
@@ -59,26 +69,75 @@ def feed() -> Feed:
 
 @pytest.fixture
 def board(feed: Feed) -> StatusBoard:
-    return StatusBoard(feed.load_all, feed.load_changes, interval=5)
+    return StatusBoard(feed.load_all, feed.load_changes, interval=5, changes=lambda: feed.counter)
 
 
-def test_another_process_change_arrives_within_the_interval(feed: Feed, board: StatusBoard) -> None:
+def status(board: StatusBoard, label_id: str, now: float) -> Status:
+    """What a check does: catch up, then look the label up."""
+    board.catch_up(now)
+    return board.status(label_id)
+
+
+def test_an_announced_change_is_read_by_the_next_check_and_nothing_is_read_otherwise(
+    feed: Feed, board: StatusBoard
+) -> None:
+    assert status(board, "a", now=100.0) is Status.VALID
+    assert status(board, "a", now=100.1) is Status.VALID and feed.reads == 1
+    feed.announce("a", Status.SUSPENDED, 3)
+    assert status(board, "a", now=100.2) is Status.SUSPENDED  # at once: no clock had to move
+    feed.announce("a", Status.VALID, 3)
+    assert status(board, "a", now=100.3) is Status.VALID
+    feed.announce("a", Status.INVALID, 3)
+    assert status(board, "a", now=100.4) is Status.INVALID and feed.reads == 4
+    for _ in range(100):
+        status(board, "a", now=100.5)
+    assert feed.reads == 4 and board.entries() == [(3, Status.INVALID)]
+
+
+def test_another_machines_change_arrives_within_the_interval(feed: Feed, board: StatusBoard) -> None:
     feed.set("a", Status.INVALID, 3)
-    assert board.status("a", now=100.0) is Status.INVALID
+    assert status(board, "a", now=100.0) is Status.INVALID
     feed.set("b", Status.SUSPENDED, 4)
     feed.set("a", Status.INVALID, 3)
-    assert board.status("b", now=104.9) is Status.VALID  # within the interval: no read
+    assert status(board, "b", now=104.9) is Status.VALID  # not announced here, within the interval: no read
     assert feed.reads == 1
-    assert board.status("b", now=105.0) is Status.SUSPENDED
+    assert status(board, "b", now=105.0) is Status.SUSPENDED
     feed.set("b", Status.VALID, 4)  # resumed elsewhere
-    assert board.status("b", now=110.0) is Status.VALID
+    assert status(board, "b", now=110.0) is Status.VALID
     assert sorted(board.entries()) == [(3, Status.INVALID)]
 
 
+def test_a_change_announced_during_a_read_is_read_again_by_the_next_check(feed: Feed) -> None:
+    reading, release = threading.Event(), threading.Event()
+
+    def slow_changes(mark: int) -> tuple[Entries, int]:
+        snapshot = feed.load_changes(mark)  # read before the change below committed ...
+        reading.set()
+        release.wait(5)
+        return snapshot
+
+    board = StatusBoard(feed.load_all, slow_changes, interval=5, changes=lambda: feed.counter)
+    status(board, "a", now=0.0)
+    feed.announce("b", Status.INVALID)
+    refresher = threading.Thread(target=board.catch_up, args=(1.0,))
+    refresher.start()
+    reading.wait(5)
+    feed.announce("a", Status.INVALID)  # committed and announced while that read is in flight
+    checked: list[Status] = []
+    checker = threading.Thread(target=lambda: checked.append(status(board, "a", now=1.0)))
+    checker.start()
+    checker.join(0.2)
+    assert checker.is_alive()  # a check that saw the counter move waits for the read in flight ...
+    release.set()
+    refresher.join(5)
+    checker.join(5)
+    assert checked == [Status.INVALID]  # ... and then reads again: the counter moved past what that read saw
+
+
 def test_a_clock_that_goes_back_refreshes(feed: Feed, board: StatusBoard) -> None:
-    board.status("a", now=100.0)
+    status(board, "a", now=100.0)
     feed.set("a", Status.INVALID)
-    assert board.status("a", now=50.0) is Status.INVALID
+    assert status(board, "a", now=50.0) is Status.INVALID
 
 
 def test_a_note_is_seen_at_once_and_not_undone_by_an_older_read(feed: Feed) -> None:
@@ -90,9 +149,9 @@ def test_a_note_is_seen_at_once_and_not_undone_by_an_older_read(feed: Feed) -> N
         release.wait(5)
         return snapshot  # ... and applied after it
 
-    board = StatusBoard(feed.load_all, slow_changes, interval=5)
+    board = StatusBoard(feed.load_all, slow_changes, interval=5, changes=lambda: feed.counter)
     feed.set("a", Status.SUSPENDED)
-    board.status("a", now=0.0)
+    status(board, "a", now=0.0)
     feed.set("a", Status.VALID)  # resumed, seen by the slow read below
     refresher = threading.Thread(target=board.refresh, args=(10.0,))
     refresher.start()
@@ -105,19 +164,34 @@ def test_a_note_is_seen_at_once_and_not_undone_by_an_older_read(feed: Feed) -> N
     release.set()
     refresher.join(5)
     noted.join(5)
-    assert board.status("a", now=10.0) is Status.INVALID
+    assert status(board, "a", now=10.0) is Status.INVALID
 
 
 def test_a_failed_refresh_keeps_the_last_states_and_retries_soon(feed: Feed, board: StatusBoard) -> None:
     feed.set("a", Status.INVALID)
-    board.status("a", now=0.0)
+    status(board, "a", now=0.0)
     feed.failing = True
-    assert board.status("a", now=5.0) is Status.INVALID
+    assert status(board, "a", now=5.0) is Status.INVALID
     reads = feed.reads
-    assert board.status("a", now=5.5) is Status.INVALID and feed.reads == reads  # no retry storm
+    assert status(board, "a", now=5.5) is Status.INVALID and feed.reads == reads  # no retry storm
     feed.failing = False
     feed.set("b", Status.INVALID)
-    assert board.status("b", now=6.0) is Status.INVALID
+    assert status(board, "b", now=6.0) is Status.INVALID
+
+
+def test_an_announced_change_that_cannot_be_read_is_tried_again_each_second_not_on_every_check(
+    feed: Feed, board: StatusBoard
+) -> None:
+    status(board, "a", now=0.0)
+    feed.failing = True
+    feed.announce("a", Status.INVALID)
+    assert status(board, "a", now=1.0) is Status.VALID  # the last known state: the database did not answer
+    reads = feed.reads
+    for _ in range(50):
+        status(board, "a", now=1.5)
+    assert feed.reads == reads
+    feed.failing = False
+    assert status(board, "a", now=2.0) is Status.INVALID
 
 
 def test_the_first_load_failing_is_an_error(feed: Feed) -> None:
@@ -125,4 +199,4 @@ def test_the_first_load_failing_is_an_error(feed: Feed) -> None:
         raise ConnectionError("database gone")
 
     with pytest.raises(ConnectionError):
-        StatusBoard(broken, feed.load_changes, interval=5).status("a", now=0.0)
+        StatusBoard(broken, feed.load_changes, interval=5, changes=lambda: 0).catch_up(now=0.0)

@@ -34,6 +34,7 @@ def validate() -> Response:
     kind = CredentialKind(body["kind"])
     report = check_number(kind, body["number"], holder, services().clock().date())
     return jsonify({
-        "valid": report.valid, "kind": kind.value, "parsed": report.parsed, "errors": report.errors,
+        "valid": report.valid, "verdict": report.verdict.value, "kind": kind.value, "parsed": report.parsed,
+        "errors": report.errors,
         "checks": [{"code": c.code, "status": c.status.value, "message": c.message} for c in report.checks],
     })

@@ -24,7 +24,6 @@ from verify.store.models import Label
 bp = Blueprint("labels", __name__)
 _check_request = LabelCheckRequestSchema()
 _CHECK_FIELDS = frozenset(_check_request.fields)
-_MAX_TOKEN_CHARS = _check_request.fields["token"].validators[0].max  # type: ignore[attr-defined]
 _MAX_ACCOUNT_CHARS = _check_request.fields["account_id"].validators[0].max  # type: ignore[attr-defined]
 _revoke_request = RevokeRequestSchema()
 _change_request = LabelChangeRequestSchema()
@@ -33,11 +32,15 @@ _account_labels = AccountLabelsSchema()
 
 
 def _check_body() -> dict[str, Any]:
-    """The check request: well-formed bodies are taken as they are; anything else gets the schema's 422."""
+    """The check request: well-formed bodies are taken as they are; anything else gets the schema's 422.
+
+    Any ``token`` string is well-formed here: one that cannot be a label is the check's to answer
+    (``malformed``), not a malformed request.
+    """
     body = request.get_json(silent=True)
     if isinstance(body, dict) and body.keys() <= _CHECK_FIELDS:
         token, account_id = body.get("token"), body.get("account_id", "")
-        if (isinstance(token, str) and 0 < len(token) <= _MAX_TOKEN_CHARS
+        if (isinstance(token, str)
                 and isinstance(account_id, str) and len(account_id) <= _MAX_ACCOUNT_CHARS
                 and (account_id or "account_id" not in body)):
             return body

@@ -8,8 +8,10 @@ says so (PASS), so a reviewer can read what was verified.
 
 >>> from datetime import date
 >>> report = check_number(CredentialKind.LAWYER_PRACTICE, '11102200810000003', Holder(), date(2025, 1, 1))
->>> report.valid, report.parsed['category']
-(True, {'code': '1', 'name': '专职律师'})
+>>> report.valid, report.verdict, report.parsed['category']
+(True, <Verdict.VALID: 'valid'>, {'code': '1', 'name': '专职律师'})
+>>> check_number(CredentialKind.LAWYER_PRACTICE, '11102200800000003', Holder(), date(2025, 1, 1)).verdict  # category 0
+<Verdict.NEEDS_REVIEW: 'needs_review'>
 >>> check_number(CredentialKind.RESIDENT_ID, '110105194912310021', Holder(), date(2025, 1, 1)).errors
 [{'code': 'number.checksum', 'message': 'The check character does not match.'}]
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from types import ModuleType
 from typing import Any
 
@@ -68,10 +71,20 @@ ERROR_CODES: tuple[str, ...] = tuple(sorted(
 ))
 
 
+class Verdict(StrEnum):
+    """What a form should do with a number checked on its own."""
+
+    VALID = "valid"  # every rule passed
+    INVALID = "invalid"  # a hard rule is broken (or there is no number)
+    NEEDS_REVIEW = "needs_review"  # no hard rule broken, but some finding only warns: a person must look
+
+
 @dataclass(frozen=True)
 class NumberReport:
-    """A number's verdict: ``valid`` is False when the number is missing or any check FAILs.
+    """A number's report: ``valid`` is False when the number is missing or any check FAILs.
 
+    ``valid`` True says only that no hard rule is broken; ``verdict`` also tells a number every rule
+    passed from one with a doubtful finding (a WARN: a code in no published list, say).
     ``parsed`` is the registry's ``as_dict()`` ({} when invalid; never the ID number itself);
     ``errors`` lists ``{code, message}`` of the FAIL checks (or of the missing number).
     """
@@ -80,6 +93,14 @@ class NumberReport:
     parsed: dict[str, Any]
     errors: list[dict[str, str]]
     checks: list[Check]
+
+    @property
+    def verdict(self) -> Verdict:
+        if not self.valid:
+            return Verdict.INVALID
+        if any(c.status is CheckStatus.WARN for c in self.checks):
+            return Verdict.NEEDS_REVIEW
+        return Verdict.VALID
 
 
 def check_number(kind: CredentialKind, number: str | None, holder: Holder, today: date) -> NumberReport:

@@ -6,13 +6,17 @@ issuer, time, account and platform. Only verified tokens enter (forgeries cannot
 it is bounded, dropping the oldest entry first.
 
 :class:`StatusBoard` knows which labels are revoked or suspended. It loads them once, then
-every ``interval`` seconds asks its change feed for what changed since its watermark (the
-service reads the audit log, written in the same transaction as every label change), so a
-change made by another process reaches this one within ``interval`` seconds. A change made
-in this process is applied at once with :meth:`StatusBoard.note`.
+asks its change feed for what changed since its watermark (the service reads the audit log,
+written in the same transaction as every label change) whenever the machine's change counter
+(:class:`~verify.labels.changes.ChangeCounter`, bumped after every committed change) has moved
+since its last read, and every ``interval`` seconds in any case (for changes the counter does
+not carry: a process on another machine). A change made in this process is applied at once
+with :meth:`StatusBoard.note`.
 
->>> board = StatusBoard(lambda: ({"l1": (Status.INVALID, 4)}, 1), lambda mark: ({}, mark), interval=5)
->>> board.status("l1", now=0.0), board.status("l2", now=0.0)
+>>> board = StatusBoard(lambda: ({"l1": (Status.INVALID, 4)}, 1), lambda mark: ({}, mark), interval=5,
+...                     changes=lambda: 0)
+>>> board.catch_up(now=0.0)
+>>> board.status("l1"), board.status("l2")
 (<Status.INVALID: 1>, <Status.VALID: 0>)
 """
 
@@ -33,6 +37,7 @@ log = logging.getLogger(__name__)
 Entries = dict[str, tuple[Status, int | None]]
 LoadAll = Callable[[], tuple[Entries, int]]
 LoadChanges = Callable[[int], tuple[dict[str, tuple[Status, int | None]], int]]
+_RETRY_SECONDS = 1.0  # after a failed read, the last known states answer this long before the next try
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,61 +93,79 @@ class VerifiedTokens:
 
 
 class StatusBoard:
-    """Revoked and suspended labels as this process knows them, at most ``interval`` seconds old.
+    """Revoked and suspended labels as this process knows them: up to date with every change the counter announced.
 
     ``load_all()`` returns ``(entries, watermark)``; ``load_changes(watermark)`` returns the
     current state of every label changed after ``watermark`` (valid ones included, so a
-    resume clears a suspension) and the new watermark. Both run under the board's lock, so a
-    :meth:`note` made after a commit is never overwritten by an older read. Readers never
-    wait: a check that finds the board due and another thread refreshing it reads the
-    current entries.
+    resume clears a suspension) and the new watermark. ``changes()`` reads the change counter;
+    the board reads it *before* the feed, so a change committed during a read moves the counter
+    past what the board has seen and is read next time. Reads run under the board's lock, so a
+    :meth:`note` made after a commit is never overwritten by an older read. A check that finds
+    the counter moved waits for the read (its answer must include the change); one that finds
+    only the interval over does not wait for another thread's read.
     """
 
-    def __init__(self, load_all: LoadAll, load_changes: LoadChanges, interval: float) -> None:
+    def __init__(self, load_all: LoadAll, load_changes: LoadChanges, interval: float,
+                 changes: Callable[[], int]) -> None:
         self._load_all = load_all
         self._load_changes = load_changes
+        self._changes = changes
         self.interval = interval
         self._entries: Entries = {}
         self._watermark: int | None = None
+        self._seen: int | None = None  # the counter as it was before the last read
         self._loaded_at = float("-inf")
+        self._retry_at = float("-inf")
         self._lock = threading.Lock()
 
-    def status(self, label_id: str, now: float) -> Status:
-        """The label's status at ``now`` (seconds; refreshes first when the board is due).
+    def status(self, label_id: str) -> Status:
+        """The label's status as last read (call :meth:`catch_up` first)."""
+        entry = self._entries.get(label_id)
+        return Status.VALID if entry is None else entry[0]
 
-        If a refresh fails once the board has loaded, the last known states keep answering
-        and the refresh is retried a second later; the first load's failure is raised.
+    def catch_up(self, now: float) -> None:
+        """Read what changed if the counter moved since the last read, or the last read is ``interval`` old.
+
+        Costs one load from shared memory and two comparisons when nothing changed. If a read
+        fails once the board has loaded, the last known states keep answering and the read is
+        tried again a second later; the first load's failure is raised.
         """
-        if not self._loaded_at <= now < self._loaded_at + self.interval:
+        moved = self._changes() != self._seen
+        if not moved and self._loaded_at <= now < self._loaded_at + self.interval:
+            return
+        if not self._lock.acquire(blocking=moved or self._watermark is None):
+            return  # the interval is over and another thread is reading: the current states answer
+        try:
+            if self._watermark is not None:
+                if self._changes() == self._seen and self._loaded_at <= now < self._loaded_at + self.interval:
+                    return  # another thread read it while this one waited
+                if now < self._retry_at:
+                    return
             try:
-                self.refresh(now, wait=self._watermark is None)
+                self._read(now)
             except Exception:
                 if self._watermark is None:
                     raise
                 log.warning("label status refresh failed; answering from the last known states", exc_info=True)
-                self._loaded_at = now - self.interval + min(1.0, self.interval)
-        entry = self._entries.get(label_id)
-        return Status.VALID if entry is None else entry[0]
-
-    def refresh(self, now: float, *, wait: bool = True) -> bool:
-        """Read what changed since the watermark (everything, the first time); False if skipped.
-
-        With ``wait`` False the refresh is skipped when another thread is doing one.
-        """
-        if not self._lock.acquire(blocking=wait):
-            return False
-        try:
-            if self._watermark is None:
-                entries, self._watermark = self._load_all()
-                self._entries = dict(entries)
-            else:
-                changes, watermark = self._load_changes(self._watermark)
-                self._apply(changes)
-                self._watermark = watermark
-            self._loaded_at = now
-            return True
+                self._retry_at = now + min(_RETRY_SECONDS, self.interval)
         finally:
             self._lock.release()
+
+    def refresh(self, now: float) -> None:
+        """Read what changed since the watermark (everything, the first time), now."""
+        with self._lock:
+            self._read(now)
+
+    def _read(self, now: float) -> None:
+        seen = self._changes()
+        if self._watermark is None:
+            entries, self._watermark = self._load_all()
+            self._entries = dict(entries)
+        else:
+            changes, watermark = self._load_changes(self._watermark)
+            self._apply(changes)
+            self._watermark = watermark
+        self._seen, self._loaded_at, self._retry_at = seen, now, float("-inf")
 
     def note(self, label_id: str, status: Status, index: int | None) -> None:
         """Apply a change this process has just committed, at once."""

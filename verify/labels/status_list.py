@@ -4,9 +4,12 @@ Every label carries ``status: {status_list: {idx, uri}}`` (§6.2). The list at `
 JWT with header ``typ`` ``statuslist+jwt`` and claims ``sub`` (= ``uri``), ``iat``, ``exp``,
 ``ttl`` and ``status_list: {bits, lst}`` (§5.1). ``lst`` is the base64url of the
 ZLIB/DEFLATE-compressed byte array (§4.1) in which entry ``i`` occupies ``bits`` bits,
-packed from the least significant bit of each byte. We use 2 bits: 0 valid, 1 invalid
-(revoked), 2 suspended (§7.1). The service keeps one global ``status_index`` per label;
-list ``n`` (from 1) holds indices ``(n - 1) * size`` to ``n * size - 1``.
+packed from the least significant bit of each byte. We use 2 bits and publish two of the
+§7.1 values: 0 VALID and 1 INVALID, for a revoked *or a suspended* label (:func:`public_status`),
+because the check API answers both ``revoked`` and a public list should not tell anyone more
+(the draft's privacy considerations on SUSPENDED). A suspended label's entry goes back to 0 when
+it resumes; the draft lets a status change. The service keeps one global ``status_index`` per
+label; list ``n`` (from 1) holds indices ``(n - 1) * size`` to ``n * size - 1``.
 
 The draft's own example (§4.1, §4.2), 16 one-bit entries:
 
@@ -106,6 +109,15 @@ class StatusList:
         if inflater.unconsumed_tail or not inflater.eof:
             raise ValueError("lst is truncated or decodes to more than the size limit")
         return cls(len(data) * 8 // bits, bits, data)
+
+
+def public_status(status: Status) -> Status:
+    """The value the public list shows for ``status``: what the check API answers, suspended as invalid.
+
+    >>> [public_status(s).name for s in Status]
+    ['VALID', 'INVALID', 'INVALID']
+    """
+    return Status.VALID if status is Status.VALID else Status.INVALID
 
 
 def build_status_list(entries: Iterable[tuple[int, Status]], *, number: int, size: int) -> StatusList:

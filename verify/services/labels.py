@@ -11,17 +11,21 @@ resumption is written to the audit log in the same transaction.
 Status lists. Each label gets a random, never reused global ``status_index`` (the unique
 column makes a double allocation fail; a savepoint retries it) and carries
 ``status.status_list {idx, uri}``. ``GET /v1/status-lists/<n>`` serves list ``n`` as a signed
-``statuslist+jwt`` with 2 bits per label (0 valid, 1 revoked, 2 suspended), rebuilt at most
-every ``status_list_ttl_seconds``: a change shows in the list within that ttl.
+``statuslist+jwt`` with 2 bits per label (0 valid, 1 revoked or suspended: what the check
+answers), rebuilt at most every ``status_list_ttl_seconds``: a change shows in the list within
+that ttl.
 
 The check hot path reads no database: the signature step is cached per token
 (:class:`~verify.labels.cache.VerifiedTokens`), the label shown comes from the token's claims,
 and revoked or suspended labels come from an in-process
-:class:`~verify.labels.cache.StatusBoard` that reads the audit log's label events every
-``label_status_refresh_seconds``. A change made in this process is visible to its checks at
-once; one made in another process (another gunicorn worker, a CLI) within that many seconds.
-A suspended label is answered ``revoked`` (the contract's reasons are fixed); its state shows
-as ``suspended`` in the account's labels and as 2 in the status list.
+:class:`~verify.labels.cache.StatusBoard`. Every label change (and a withdrawn signing key)
+bumps the machine's :class:`~verify.labels.changes.ChangeCounter` after its commit and before
+the call that made it answers; each check compares that counter with what its board last read
+and reads the audit log's label events (and reloads the keyring) only when it moved. So a
+change is answered by every process on the machine as soon as its call has answered. Changes
+the counter cannot carry (made on another machine) arrive with the board's timed read, every
+``label_status_refresh_seconds``. A suspended label is answered ``revoked`` (the contract's
+reasons are fixed); its state shows as ``suspended`` in the account's labels.
 """
 
 from __future__ import annotations
@@ -44,8 +48,17 @@ from verify import audit
 from verify.domain import CredentialKind
 from verify.errors import Conflict, NotFound
 from verify.labels.cache import Entries, StatusBoard, Verified, VerifiedTokens
-from verify.labels.status_list import Status, build_status_list, issue_status_list, locate, status_list_uri
-from verify.labels.tokens import Reason, issue_label, judge_claims, resign, verify_token
+from verify.labels.changes import FILE_NAME as CHANGES_FILE
+from verify.labels.changes import ChangeCounter
+from verify.labels.status_list import (
+    Status,
+    build_status_list,
+    issue_status_list,
+    locate,
+    public_status,
+    status_list_uri,
+)
+from verify.labels.tokens import MAX_TOKEN_BYTES, Reason, issue_label, judge_claims, resign, verify_token
 from verify.labels.vocabulary import UnknownLabel, label_text
 from verify.services import reuse
 from verify.services.context import Services
@@ -95,20 +108,23 @@ class PublishedList:
 
 @dataclass
 class LabelCaches:
-    """This process's label state: verified tokens, the status board, the built status lists."""
+    """This process's label state: verified tokens, the status board, the built status lists, the change counter."""
 
     tokens: VerifiedTokens
     board: StatusBoard
+    counter: ChangeCounter
     lists: dict[int, PublishedList] = field(default_factory=dict)
     lists_in_use: tuple[int, float] = (0, float("-inf"))  # (count, when counted)
     building: threading.Lock = field(default_factory=threading.Lock)
     generation: int = 0  # grows with every local change; a list built across one is not kept
 
     def changed(self, label_id: str, status: Status, index: int | None) -> None:
-        """A label change committed by this process: checks and status lists see it at once."""
+        """A label change committed by this process: its checks and status lists see it at once, and the
+        counter tells every other process on the machine to read it before their next check."""
         self.board.note(label_id, status, index)
         self.generation += 1
         self.lists.clear()
+        self.counter.bump()
 
 
 def label_caches(services: Services) -> LabelCaches:
@@ -118,10 +134,11 @@ def label_caches(services: Services) -> LabelCaches:
         with _creating:
             found = services.label_caches
             if found is None:
-                store, settings = services.store, services.settings
-                board = StatusBoard(lambda: _load_all(store), lambda mark: _load_changes(store, mark),
-                                    settings.label_status_refresh_seconds)
-                found = services.label_caches = LabelCaches(VerifiedTokens(settings.label_cache_size), board)
+                settings = services.settings
+                counter = ChangeCounter(settings.data_dir / CHANGES_FILE)
+                board = StatusBoard(lambda: _load_all(services.store), lambda mark: _load_changes(services, mark),
+                                    settings.label_status_refresh_seconds, changes=counter.value)
+                found = services.label_caches = LabelCaches(VerifiedTokens(settings.label_cache_size), board, counter)
     return found
 
 
@@ -148,6 +165,7 @@ def issue_for_verification(services: Services, session: Session, verification: V
     issued_at = now.replace(microsecond=0)  # the token's iat is whole seconds; keep the row equal to it
     expires_at = issued_at + timedelta(days=settings.label_lifetime_days)
     label_id = uuid.uuid4().hex
+    older = _live_in_domain(session, verification, text.domain, issued_at)
     for attempt in range(_INSERT_TRIES):
         index = allocate_status_index(session, settings.status_list_size)
         number, idx = locate(index, settings.status_list_size)
@@ -176,7 +194,7 @@ def issue_for_verification(services: Services, session: Session, verification: V
                      "display": label.display, "kid": label.kid, "status_index": index,
                      "expires_at": expires_at.isoformat(),
                  })
-    _supersede(services, session, label, actor)
+    _supersede(services, session, label, older, actor)
     reuse.remember(session, label, verification)
     return label
 
@@ -197,13 +215,21 @@ def allocate_status_index(session: Session, size: int, rng: random.Random = _ran
         number += 1
 
 
-def _supersede(services: Services, session: Session, new: Label, actor: str) -> None:
-    older = session.scalars(
+def _live_in_domain(session: Session, verification: Verification, domain: str, now: datetime) -> list[Label]:
+    """The live labels a new label of ``verification`` in ``domain`` supersedes, locked as in :func:`_change`.
+
+    Read before the new label's audit entry: rows first, then the audit log's lock, in every
+    transaction, so a concurrent change of one of them waits instead of deadlocking.
+    """
+    return list(session.scalars(
         select(Label).where(
-            Label.account_id == new.account_id, Label.platform_id == new.platform_id, Label.domain == new.domain,
-            Label.id != new.id, Label.revoked_at.is_(None), Label.expires_at > new.issued_at,
-        )
-    ).all()
+            Label.account_id == verification.account_id, Label.platform_id == verification.platform_id,
+            Label.domain == domain, Label.revoked_at.is_(None), Label.expires_at > now,
+        ).with_for_update()
+    ))
+
+
+def _supersede(services: Services, session: Session, new: Label, older: list[Label], actor: str) -> None:
     for label in older:
         before = state(label, new.issued_at)
         label.revoked_at, label.revoke_reason = new.issued_at, SUPERSEDED
@@ -227,8 +253,16 @@ def _after_commit(session: Session, services: Services, label: Label) -> None:
 
 
 def check(services: Services, principal: Principal, token: str, account_id: str | None) -> LabelCheck:
-    """Is this label valid for the calling platform (and the account, if given)? No database read."""
+    """Is this label valid for the calling platform (and the account, if given)? No database read.
+
+    First the board catches up with any change announced on this machine (a withdrawn signing key
+    included, so the token is then judged with the keys as they are now).
+    """
+    if len(token) > MAX_TOKEN_BYTES:  # longer than any label we sign: not hashed, not parsed
+        return LabelCheck(False, Reason.MALFORMED, None)
     caches = label_caches(services)
+    now = services.clock().timestamp()
+    caches.board.catch_up(now)
     key, verified = caches.tokens.lookup(token)
     if verified is None or services.keyring.public_key(verified.kid) is None:
         result = verify_token(services.keyring, token)
@@ -237,12 +271,11 @@ def check(services: Services, principal: Principal, token: str, account_id: str 
         assert result.claims is not None and result.kid is not None
         verified = Verified(result.claims, result.kid, _shown(token, result.claims))
         caches.tokens.put(key, verified)
-    now = services.clock().timestamp()
     judged = judge_claims(verified.claims, verified.kid, issuer=services.settings.issuer, at=now,
                           account_id=account_id, platform=principal.platform_name)
     if not judged.valid:
         return LabelCheck(False, judged.reason, None)
-    if caches.board.status(verified.claims["jti"], now) is not Status.VALID:
+    if caches.board.status(verified.claims["jti"]) is not Status.VALID:
         return LabelCheck(False, Reason.REVOKED, None)
     return LabelCheck(True, None, verified.label)
 
@@ -278,9 +311,14 @@ def _load_all(store: Store) -> tuple[Entries, int]:
     return {row[0]: (_status_of(row[1], row[2]), row[3]) for row in rows}, mark
 
 
-def _load_changes(store: Store, mark: int) -> tuple[Entries, int]:
-    """The current state of every label with an audit event after ``mark``, and the new mark."""
-    with store.read() as session:
+def _load_changes(services: Services, mark: int) -> tuple[Entries, int]:
+    """The current state of every label with an audit event after ``mark``, and the new mark.
+
+    The keyring is reloaded first if its manifest changed: a signing key withdrawn by another
+    process is one of the changes the counter announces.
+    """
+    services.keyring.reload_if_changed()
+    with services.store.read() as session:
         latest = session.scalar(select(func.max(AuditEvent.id))) or 0
         if latest <= mark:
             return {}, mark
@@ -348,9 +386,15 @@ _CHANGES: dict[str, Callable[[Label, datetime, str | None], bool]] = {
 
 
 def _change(services: Services, principal: Principal, label_id: str, action: str, reason: str | None) -> Label:
+    """Apply ``action`` to the label and audit it, with the row locked from the read that decides to the commit.
+
+    On PostgreSQL ``SELECT ... FOR UPDATE`` makes a concurrent change of the same label wait and
+    then decide on the committed state (a resume after a revoke is a 409, not a resumed revoked
+    label); SQLite's writers are serialised by ``BEGIN IMMEDIATE`` already.
+    """
     now = services.clock()
     with services.store.write() as session:
-        label = session.get(Label, label_id)
+        label = session.scalars(select(Label).where(Label.id == label_id).with_for_update()).first()
         if label is None or (not principal.sees_every_platform and label.platform_id != principal.platform_id):
             raise NotFound("No such label.")
         before = state(label, now)
@@ -371,20 +415,21 @@ def _change(services: Services, principal: Principal, label_id: str, action: str
 def withdraw_signing_key(services: Services, kid: str, *, actor: str = "cli") -> tuple[str, int]:
     """Withdraw a compromised signing key at once and sign its live labels again with the current key.
 
-    The key leaves the JWKS and every check (this process at once, others within the keyring's
-    ``RELOAD_SECONDS``): its tokens answer ``unknown_key``. Each live label it signed (not revoked,
-    not expired) keeps its id, status entry and text and gets a new token, which platforms read from
-    the verification or the account's labels. Safe to run again after a failure. Returns the current
+    The key leaves the JWKS and every check of every process on this machine before this returns
+    (the change counter; processes elsewhere within the keyring's ``RELOAD_SECONDS``): its tokens
+    answer ``unknown_key``. Each live label it signed (not revoked, not expired) keeps its id,
+    status entry and text and gets a new token, which platforms read from the verification or the
+    account's labels. Safe to run again after a failure. Returns the current
     kid and how many labels were signed again.
     """
     now = services.clock()
     with services.store.write() as session:  # the audit entries commit with the new tokens
         services.keyring.reload_if_changed()
+        live = session.scalars(select(Label).where(Label.kid == kid, Label.revoked_at.is_(None),
+                                                   Label.expires_at > now).with_for_update()).all()  # rows first
         current = services.keyring.compromise(kid, now)
         audit.record(session, actor=actor, action="signing.compromise", subject_type="signing_key", subject_id=kid,
                      now=now, before=None, after={"current": current})
-        live = session.scalars(select(Label).where(Label.kid == kid, Label.revoked_at.is_(None),
-                                                   Label.expires_at > now)).all()
         for label in live:
             label.token, label.kid = resign(services.keyring, label.token), current
             audit.record(session, actor=actor, action="label.resign", subject_type=SUBJECT, subject_id=label.id,
@@ -392,6 +437,8 @@ def withdraw_signing_key(services: Services, kid: str, *, actor: str = "cli") ->
     caches = label_caches(services)
     caches.tokens.clear()
     caches.lists.clear()  # signed by the withdrawn key, perhaps
+    caches.generation += 1
+    caches.counter.bump()  # every other process reloads the keys before its next check
     return current, len(live)
 
 
@@ -478,7 +525,8 @@ def status_list(services: Services, number: int) -> PublishedList:
         caches.lists_in_use = (count, at)
         if number > count:
             raise NotFound("No such status list.")
-        built = build_status_list(caches.board.entries(), number=number, size=settings.status_list_size)
+        entries = ((index, public_status(status)) for index, status in caches.board.entries())
+        built = build_status_list(entries, number=number, size=settings.status_list_size)
         token = issue_status_list(
             services.keyring, issuer=settings.issuer, uri=status_list_uri(settings.issuer, number),
             status_list=built, issued_at=now, expires_at=now + timedelta(seconds=settings.status_list_valid_seconds),
