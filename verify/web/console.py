@@ -256,9 +256,21 @@ def release(item_id: str) -> BaseResponse:
     return redirect(url_for("console.queue"), 303)
 
 
+_FENCING_DIGITS = 18  # a fencing number fits a signed 64-bit column
+
+
 def _fencing() -> int | None:
+    """The form's fencing number: none when the field is empty, else ASCII digits only.
+
+    ``str.isdigit`` also accepts '²' (``int`` raises) and '١' (``int`` reads 1): anything but
+    0-9 is refused as an invalid form (422), never guessed at.
+    """
     value = request.form.get("fencing", "")
-    return int(value) if value.isdigit() else None
+    if not value:
+        return None
+    if len(value) > _FENCING_DIGITS or not value.isascii() or not value.isdigit():
+        raise errors.InvalidRequest("The fencing number must be ASCII digits.")
+    return int(value)
 
 
 @bp.post("/items/<item_id>/decision")
