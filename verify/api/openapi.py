@@ -60,7 +60,9 @@ def _op(summary: str, ok: tuple[str, str, str | None], *problems: str, body: str
     }
     if secured:
         operation["security"] = [{"bearer": []}]
-        problems = ("401", "403", *problems, "503")  # 503: the database (or for uploads, OCR) is unavailable
+        # 429: too many failed authentications from the caller's address; 503: the database (or for uploads,
+        # OCR) is unavailable
+        problems = ("401", "403", "429", *problems, "503")
     for code in problems:
         operation["responses"][code] = _problem(f"problem ({code})")
     if body:

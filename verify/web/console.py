@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from verify import errors
+from verify.api import ratelimit
 from verify.checks import person
 from verify.domain import CREDENTIAL_FIELDS, CredentialKind
 from verify.masking import mask_field, mask_id_number
@@ -104,11 +105,17 @@ def login() -> str:
 
 
 @bp.post("/login")
-def login_post() -> BaseResponse | tuple[str, int]:
+def login_post() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     session.check_csrf()
+    target, limits = session.safe_next(request.form.get("next")), _services().settings.limits
+    try:
+        ratelimit.refuse_failing_source(limits)  # failed sign-ins count with failed API keys, per source
+    except errors.RateLimited as refused:
+        return (render_template("login.html", next=target, error="尝试次数过多，请稍后再试。"), 429,
+                {"Retry-After": str(refused.extra["retry_after"])})
     principal = keys.authenticate(_services().store, request.form.get("api_key", "").strip())
-    target = session.safe_next(request.form.get("next"))
     if principal is None:
+        ratelimit.count_failed_authentication(limits)
         return render_template("login.html", next=target, error="密钥无效或已被吊销。"), 401
     if principal.role not in session.REVIEW_ROLES:
         return render_template("login.html", next=target, error="此密钥不是审核员密钥。"), 403
