@@ -89,6 +89,7 @@ class Settings:
     page_size_max: int = 100
     auth_cache_seconds: float = 5.0
     proxy_hops: int = 0  # reverse proxies in front that append X-Forwarded-For; 0: the header is ignored
+    metrics_token: str = ""  # bearer token for GET /metrics (Prometheus); admin API keys are also accepted
     review_lease_seconds: float = 900.0  # a reviewer's claim on a case lapses after this
     max_resubmissions: int = 3  # times a rejected case may be resubmitted (a chain of previous_id links)
     retention_days: float = 30.0  # documents and personal fields are purged this long after the decision

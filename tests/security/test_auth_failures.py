@@ -114,11 +114,11 @@ def test_a_flood_of_bad_keys_does_not_evict_good_keys_from_the_auth_cache(tmp_pa
     try:
         key = new_key(app.extensions["verify"], "acme-video", "platform")
         with app.test_request_context("/v1/labels/check", method="POST"):
-            assert auth._principal_for(key) is not None
+            assert auth.principal_for(key) is not None
             for _ in range(10_001):
-                assert auth._principal_for(_bad_key()) is None
+                assert auth.principal_for(_bad_key()) is None
             with _statements(app) as statements:
-                assert auth._principal_for(key) is not None
+                assert auth.principal_for(key) is not None
         assert statements == []
     finally:
         app.extensions["verify"].store.dispose()

@@ -30,7 +30,17 @@ _cache: dict[bytes, tuple[Principal, float]] = {}
 _cache_lock = threading.Lock()
 
 
-def _principal_for(token: str) -> Principal | None:
+def bearer_token() -> str:
+    """The request's bearer token; ``Unauthorized`` without one."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Send 'Authorization: Bearer <api key>'.")
+    return token.strip()
+
+
+def principal_for(token: str) -> Principal | None:
+    """The principal of an API key, ``None`` for a bad one (counted against the caller's address: past its
+    limit, ``RateLimited`` before the key is looked up)."""
     key, now = hashlib.sha256(token.encode()).digest(), time.monotonic()
     cached = _cache.get(key)
     if cached is not None and cached[1] > now:
@@ -67,11 +77,7 @@ def require(*roles: str) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            header = request.headers.get("Authorization", "")
-            scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise Unauthorized("Send 'Authorization: Bearer <api key>'.")
-            principal = _principal_for(token.strip())
+            principal = principal_for(bearer_token())
             if principal is None:
                 raise Unauthorized("The API key is not valid.")
             if principal.role not in roles and not principal.is_admin:

@@ -254,6 +254,8 @@ def build_spec() -> dict[str, Any]:
     spec.path("/.well-known/jwks.json", operations={"get": _op(
         "Public keys that sign labels", ("200", "A JWK set", None), secured=False)})
     spec.path("/healthz", operations={"get": _op("Health", ("200", "Healthy", None), "503", secured=False)})
-    spec.path("/metrics", operations={"get": _op("Prometheus metrics", ("200", "Text format", None), secured=False)})
+    spec.path("/metrics", operations={"get": _op(
+        "Prometheus metrics: requests answered by this process, verifications waiting (bearer: VERIFY_METRICS_TOKEN "
+        "or an admin key)", ("200", "Text format", None))})
     spec.path("/openapi.json", operations={"get": _op("This document", ("200", "OpenAPI 3.1", None), secured=False)})
     return spec.to_dict()
