@@ -31,6 +31,7 @@ from tests.security import hostile
 from tests.serving import Server
 from tests.web.console import csrf_of
 from verify.config import Limits
+from verify.errors import PagesNotReady
 from verify.store.models import Document
 from verify.web.pages import RENDER_WAIT_SECONDS, PageCache
 
@@ -49,11 +50,13 @@ def test_a_case_with_as_many_parts_as_allowed_is_rendered_once() -> None:
     limits = Limits(max_parts=20)
     cache = PageCache(limits)
     parts = [(hashlib.sha256(_png(shade)).hexdigest(), "image/png", _png(shade)) for shade in range(limits.max_parts)]
-    for _ in range(3):  # a few views may be needed while the pages are rendered
+    deadline = time.monotonic() + 120
+    while True:  # a view waits a few seconds at most: a few may be needed while 20 documents are rendered
         try:
             first = cache.document_pages(parts)
             break
-        except Exception:
+        except PagesNotReady:
+            assert time.monotonic() < deadline
             time.sleep(1)
     assert len(first) == limits.max_parts and all(page and page.startswith(b"\x89PNG") for page in first)
     started = time.monotonic()
