@@ -46,7 +46,7 @@ def _verify_error(exc: errors.VerifyError) -> Response:
 
 
 def _unexpected(exc: Exception) -> Response:
-    if is_storage_full(exc):  # e.g. spooling a large upload to a full temp dir: nothing was acknowledged
+    if is_storage_full(exc):  # e.g. a full disk under the database: nothing was acknowledged
         log.error("storage full on %s %s", request.method, request.path)
         return problem(errors.StorageFull(), request.path)
     if is_database_unavailable(exc):  # a query outside Store.read/write: still a 503, never a 500
