@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from verify.config import Settings, load_settings
 
@@ -36,6 +37,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     settings: Settings = load_settings(overrides=test_config)
     app = Flask(__name__)
+    if settings.proxy_hops:  # the client's address from X-Forwarded-For, as the nearest proxies appended it
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops)  # type: ignore[method-assign]
     app.config.update(
         MAX_CONTENT_LENGTH=settings.limits.max_upload_bytes + 64 * 1024,
         MAX_FORM_PARTS=settings.limits.max_parts + 10,

@@ -51,6 +51,10 @@ class Limits:
     claim_handle_chars: int = 100
     claim_bio_chars: int = 2000
     claim_batch_max: int = 1000
+    # Failed authentications (API keys, console sign-in) per source address, a token bucket per serving process:
+    # past it, a key not already known answers 429 without a database query. 0 switches the limit off.
+    auth_failures_per_minute: float = 60.0
+    auth_failure_burst: int = 30
     # Quota per platform account over a sliding day, counted in the database (so across processes).
     account_uploads_per_day: int = 20  # submissions; 0 switches the quota off
     account_bytes_per_day: int = 200 * 1024 * 1024  # document bytes
@@ -84,6 +88,8 @@ class Settings:
     trusted_signers: str = ""  # comma-separated PEM files of CAs whose whole-file PDF signatures may approve
     page_size_max: int = 100
     auth_cache_seconds: float = 5.0
+    proxy_hops: int = 0  # reverse proxies in front that append X-Forwarded-For; 0: the header is ignored
+    metrics_token: str = ""  # bearer token for GET /metrics (Prometheus); admin API keys are also accepted
     review_lease_seconds: float = 900.0  # a reviewer's claim on a case lapses after this
     max_resubmissions: int = 3  # times a rejected case may be resubmitted (a chain of previous_id links)
     retention_days: float = 30.0  # documents and personal fields are purged this long after the decision

@@ -96,6 +96,12 @@ class ServiceUnavailable(VerifyError):
     status, type_slug, title = 503, "service_unavailable", "Service unavailable"
 
 
+class PagesNotReady(ServiceUnavailable):
+    """A document's pages are still being rendered for the console (or too many are); ``retry_after`` in extra."""
+
+    type_slug, title = "pages_not_ready", "The document's pages are being prepared; try again shortly"
+
+
 class DatabaseUnavailable(ServiceUnavailable):
     """The database did not answer (down, unreachable, locked past the busy timeout); nothing was stored."""
 

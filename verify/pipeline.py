@@ -29,6 +29,7 @@ from verify.errors import DocumentError
 from verify.fields import detect_kind
 from verify.fields.extract import extract_located
 from verify.fields.labels import find_labels
+from verify.fields.lines import page_text
 from verify.fields.reread import reread_fields
 from verify.reading import PageText, read_document
 from verify.reading.ocr import NullEngine, OcrEngine, TesseractEngine
@@ -138,7 +139,7 @@ def credential_pages(kind: CredentialKind, pages: Sequence[PageText]) -> list[Pa
     (an agent's 姓名, a 日期): read with the certificate, its values would be taken for the
     certificate's. A certificate printed over two pages keeps both.
     """
-    counts = [len({m.label for m in find_labels(kind, re.sub(r"\s+", "", page.text))}) for page in pages]
+    counts = [len({m.label for m in find_labels(kind, re.sub(r"\s+", "", page_text(page)))}) for page in pages]
     best = max(counts, default=0)
     if best == 0:
         return list(pages)

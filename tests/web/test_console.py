@@ -240,3 +240,18 @@ def test_a_reused_certificate_shows_the_other_account_and_a_spaced_name_is_not_m
     page = client.get(f"/review/items/{item_of(services, again.json['id'])}").text
     assert "data-reuse" in page and 'data-other-account>acct-1<' in page
     assert 'class="differs"' not in page  # 张 三 and 张三 are one name: the check's rule, not string equality
+
+
+def test_the_fencing_field_takes_ascii_digits_only(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    """'²' made int() raise (a 500); '١' (Arabic-Indic one) was read as the current fencing 1 and decided."""
+    item_id = item_of(services, needs_review(client, services, platform_key))
+    csrf = sign_in(client, reviewer_key)
+    post(client, f"/review/items/{item_id}/claim", csrf)
+    for fencing in ("²", "١", "１", "1\u0661", "9" * 5000, "-1", " 1"):
+        for action, form in (("decision", {"decision": "reject", "reason_code": "unreadable"}), ("release", {})):
+            refused = post(client, f"/review/items/{item_id}/{action}", csrf, fencing=fencing, **form)
+            assert refused.status_code == 422, (fencing, action, refused.status_code)
+            assert "表单内容不完整或不正确" in refused.text
+    assert client.get(f"/v1/review/items/{item_id}", headers=bearer(reviewer_key)).json["item"]["state"] == "claimed"

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from verify import errors
 from verify.api import claims, credentials, labels, ops, platforms, review, verifications
-from verify.api.common import problem
+from verify.api.common import InMemoryUploads, problem
 from verify.store.db import is_database_unavailable, is_storage_full
 from verify.web import console
 
@@ -46,7 +46,7 @@ def _verify_error(exc: errors.VerifyError) -> Response:
 
 
 def _unexpected(exc: Exception) -> Response:
-    if is_storage_full(exc):  # e.g. spooling a large upload to a full temp dir: nothing was acknowledged
+    if is_storage_full(exc):  # e.g. a full disk under the database: nothing was acknowledged
         log.error("storage full on %s %s", request.method, request.path)
         return problem(errors.StorageFull(), request.path)
     if is_database_unavailable(exc):  # a query outside Store.read/write: still a 503, never a 500
@@ -57,6 +57,7 @@ def _unexpected(exc: Exception) -> Response:
 
 
 def register(app: Flask) -> None:
+    app.request_class = InMemoryUploads  # uploads never reach a disk unencrypted
     for module in (verifications, credentials, labels, claims, review, platforms, ops):
         app.register_blueprint(module.bp)
     app.register_blueprint(console.bp)  # the reviewers' console at /review/

@@ -1,15 +1,18 @@
 """Bearer API keys, roles and the principal of the current request.
 
-Authentication results are cached in-process for ``auth_cache_seconds`` (keyed by a
-hash of the key), so the label-check hot path does not read the database for its key;
-a revoked key therefore stops working within that many seconds. A key with an expiry stops
-at its expiry exactly: a cached principal is checked against the clock on every use. Each
-authorised call is then charged to its key's rate limit (``verify.api.ratelimit``).
+Keys that authenticate are cached in-process for ``auth_cache_seconds`` (keyed by a hash of
+the key), so the label-check hot path does not read the database for its key; a revoked key
+therefore stops working within that many seconds. A key with an expiry stops at its expiry
+exactly: a cached principal is checked against the clock on every use. Keys that fail are not
+cached: they are counted against their source address instead, and past its limit a key that
+is not cached is not looked up (``verify.api.ratelimit``), so a flood of bad keys neither evicts
+good ones nor costs a query each. Each authorised call is then charged to its key's rate limit.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -23,24 +26,49 @@ from verify.errors import Forbidden, Unauthorized
 from verify.services.keys import Principal, authenticate
 
 F = TypeVar("F", bound=Callable[..., Any])
-_CACHE_LIMIT = 10_000
-_cache: dict[bytes, tuple[Principal | None, float]] = {}
+_CACHE_LIMIT = 10_000  # keys that authenticated: as many as there are keys in use
+_cache: dict[bytes, tuple[Principal, float]] = {}
+_cache_lock = threading.Lock()
 
 
-def _principal_for(token: str) -> Principal | None:
+def bearer_token() -> str:
+    """The request's bearer token; ``Unauthorized`` without one."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Send 'Authorization: Bearer <api key>'.")
+    return token.strip()
+
+
+def principal_for(token: str) -> Principal | None:
+    """The principal of an API key, ``None`` for a bad one (counted against the caller's address: past its
+    limit, ``RateLimited`` before the key is looked up)."""
     key, now = hashlib.sha256(token.encode()).digest(), time.monotonic()
     cached = _cache.get(key)
     if cached is not None and cached[1] > now:
         principal = cached[0]
-        if principal is not None and principal.expires_at is not None and principal.expired(services().clock()):
+        if principal.expires_at is not None and principal.expired(services().clock()):
             return None  # expired since it was cached
         return principal
     ctx = services()
+    ratelimit.refuse_failing_source(ctx.settings.limits)  # 429 before the database is asked
     principal = authenticate(ctx.store, token, ctx.clock())
-    if len(_cache) >= _CACHE_LIMIT:
-        _cache.clear()
-    _cache[key] = (principal, now + ctx.settings.auth_cache_seconds)
+    if principal is None:
+        ratelimit.count_failed_authentication(ctx.settings.limits)
+        return None
+    _remember(key, principal, now + ctx.settings.auth_cache_seconds)
     return principal
+
+
+def _remember(key: bytes, principal: Principal, until: float) -> None:
+    """Cache a key that authenticated; when full, the expired entries go, then the oldest."""
+    with _cache_lock:
+        if len(_cache) >= _CACHE_LIMIT:
+            now = time.monotonic()
+            for stale in [k for k, (_, expires) in _cache.items() if expires <= now]:
+                del _cache[stale]
+            while len(_cache) >= _CACHE_LIMIT:
+                del _cache[next(iter(_cache))]
+        _cache[key] = (principal, until)
 
 
 def current_principal() -> Principal:
@@ -53,11 +81,7 @@ def require(*roles: str) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            header = request.headers.get("Authorization", "")
-            scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise Unauthorized("Send 'Authorization: Bearer <api key>'.")
-            principal = _principal_for(token.strip())
+            principal = principal_for(bearer_token())
             if principal is None:
                 raise Unauthorized("The API key is not valid.")
             if principal.role not in roles and not principal.is_admin:

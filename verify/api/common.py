@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+import io
+from typing import IO, Any
 
-from flask import Response, current_app, jsonify
+from flask import Request, Response, current_app, jsonify
 from marshmallow import Schema, ValidationError
 
 from verify import pipeline
@@ -17,6 +18,20 @@ PROBLEM_JSON = "application/problem+json"
 
 
 CURSORS = "verify.cursors"  # app.extensions key, set by create_app
+
+
+class InMemoryUploads(Request):
+    """Flask's request, with every multipart file part kept in memory, never spooled to ``TMPDIR``.
+
+    Werkzeug writes a file part over 500 kB to a temporary file: a document, unencrypted, on a
+    disk. Here each part is a ``BytesIO``; the whole body is bounded by ``MAX_CONTENT_LENGTH``
+    (the upload limit + 64 KiB, checked as it is read, chunked bodies too), so a serving thread
+    holds at most that much, plus the copy that is read out of it.
+    """
+
+    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
+                         filename: str | None = None, content_length: int | None = None) -> IO[bytes]:
+        return io.BytesIO()
 
 
 def services() -> Services:

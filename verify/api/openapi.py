@@ -60,7 +60,9 @@ def _op(summary: str, ok: tuple[str, str, str | None], *problems: str, body: str
     }
     if secured:
         operation["security"] = [{"bearer": []}]
-        problems = ("401", "403", *problems, "503")  # 503: the database (or for uploads, OCR) is unavailable
+        # 429: too many failed authentications from the caller's address; 503: the database (or for uploads,
+        # OCR) is unavailable
+        problems = ("401", "403", "429", *problems, "503")
     for code in problems:
         operation["responses"][code] = _problem(f"problem ({code})")
     if body:
@@ -253,6 +255,8 @@ def build_spec() -> dict[str, Any]:
     spec.path("/.well-known/jwks.json", operations={"get": _op(
         "Public keys that sign labels", ("200", "A JWK set", None), secured=False)})
     spec.path("/healthz", operations={"get": _op("Health", ("200", "Healthy", None), "503", secured=False)})
-    spec.path("/metrics", operations={"get": _op("Prometheus metrics", ("200", "Text format", None), secured=False)})
+    spec.path("/metrics", operations={"get": _op(
+        "Prometheus metrics: requests answered by this process, verifications waiting (bearer: VERIFY_METRICS_TOKEN "
+        "or an admin key)", ("200", "Text format", None))})
     spec.path("/openapi.json", operations={"get": _op("This document", ("200", "OpenAPI 3.1", None), secured=False)})
     return spec.to_dict()

@@ -1,22 +1,37 @@
-"""Operations: health, metrics, the JWKS and the OpenAPI document (no auth)."""
+"""Operations: health, the JWKS and the OpenAPI document (no auth), and metrics (the scraper's token).
+
+``/metrics`` answers the bearer token ``VERIFY_METRICS_TOKEN`` (what Prometheus sends with
+``authorization: {credentials_file: ...}``) or an admin API key; anything else is 401 (a wrong
+token counts as a failed authentication of its address) and a platform or reviewer key 403. Its
+numbers are the requests this process answered (counted in memory) and the verifications waiting
+(pending, processing, needs_review), read from the status index and kept ``METRICS_CACHE_SECONDS``;
+decided verifications are not counted (that would read every row).
+"""
 
 from __future__ import annotations
 
+import hmac
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import func, select, text
 
+from verify.api.auth import bearer_token, principal_for
 from verify.api.common import ocr_engine, services
 from verify.api.openapi import build_spec
+from verify.errors import Forbidden, Unauthorized
 from verify.store.models import Verification
 
 bp = Blueprint("ops", __name__)
 _requests: Counter[tuple[str, int]] = Counter()
 _requests_lock = threading.Lock()
 _spec: dict | None = None
+WAITING = ("pending", "processing", "needs_review")
+METRICS_CACHE_SECONDS = 10.0
+_WAITING_COUNTS = "verify.metrics.waiting"  # app.extensions key: (counts, time read)
 
 
 def count_request(response: Response) -> Response:
@@ -47,6 +62,7 @@ def healthz() -> Response:
 
 @bp.get("/metrics")
 def metrics() -> Response:
+    _allow_scraper()
     lines = [
         "# HELP verify_http_requests_total HTTP requests answered by this process.",
         "# TYPE verify_http_requests_total counter",
@@ -54,12 +70,36 @@ def metrics() -> Response:
     with _requests_lock:
         for (endpoint, status), count in sorted(_requests.items()):
             lines.append(f'verify_http_requests_total{{endpoint="{endpoint}",status="{status}"}} {count}')
-    lines += ["# HELP verify_verifications Verifications by status.", "# TYPE verify_verifications gauge"]
+    lines += ["# HELP verify_verifications Verifications waiting, by status.", "# TYPE verify_verifications gauge"]
+    counts = _waiting()
+    lines += [f'verify_verifications{{status="{status}"}} {counts.get(status, 0)}' for status in WAITING]
+    response = Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _allow_scraper() -> None:
+    """The metrics token, or an admin key; ``Unauthorized``/``Forbidden`` otherwise."""
+    token, expected = bearer_token(), services().settings.metrics_token
+    if expected and hmac.compare_digest(token.encode(), expected.encode()):
+        return
+    principal = principal_for(token)
+    if principal is None:
+        raise Unauthorized("Send the metrics token or an admin API key.")
+    if not principal.is_admin:
+        raise Forbidden("Metrics need the metrics token or an admin API key.")
+
+
+def _waiting() -> dict[str, int]:
+    """Verifications per waiting status: an index search (``status IN ...``), at most every few seconds."""
+    cached = current_app.extensions.get(_WAITING_COUNTS)
+    if cached is not None and time.monotonic() - cached[1] < METRICS_CACHE_SECONDS:
+        return cached[0]
+    query = select(Verification.status, func.count()).where(Verification.status.in_(WAITING))
     with services().store.read() as session:
-        rows = session.execute(select(Verification.status, func.count()).group_by(Verification.status)).all()
-    for status, count in sorted(rows):
-        lines.append(f'verify_verifications{{status="{status}"}} {count}')
-    return Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
+        counts = {status: count for status, count in session.execute(query.group_by(Verification.status))}
+    current_app.extensions[_WAITING_COUNTS] = (counts, time.monotonic())
+    return counts
 
 
 @bp.get("/.well-known/jwks.json")

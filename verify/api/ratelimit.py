@@ -10,6 +10,12 @@ total; the per-account upload quota (``services.quota``) is counted in the datab
 holds across processes. Charging costs a dict lookup and a few float operations under a
 lock, so the label-check hot path does not notice it.
 
+Failed authentications (a bad API key, a bad console sign-in) draw on a bucket per source
+address (``Limits.auth_failures_per_minute``/``auth_failure_burst``): once it is empty, a key
+that is not already known is not checked at all (``429 rate_limited``, Retry-After, no database
+query). The source is ``request.remote_addr`` (X-Forwarded-For only through ``VERIFY_PROXY_HOPS``),
+an IPv6 address counted by its /64.
+
 >>> buckets = TokenBuckets(clock=lambda: 100.0)
 >>> [buckets.take("key-1", rate=1.0, burst=2) for _ in range(3)]
 [0.0, 0.0, 1.0]
@@ -17,6 +23,7 @@ lock, so the label-check hot path does not notice it.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import threading
 import time
@@ -38,7 +45,7 @@ class TokenBuckets:
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._buckets: dict[str, list[float]] = {}  # name -> [tokens, last refill time]
+        self._buckets: dict[str, list[float]] = {}  # name -> [tokens, last refill time, rate, burst]
         self._lock = threading.Lock()
 
     def take(self, name: str, *, rate: float, burst: int, cost: float = 1.0) -> float:
@@ -48,8 +55,8 @@ class TokenBuckets:
             bucket = self._buckets.get(name)
             if bucket is None:
                 if len(self._buckets) >= _MAX_BUCKETS:
-                    self._buckets.clear()
-                bucket = self._buckets[name] = [float(burst), now]
+                    self._forget_full(now)
+                bucket = self._buckets[name] = [float(burst), now, rate, burst]
             tokens = min(float(burst), bucket[0] + (now - bucket[1]) * rate)
             bucket[1] = now
             if tokens >= cost:
@@ -57,6 +64,23 @@ class TokenBuckets:
                 return 0.0
             bucket[0] = tokens
             return (cost - tokens) / rate
+
+    def wait(self, name: str, *, rate: float, burst: int, cost: float = 1.0) -> float:
+        """The seconds until ``cost`` tokens will be there (0: they are); nothing is taken."""
+        now = self._clock()
+        with self._lock:
+            bucket = self._buckets.get(name)
+            tokens = float(burst) if bucket is None else min(float(burst), bucket[0] + (now - bucket[1]) * rate)
+        return 0.0 if tokens >= cost else (cost - tokens) / rate
+
+    def _forget_full(self, now: float) -> None:
+        """Drop the buckets that have filled up again (they remember nothing); all of them if none has."""
+        full = [name for name, (tokens, last, rate, burst) in self._buckets.items()
+                if tokens + (now - last) * rate >= burst]
+        for name in full:
+            del self._buckets[name]
+        if not full:
+            self._buckets.clear()
 
 
 def _rules(limits: Limits) -> dict[str, tuple[str, float, int]]:
@@ -94,3 +118,39 @@ def charge(principal: Principal, limits: Limits, cost: float = 1.0) -> None:
     wait = buckets.take(f"{principal.key_id}|{rule[0]}", rate=rule[1], burst=rule[2], cost=cost)
     if wait:
         raise RateLimited("This API key sent too many requests; see Retry-After.", retry_after=math.ceil(wait))
+
+
+def source() -> str:
+    """Where this request came from, for limits per source: its address, an IPv6 one as its /64.
+
+    >>> from flask import Flask
+    >>> with Flask(__name__).test_request_context(environ_base={"REMOTE_ADDR": "2001:db8::7"}):
+    ...     source()
+    '2001:db8::/64'
+    """
+    address = request.remote_addr or "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is None:
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(getattr(parsed, "ipv4_mapped", None) or parsed)
+
+
+def refuse_failing_source(limits: Limits) -> None:
+    """``RateLimited`` (429) when this request's source has no failed authentication left: check no key for it."""
+    if limits.auth_failures_per_minute <= 0:
+        return
+    wait = _state(limits)[0].wait(f"{source()}|auth-failures", rate=limits.auth_failures_per_minute / 60.0,
+                                  burst=limits.auth_failure_burst)
+    if wait:
+        raise RateLimited("Too many failed authentications from this address; see Retry-After.",
+                          retry_after=math.ceil(wait))
+
+
+def count_failed_authentication(limits: Limits) -> None:
+    """Take a token from this request's source's bucket of failed authentications."""
+    if limits.auth_failures_per_minute > 0:
+        _state(limits)[0].take(f"{source()}|auth-failures", rate=limits.auth_failures_per_minute / 60.0,
+                               burst=limits.auth_failure_burst)

@@ -43,7 +43,10 @@ def scope_in_category(scope: str, category: str) -> bool | None:
     family = _FAMILIES.get(re.sub(r"(\s|类别$)", "", category))
     if family is None:
         return None
-    rest = _BRACKETS.sub("", scope).replace("专业", "")
+    # Brackets are removed only up to the last closing one: beyond it no bracket closes, and from each
+    # opening bracket there the search would run to the end (quadratic over a run of them).
+    last = max(scope.rfind(")"), scope.rfind("）"))
+    rest = (_BRACKETS.sub("", scope[:last + 1]) + scope[last + 1:]).replace("专业", "")
     for label in sorted(SCOPES[family], key=len, reverse=True):
         rest = rest.replace(label, "")
     return not _SEPARATORS.sub("", rest)

@@ -23,7 +23,15 @@ from verify.domain import (
     Profession,
 )
 from verify.fields.labels import LabelMatch, distinctive_labels, find_labels, has_label, label_fields, preference
-from verify.fields.lines import Location, LostValue, SourcedLine, document_lines, line_top, value_confidence
+from verify.fields.lines import (
+    Location,
+    LostValue,
+    SourcedLine,
+    document_lines,
+    line_top,
+    page_text,
+    value_confidence,
+)
 from verify.fields.shapes import fill_date, fill_numbers
 from verify.fields.values import is_debris, read_value
 from verify.reading import PageText
@@ -58,7 +66,7 @@ def detect_kind(pages: Sequence[PageText], profession: Profession | None) -> Cre
     """
     every_kind = tuple(DOCUMENT_TITLES)
     kinds = DOCUMENT_KINDS[profession] if profession is not None else every_kind
-    text = re.sub(r"\s+", "", "\n".join(page.text for page in pages))
+    text = re.sub(r"\s+", "", "\n".join(page_text(page) for page in pages))
     scores = {kind: _kind_score(kind, text, every_kind) for kind in kinds}
     best = max(scores.values(), default=0)
     winners = [kind for kind, score in scores.items() if score == best]

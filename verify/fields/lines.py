@@ -101,15 +101,40 @@ def line_top(line: OcrLine) -> int | None:
     return min(tops) if tops else None
 
 
+#: No certificate prints a line this long (its longest, an address or a 执业范围, is under 100
+#: characters), nor a page this long (a few thousand characters): the fields are read from each
+#: line's first ``MAX_LINE_CHARS`` and each page's first ``MAX_PAGE_CHARS``, so a flood of text costs
+#: no more than that much of it.
+MAX_LINE_CHARS = 2000
+MAX_PAGE_CHARS = 20_000
+
+
 def document_lines(pages: Sequence[PageText]) -> list[SourcedLine]:
-    """Every line of every page, in reading order."""
-    return [SourcedLine(page.index, page.source, line) for page in pages for line in _lines_of(page)]
+    """Every line of every page, in reading order, as ``page_lines`` reads them."""
+    return [SourcedLine(page.index, page.source, line) for page in pages for line in page_lines(page)]
 
 
-def _lines_of(page: PageText) -> list[OcrLine]:
-    if page.lines:
-        return page.lines
-    return [OcrLine(text) for text in page.text.splitlines() if text.strip()]
+def page_lines(page: PageText) -> list[OcrLine]:
+    """The lines of ``page`` that are read: each cut to ``MAX_LINE_CHARS``, up to ``MAX_PAGE_CHARS`` in all."""
+    lines, room = [], MAX_PAGE_CHARS
+    for line in page.lines or (OcrLine(text) for text in page.text.splitlines() if text.strip()):
+        if room <= 0:
+            break
+        lines.append(_cut(line, min(MAX_LINE_CHARS, room)))
+        room -= len(lines[-1].text)
+    return lines
+
+
+def page_text(page: PageText) -> str:
+    """The text of the lines of ``page`` that are read (``page_lines``), a line a line."""
+    return "\n".join(line.text for line in page_lines(page))
+
+
+def _cut(line: OcrLine, size: int) -> OcrLine:
+    """``line`` without what lies beyond ``size`` characters (and the words that begin there)."""
+    if len(line.text) <= size:
+        return line
+    return OcrLine(line.text[:size], line.confidence, tuple(word for word in line.words if word.start < size))
 
 
 def value_confidence(line: OcrLine, raw: str, start: int) -> float:

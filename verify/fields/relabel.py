@@ -22,13 +22,15 @@ from PIL import Image
 
 from verify.domain import CredentialKind
 from verify.fields.labels import find_labels, label_fields
+from verify.fields.lines import page_lines
 from verify.reading import PageText
 from verify.reading.ocr import LineReader, OcrLine, OcrWord
 
 #: Where a label may stand: two to sixteen CJK characters (the longest label has thirteen;
 #: single spaces between them allowed) opening the line or a column (after a gap of two
-#: spaces), not followed by another CJK character (a value may follow: ``发让站期“2017年``).
-_LABEL_LIKE = re.compile(r"(?:^|(?<=\s\s))\s*([\u3400-\u9fff](?:[ \u3000]?[\u3400-\u9fff]){1,15})(?![\u3400-\u9fff])")
+#: spaces), not followed by another CJK character (a value may follow: ``发让站期“2017年``). Tried where
+#: the run's first character stands (not from every space of a gap before it: quadratic over a long gap).
+_LABEL_LIKE = re.compile(r"(?:^\s*|(?<=\s\s))([\u3400-\u9fff](?:[ \u3000]?[\u3400-\u9fff]){1,15})(?![\u3400-\u9fff])")
 #: What a reader may put around a label: separators, colons, table rules.
 _LABEL_EDGES = " \t\u3000:：|丨.。,，;；_-—"
 
@@ -45,7 +47,7 @@ def relabel_pages(
             relabelled.append(page)
             continue
         lines = []
-        for line in page.lines:
+        for line in page_lines(page):  # what the fields are read from; no more is read again
             fixed = _relabel_line(kind, line, page.image, reader)
             changed |= fixed is not line
             lines.append(fixed)

@@ -36,8 +36,10 @@ LEGACY_ID_SHAPE = re.compile(r"\d{15}", re.ASCII)
 
 #: Table rules, seal and photo-box debris OCR reads at the edges of a cell.
 _EDGE_JUNK = "|丨[]【】()（）「」『』“”\"'`~_—-=:：;；,，.。、\\/"
-#: A trailing token of these alone, apart from the value, is debris too ("执业医师 一 _").
-_LOOSE_JUNK = re.compile(r"(?:\s+[一_\-—~|丨、,，.。;；:'\"\[\]【】\\/]+)+\s*$")
+#: A trailing token of these alone, apart from the value, is debris too ("执业医师 一 _"). Matched at the
+#: start of the reversed text: one pass, where the forward ``(?:\s+[...]+)+\s*$`` was tried from every
+#: position and took quadratic time over a long run of such tokens.
+_LOOSE_JUNK_REVERSED = re.compile(r"\s*(?:[一_\-—~|丨、,，.。;；:'\"\[\]【】\\/]+\s+)+")
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,9 @@ def strip_edges(raw: str) -> str:
     >>> strip_edges("执业医师 一 _"), strip_edges("王一")
     ('执业医师', '王一')
     """
-    return _LOOSE_JUNK.sub("", raw).strip().strip(_EDGE_JUNK + " \t\u3000").strip()
+    junk = _LOOSE_JUNK_REVERSED.match(raw[::-1])
+    kept = raw[:len(raw) - junk.end()] if junk else raw
+    return kept.strip().strip(_EDGE_JUNK + " \t\u3000").strip()
 
 
 def core_span(raw: str) -> tuple[int, int]:

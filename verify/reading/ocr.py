@@ -9,11 +9,13 @@ from exactly the words it came from. Failures are our own errors: ``OcrTimeout``
 
 from __future__ import annotations
 
+import bisect
 import os
 import statistics
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -51,7 +53,7 @@ class OcrLine:
         >>> OcrLine("姓名 张三", 0.75, words).box_of(3, 5)
         (200, 2, 280, 42)
         """
-        boxes = [w.box for w in self.words if w.start < end and w.start + len(w.text) > start]
+        boxes = [w.box for w in self._overlapping(start, end)]
         if not boxes or None in boxes:
             return None
         lefts, tops, rights, bottoms = zip(*boxes, strict=True)  # type: ignore[misc]
@@ -66,8 +68,26 @@ class OcrLine:
         >>> OcrLine("text layer").confidence_of(0, 4)
         1.0
         """
-        overlapping = [w.confidence for w in self.words if w.start < end and w.start + len(w.text) > start]
+        overlapping = [w.confidence for w in self._overlapping(start, end)]
         return min(overlapping) if overlapping else self.confidence
+
+    def _overlapping(self, start: int, end: int) -> Sequence[OcrWord]:
+        """The words overlapping ``text[start:end]``: found by bisection when the words stand in order,
+        each after the last (as the engines make them), so a line's values cost no more than its length."""
+        if self._word_ends is None:
+            return [w for w in self.words if w.start < end and w.start + len(w.text) > start]
+        return self.words[bisect.bisect_right(self._word_ends, start):bisect.bisect_left(self._word_starts, end)]
+
+    @cached_property
+    def _word_starts(self) -> list[int]:
+        return [w.start for w in self.words]
+
+    @cached_property
+    def _word_ends(self) -> list[int] | None:
+        """Where each word ends, if every word begins after the one before has ended; else ``None``."""
+        ends = [w.start + len(w.text) for w in self.words]
+        ordered = all(ends[i] <= self.words[i + 1].start for i in range(len(ends) - 1))
+        return ends if ordered else None
 
 
 @dataclass(frozen=True)

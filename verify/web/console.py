@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from verify import errors
+from verify.api import ratelimit
 from verify.checks import person
 from verify.domain import CREDENTIAL_FIELDS, CredentialKind
 from verify.masking import mask_field, mask_id_number
@@ -40,15 +41,25 @@ _REFUSALS: dict[type[errors.VerifyError], str] = {
     errors.InvalidRequest: "表单内容不完整或不正确。",
     errors.NotFound: "没有这个案件，或你无权查看。",
     errors.Conflict: "此证书没有可签发的标签，请驳回或联系管理员。",
+    errors.PagesNotReady: "证书页面正在生成，请稍后刷新本页。",
 }
 _HTTP_ERRORS = {400: "表单已过期或无效，请刷新页面后重试。", 403: "此密钥不是审核员密钥，不能使用审核台。",
                 404: "页面不存在。", 405: "不支持此操作。"}
 _KINDS = {kind.value for kind in CredentialKind}
 _CHINA = timezone(timedelta(hours=8), "北京时间")
+_PAGES = "verify.pages"  # app.extensions key: this process's PageCache
 
 
 def _services() -> Services:
     return current_app.extensions["verify"]
+
+
+def _document_pages(parts: list[review.DocumentPart]) -> list[bytes | None]:
+    """The pages of a case's parts as PNGs (``pages.PageCache``: rendered off the request threads)."""
+    cache = current_app.extensions.get(_PAGES)
+    if cache is None:
+        cache = current_app.extensions.setdefault(_PAGES, pages.PageCache(_services().settings.limits))
+    return cache.document_pages([(p.sha256, p.media_type, p.content) for p in parts])
 
 
 @bp.after_request
@@ -87,9 +98,12 @@ def _error_page(message: str, status: int) -> tuple[str, int]:
 
 
 @bp.errorhandler(errors.VerifyError)
-def _refused(exc: errors.VerifyError) -> tuple[str, int]:
+def _refused(exc: errors.VerifyError) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     message = next((text for cls, text in _REFUSALS.items() if isinstance(exc, cls)), "操作失败，请稍后再试。")
-    return _error_page(message, exc.status)
+    page, status = _error_page(message, exc.status)
+    if "retry_after" in exc.extra:
+        return page, status, {"Retry-After": str(exc.extra["retry_after"])}
+    return page, status
 
 
 @bp.errorhandler(HTTPException)
@@ -104,11 +118,17 @@ def login() -> str:
 
 
 @bp.post("/login")
-def login_post() -> BaseResponse | tuple[str, int]:
+def login_post() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     session.check_csrf()
+    target, limits = session.safe_next(request.form.get("next")), _services().settings.limits
+    try:
+        ratelimit.refuse_failing_source(limits)  # failed sign-ins count with failed API keys, per source
+    except errors.RateLimited as refused:
+        return (render_template("login.html", next=target, error="尝试次数过多，请稍后再试。"), 429,
+                {"Retry-After": str(refused.extra["retry_after"])})
     principal = keys.authenticate(_services().store, request.form.get("api_key", "").strip(), _services().clock())
-    target = session.safe_next(request.form.get("next"))
     if principal is None:
+        ratelimit.count_failed_authentication(limits)
         return render_template("login.html", next=target, error="密钥无效或已被吊销。"), 401
     if principal.role not in session.REVIEW_ROLES:
         return render_template("login.html", next=target, error="此密钥不是审核员密钥。"), 403
@@ -181,15 +201,14 @@ def _field_rows(kind: str | None, fields: dict[str, Any], revealed: bool) -> lis
                      fields[n].get("confidence"), fields[n].get("source")) for n in names]
 
 
-def _render_case(found: review.Case) -> str:
-    """The case page; ID numbers masked unless ``found`` was fetched with an audited reveal."""
+def _render_case(found: review.Case, rendered: list[bytes | None]) -> str:
+    """The case page with its document's ``rendered`` pages; ID numbers masked unless ``found`` was fetched
+    with an audited reveal."""
     ctx, principal = _services(), session.reviewer()
     verification, revealed = found.row.verification, found.revealed
     full = {name: str(field.get("value") or "") for name, field in (verification.fields or {}).items()}
     values = full if revealed else {name: mask_field(verification.kind, name, v) or "" for name, v in full.items()}
     holder_id = verification.holder_id_number
-    rendered = pages.document_pages([(p.sha256, p.media_type, p.content) for p in found.parts],
-                                    ctx.settings.limits)
     checks = verification.checks or []
     return render_template(
         "case.html", case=found, row=found.row, item=found.row.item, verification=verification,
@@ -216,7 +235,8 @@ def _render_case(found: review.Case) -> str:
 @bp.get("/items/<item_id>")
 @session.signed_in
 def case(item_id: str) -> str:
-    return _render_case(review.get_case(_services(), session.reviewer(), item_id))
+    rendered = _document_pages(review.case_parts(_services(), session.reviewer(), item_id))  # before the audit
+    return _render_case(review.get_case(_services(), session.reviewer(), item_id), rendered)
 
 
 @bp.post("/items/<item_id>/reveal")
@@ -224,15 +244,14 @@ def case(item_id: str) -> str:
 def reveal(item_id: str) -> str:
     """The case page with ID numbers in full, answered to the POST itself so nothing keeps it revealed."""
     reason = request.form.get("reason", "")
-    return _render_case(review.get_case(_services(), session.reviewer(), item_id, reveal_reason=reason))
+    rendered = _document_pages(review.case_parts(_services(), session.reviewer(), item_id))  # before the audit
+    return _render_case(review.get_case(_services(), session.reviewer(), item_id, reveal_reason=reason), rendered)
 
 
 @bp.get("/items/<item_id>/pages/<int:page>")
 @session.signed_in
 def page_image(item_id: str, page: int) -> Response:
-    ctx = _services()
-    parts = review.case_parts(ctx, session.reviewer(), item_id)
-    rendered = pages.document_pages([(p.sha256, p.media_type, p.content) for p in parts], ctx.settings.limits)
+    rendered = _document_pages(review.case_parts(_services(), session.reviewer(), item_id))
     if not 1 <= page <= len(rendered) or rendered[page - 1] is None:
         raise errors.NotFound("No such page.")
     response = Response(rendered[page - 1], mimetype="image/png")
@@ -256,9 +275,21 @@ def release(item_id: str) -> BaseResponse:
     return redirect(url_for("console.queue"), 303)
 
 
+_FENCING_DIGITS = 18  # a fencing number fits a signed 64-bit column
+
+
 def _fencing() -> int | None:
+    """The form's fencing number: none when the field is empty, else ASCII digits only.
+
+    ``str.isdigit`` also accepts '²' (``int`` raises) and '١' (``int`` reads 1): anything but
+    0-9 is refused as an invalid form (422), never guessed at.
+    """
     value = request.form.get("fencing", "")
-    return int(value) if value.isdigit() else None
+    if not value:
+        return None
+    if len(value) > _FENCING_DIGITS or not value.isascii() or not value.isdigit():
+        raise errors.InvalidRequest("The fencing number must be ASCII digits.")
+    return int(value)
 
 
 @bp.post("/items/<item_id>/decision")
