@@ -107,6 +107,9 @@ class Settings:
     label_expiry_sweep_seconds: float = 60.0  # how often expired labels are noted (label.expired events)
     limits: Limits = field(default_factory=Limits)
 
+    def __post_init__(self) -> None:
+        self.webhook_schedule, self.webhook_networks  # noqa: B018 (ValueError now, not at the first delivery)
+
     @property
     def database(self) -> str:
         if self.database_url:

@@ -28,6 +28,7 @@ class Services:
     keyring: Keyring
     clock: Callable[[], datetime] = field(default=utcnow)
     work_waiting: threading.Event = field(default_factory=threading.Event)
+    deliveries_waiting: threading.Event = field(default_factory=threading.Event)  # set after an event commits
     label_caches: LabelCaches | None = None  # made on first use by verify.services.labels
     notify: Callable[[str], None] | None = None  # hands a submitted job to outside workers (VERIFY_QUEUE=celery)
     trust_roots: tuple[bytes, ...] = ()  # PEM of the trusted PDF signers (VERIFY_TRUSTED_SIGNERS), read at start

@@ -47,7 +47,7 @@ from verify.labels.cache import Entries, StatusBoard, Verified, VerifiedTokens
 from verify.labels.status_list import Status, build_status_list, issue_status_list, locate, status_list_uri
 from verify.labels.tokens import Reason, issue_label, judge_claims, resign, verify_token
 from verify.labels.vocabulary import UnknownLabel, label_text
-from verify.services import reuse
+from verify.services import reuse, webhooks
 from verify.services.context import Services
 from verify.services.keys import Principal
 from verify.store.db import Store
@@ -210,6 +210,7 @@ def _supersede(services: Services, session: Session, new: Label, actor: str) -> 
         audit.record(session, actor=actor, action="label.revoke", subject_type=SUBJECT, subject_id=label.id,
                      now=new.issued_at, platform_id=label.platform_id, before={"state": before},
                      after={"state": "revoked", "reason": SUPERSEDED, "superseded_by": new.id})
+        webhooks.label_changed(services, session, label, "revoke", now=new.issued_at, reason_code=SUPERSEDED)
         _after_commit(session, services, label)
 
 
@@ -360,6 +361,7 @@ def _change(services: Services, principal: Principal, label_id: str, action: str
             audit.record(session, actor=principal.key_id, action=f"label.{action}", subject_type=SUBJECT,
                          subject_id=label.id, now=now, platform_id=label.platform_id, before={"state": before},
                          after=after)
+            webhooks.label_changed(services, session, label, action, now=now)
             _after_commit(session, services, label)
         return label
 
