@@ -501,3 +501,25 @@ def test_a_review_decision_says_a_person_decided(
     assert told[0]["data"]["label_id"] is not None and told[0]["data"]["verification_id"] == verification_id
     assert told[1]["data"]["reasons"] and told[1]["data"]["label_id"] is None
     assert decided.status_code == 200, decided.json
+
+
+def test_the_readme_receiver_takes_a_real_delivery_once_and_refuses_a_forged_one(
+    client: FlaskClient, services: Services, platform_key: str, receiver: Receiver, capsys: pytest.CaptureFixture,
+) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = readme.split("<!-- receiver example: tests/test_api_webhooks.py runs this block -->", 1)[1]
+    source = block.split("```python\n", 1)[1].split("```", 1)[0]
+    endpoint = register(client, platform_key, receiver.url)
+    client.post(f"/v1/webhooks/endpoints/{endpoint['id']}/test", headers=bearer(platform_key))
+    dispatch.deliver_due(services)
+    [request] = receiver.received
+    namespace: dict[str, Any] = {"__name__": "__main__"}  # as if run as a script
+    exec(compile(source.replace('"whsec_..."', repr(endpoint["secret"])), "README.md", "exec"), namespace)
+    platform_side = namespace["app"].test_client()
+    headers = {name: request.headers[name] for name in ("webhook-id", "webhook-timestamp", "webhook-signature")}
+    for _ in range(2):  # a duplicate is acknowledged and not handled again
+        assert platform_side.post("/hooks/verify", data=request.body, headers=headers).status_code == 204
+    assert capsys.readouterr().out.count("webhook.test") == 1
+    forged = platform_side.post("/hooks/verify", data=request.body.replace(b"endpoint_id", b"endpoint_xx"),
+                                headers=headers)
+    assert forged.status_code == 400
