@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from verify.crypto.envelope import SealBroken
@@ -42,7 +42,7 @@ from verify.services.webhooks import (
     delivery_policy,
     disable_endpoint,
 )
-from verify.store.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from verify.store.models import UtcDateTime, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from verify.webhooks.retries import next_delay
 from verify.webhooks.sending import Attempt, send
 from verify.webhooks.signing import secret_aad, signed_headers
@@ -71,32 +71,62 @@ class Outgoing:
     secrets: tuple[str, ...] = field(repr=False)  # current first, then one still in its grace period
 
 
-def _due(now: datetime) -> Any:
-    return or_(and_(WebhookDelivery.state == PENDING, WebhookDelivery.next_attempt_at <= now),
-               and_(WebhookDelivery.state == SENDING, WebhookDelivery.lease_expires_at < now))
+#: Due: waiting for an attempt whose time has come, or claimed under a lease that lapsed. The statements are
+#: built once with bind parameters (SQLAlchemy caches their compiled form too): a claim runs several per delivery.
+_DUE = or_(and_(WebhookDelivery.state == PENDING, WebhookDelivery.next_attempt_at <= bindparam("now")),
+           and_(WebhookDelivery.state == SENDING, WebhookDelivery.lease_expires_at < bindparam("now")))
+_WAITING = (select(WebhookDelivery.endpoint_id, func.min(WebhookDelivery.next_attempt_at))
+            .where(_DUE).group_by(WebhookDelivery.endpoint_id))
+_IN_FLIGHT = (select(WebhookDelivery.endpoint_id, func.count())
+              .where(WebhookDelivery.state == SENDING, WebhookDelivery.lease_expires_at >= bindparam("now"))
+              .group_by(WebhookDelivery.endpoint_id))
+_OUTGOING = (select(WebhookEvent.id, WebhookEvent.body, WebhookEndpoint.id, WebhookEndpoint.platform_id,
+                    WebhookEndpoint.url, WebhookEndpoint.secret, WebhookEndpoint.previous_secret,
+                    WebhookEndpoint.previous_secret_expires_at)
+             .select_from(WebhookDelivery)
+             .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
+             .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+             .where(WebhookDelivery.id == bindparam("delivery_id")))
+
+
+def _claim_statement(skip_locked: bool) -> Any:
+    """The atomic claim: the oldest due delivery of an endpoint becomes ours under a new lease token."""
+    oldest = (select(WebhookDelivery.id).where(_DUE, WebhookDelivery.endpoint_id == bindparam("claim_endpoint"))
+              .order_by(WebhookDelivery.next_attempt_at).limit(1))
+    if skip_locked:  # PostgreSQL: a row another claim holds is passed over, never waited for
+        oldest = oldest.with_for_update(skip_locked=True)
+    return (update(WebhookDelivery).where(WebhookDelivery.id == oldest.scalar_subquery(), _DUE)
+            .values(state=SENDING, lease_token=bindparam("claim_token"),
+                    lease_expires_at=bindparam("claim_expires", type_=UtcDateTime()),
+                    attempts=WebhookDelivery.attempts + 1)
+            .returning(WebhookDelivery.id, WebhookDelivery.attempts))
+
+
+_CLAIM = {False: _claim_statement(False), True: _claim_statement(True)}
 
 
 def claim_next(services: Services, *, turns: Turns | None = None) -> Outgoing | None:
     """Claim a due delivery (the endpoints in turn, each below its in-flight limit); None when none is due."""
     now, settings = services.clock(), services.settings
     with services.store.read() as session:  # a read first: an idle poll takes no write lock
-        waiting = session.execute(select(WebhookDelivery.endpoint_id, func.min(WebhookDelivery.next_attempt_at))
-                                  .where(_due(now)).group_by(WebhookDelivery.endpoint_id)).all()
+        waiting = session.execute(_WAITING, {"now": now}).all()
         if not waiting:
             return None
-        busy = dict(session.execute(
-            select(WebhookDelivery.endpoint_id, func.count())
-            .where(WebhookDelivery.state == SENDING, WebhookDelivery.lease_expires_at >= now)
-            .group_by(WebhookDelivery.endpoint_id)).all())
+        busy = dict(session.execute(_IN_FLIGHT, {"now": now}).all())
     ready = [(row[0], row[1]) for row in waiting if busy.get(row[0], 0) < settings.webhook_endpoint_in_flight]
     order = turns.order(ready) if turns is not None else [endpoint for endpoint, _ in sorted(ready, key=_oldest)]
+    claim = _CLAIM[not services.store.is_sqlite]
+    expires = now + timedelta(seconds=settings.webhook_lease_seconds)
     with services.store.write() as session:
         for endpoint_id in order:
-            claim = _claim(services, session, now, WebhookDelivery.endpoint_id == endpoint_id)
-            if claim is not None:
+            token = uuid.uuid4().hex
+            row = session.execute(claim, {"now": now, "claim_endpoint": endpoint_id, "claim_token": token,
+                                          "claim_expires": expires},
+                                  execution_options={"synchronize_session": False}).first()
+            if row is not None:
                 if turns is not None:
                     turns.served(endpoint_id)
-                return _outgoing(services, session, claim, now)
+                return _outgoing(services, session, Claim(row[0], token, row[1]), now)
     return None
 
 
@@ -104,38 +134,18 @@ def _oldest(row: tuple[str, datetime]) -> datetime:
     return row[1]
 
 
-def _claim(services: Services, session: Session, now: datetime, *where: Any) -> Claim | None:
-    """The atomic claim: the oldest due delivery matching ``where`` becomes ours under a new lease token."""
-    oldest = select(WebhookDelivery.id).where(_due(now), *where).order_by(WebhookDelivery.next_attempt_at).limit(1)
-    if not services.store.is_sqlite:
-        oldest = oldest.with_for_update(skip_locked=True)
-    token = uuid.uuid4().hex
-    row = session.execute(
-        update(WebhookDelivery).where(WebhookDelivery.id == oldest.scalar_subquery(), _due(now))
-        .values(state=SENDING, lease_token=token,
-                lease_expires_at=now + timedelta(seconds=services.settings.webhook_lease_seconds),
-                attempts=WebhookDelivery.attempts + 1)
-        .returning(WebhookDelivery.id, WebhookDelivery.attempts),
-        execution_options={"synchronize_session": False},
-    ).first()
-    return Claim(row[0], token, row[1]) if row else None
-
-
 def _outgoing(services: Services, session: Session, claim: Claim, now: datetime) -> Outgoing:
-    delivery = session.get_one(WebhookDelivery, claim.delivery_id)
-    webhook_event = session.get_one(WebhookEvent, delivery.event_id)
-    endpoint = session.get_one(WebhookEndpoint, delivery.endpoint_id)
-    sealed = [endpoint.secret]
-    if endpoint.previous_secret and endpoint.previous_secret_expires_at and endpoint.previous_secret_expires_at > now:
-        sealed.append(endpoint.previous_secret)
+    event_id, body, endpoint_id, platform_id, url, secret, previous, previous_until = session.execute(
+        _OUTGOING, {"delivery_id": claim.delivery_id}).one()
+    sealed = [secret] + ([previous] if previous and previous_until and previous_until > now else [])
     assert services.store.envelope is not None
-    aad = secret_aad(endpoint.platform_id, endpoint.id)
+    aad = secret_aad(platform_id, endpoint_id)
     try:
         secrets = tuple(services.store.envelope.open_text(value, aad) for value in sealed if value)
     except SealBroken:
-        log.error("the secret of webhook endpoint %s does not open (tampered or moved): nothing sent", endpoint.id)
+        log.error("the secret of webhook endpoint %s does not open (tampered or moved): nothing sent", endpoint_id)
         secrets = ()
-    return Outgoing(claim, endpoint.url, webhook_event.id, webhook_event.body.encode(), secrets)
+    return Outgoing(claim, url, event_id, body.encode(), secrets)
 
 
 def send_outgoing(services: Services, outgoing: Outgoing) -> Attempt:
