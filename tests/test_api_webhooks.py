@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
@@ -456,6 +456,30 @@ def test_a_lapsed_lease_is_claimed_again_and_the_late_dispatcher_is_fenced_off(
     assert len({r.headers["webhook-id"] for r in receiver.received}) == 1 and len(receiver.received) == 2
     [logged] = deliveries(client, platform_key)
     assert [a["number"] for a in logged["attempts"]] == [2]
+
+
+def test_a_busy_sender_records_an_attempt_and_claims_the_next_delivery_in_one_commit(
+    client: FlaskClient, services: Services, platform_key: str, receiver: Receiver,
+) -> None:
+    endpoint = register(client, platform_key, receiver.url)
+    made = [client.post(f"/v1/webhooks/endpoints/{endpoint['id']}/test", headers=bearer(platform_key)).json["id"]
+            for _ in range(2)]
+    first = dispatch.claim_next(services)
+    assert first is not None
+    commits = []
+
+    def committed(connection: Any) -> None:
+        commits.append(connection)
+
+    event.listen(services.store.engine, "commit", committed)
+    try:
+        second = dispatch.record_and_claim_next(services, first.claim, dispatch.send_outgoing(services, first))
+    finally:
+        event.remove(services.store.engine, "commit", committed)
+    assert second is not None and {first.claim.delivery_id, second.claim.delivery_id} == set(made)
+    assert len(commits) == 1
+    assert dispatch.record_and_claim_next(services, second.claim, dispatch.send_outgoing(services, second)) is None
+    assert [d["state"] for d in deliveries(client, platform_key)] == ["succeeded", "succeeded"]
 
 
 def test_deleting_an_endpoint_cancels_what_it_had_waiting(

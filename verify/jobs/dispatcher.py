@@ -18,7 +18,7 @@ import threading
 import time
 
 from verify.services.context import Services
-from verify.services.dispatch import deliver_next, prune_log
+from verify.services.dispatch import Outgoing, claim_next, prune_log, record, record_and_claim_next, send_outgoing
 from verify.services.processing import Turns
 from verify.services.webhooks import note_expired_labels
 
@@ -65,14 +65,25 @@ class Dispatcher:
             self._sweep_lock.release()
 
     def _loop(self) -> None:
-        waiting, poll = self._services.deliveries_waiting, self._services.settings.webhook_poll_seconds
-        while not self._stop.is_set():
+        services = self._services
+        waiting, poll = services.deliveries_waiting, services.settings.webhook_poll_seconds
+        outgoing: Outgoing | None = None  # claimed by this thread, not sent yet
+        while outgoing is not None or not self._stop.is_set():
             try:
-                self._sweep_if_due()
-                busy = deliver_next(self._services, turns=self._turns)
-            except Exception:  # the database busy or away: try again after the poll
+                if outgoing is None:
+                    self._sweep_if_due()
+                    outgoing = claim_next(services, turns=self._turns)
+                if outgoing is not None:
+                    attempt = send_outgoing(services, outgoing)
+                    if self._stop.is_set():
+                        record(services, outgoing.claim, attempt)
+                        outgoing = None
+                    else:  # one commit records this attempt and claims the next delivery
+                        outgoing = record_and_claim_next(services, outgoing.claim, attempt, turns=self._turns)
+                    continue
+            except Exception:  # the database busy or away: a claimed delivery is sent again once its lease lapses
                 log.exception("webhook dispatcher iteration failed; retrying")
-                busy = False
-            if not busy and not self._stop.is_set():
+                outgoing = None
+            if not self._stop.is_set():
                 waiting.wait(poll)
                 waiting.clear()

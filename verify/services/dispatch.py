@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from verify.crypto.envelope import SealBroken
@@ -107,26 +107,38 @@ _CLAIM = {False: _claim_statement(False), True: _claim_statement(True)}
 
 def claim_next(services: Services, *, turns: Turns | None = None) -> Outgoing | None:
     """Claim a due delivery (the endpoints in turn, each below its in-flight limit); None when none is due."""
-    now, settings = services.clock(), services.settings
+    now = services.clock()
     with services.store.read() as session:  # a read first: an idle poll takes no write lock
-        waiting = session.execute(_WAITING, {"now": now}).all()
-        if not waiting:
-            return None
-        busy = dict(session.execute(_IN_FLIGHT, {"now": now}).all())
-    ready = [(row[0], row[1]) for row in waiting if busy.get(row[0], 0) < settings.webhook_endpoint_in_flight]
-    order = turns.order(ready) if turns is not None else [endpoint for endpoint, _ in sorted(ready, key=_oldest)]
-    claim = _CLAIM[not services.store.is_sqlite]
-    expires = now + timedelta(seconds=settings.webhook_lease_seconds)
+        order = _claim_order(services, session, now, turns)
+    if not order:
+        return None
     with services.store.write() as session:
-        for endpoint_id in order:
-            token = uuid.uuid4().hex
-            row = session.execute(claim, {"now": now, "claim_endpoint": endpoint_id, "claim_token": token,
+        return _claim(services, session, now, order, turns)
+
+
+def _claim_order(services: Services, session: Session, now: datetime, turns: Turns | None) -> list[str]:
+    """The endpoints with a due delivery and room for one more in flight, in the order to serve them."""
+    waiting = session.execute(_WAITING, {"now": now}).all()
+    if not waiting:
+        return []
+    busy = dict(session.execute(_IN_FLIGHT, {"now": now}).all())
+    ready = [(row[0], row[1]) for row in waiting if busy.get(row[0], 0) < services.settings.webhook_endpoint_in_flight]
+    return turns.order(ready) if turns is not None else [endpoint for endpoint, _ in sorted(ready, key=_oldest)]
+
+
+def _claim(services: Services, session: Session, now: datetime, order: list[str],
+           turns: Turns | None) -> Outgoing | None:
+    statement = _CLAIM[not services.store.is_sqlite]
+    expires = now + timedelta(seconds=services.settings.webhook_lease_seconds)
+    for endpoint_id in order:
+        token = uuid.uuid4().hex
+        row = session.execute(statement, {"now": now, "claim_endpoint": endpoint_id, "claim_token": token,
                                           "claim_expires": expires},
-                                  execution_options={"synchronize_session": False}).first()
-            if row is not None:
-                if turns is not None:
-                    turns.served(endpoint_id)
-                return _outgoing(services, session, Claim(row[0], token, row[1]), now)
+                              execution_options={"synchronize_session": False}).first()
+        if row is not None:
+            if turns is not None:
+                turns.served(endpoint_id)
+            return _outgoing(services, session, Claim(row[0], token, row[1]), now)
     return None
 
 
@@ -159,43 +171,72 @@ def send_outgoing(services: Services, outgoing: Outgoing) -> Attempt:
                 total_timeout=settings.webhook_timeout_seconds)
 
 
+#: The recording statements (Core, built once): the lease check, the endpoint's state, the attempt, the delivery.
+_LEASED = (select(WebhookDelivery.attempts, WebhookDelivery.endpoint_id)
+           .where(WebhookDelivery.id == bindparam("delivery"), WebhookDelivery.lease_token == bindparam("token"),
+                  WebhookDelivery.state == SENDING).with_for_update())
+_ENDPOINT_STATE = (select(WebhookEndpoint.deleted_at, WebhookEndpoint.disabled_at, WebhookEndpoint.failing_since)
+                   .where(WebhookEndpoint.id == bindparam("endpoint")).with_for_update())
+_deliveries, _endpoints = WebhookDelivery.__table__, WebhookEndpoint.__table__
+_LOG_ATTEMPT = insert(WebhookAttempt.__table__)
+_MOVE_ON = update(_deliveries).where(_deliveries.c.id == bindparam("delivery"))  # SET: the columns given
+_FAILING_SINCE = update(_endpoints).where(_endpoints.c.id == bindparam("endpoint"))
+
+
 def record(services: Services, claim: Claim, attempt: Attempt) -> str | None:
     """Log the attempt and move the delivery on, if the lease is still ours; its new state, None when fenced off."""
-    settings = services.settings
+    with services.store.write() as session:
+        return _record(services, session, services.clock(), claim, attempt)
+
+
+def record_and_claim_next(services: Services, claim: Claim, attempt: Attempt, *,
+                          turns: Turns | None = None) -> Outgoing | None:
+    """``record``, then ``claim_next`` in the same transaction: a busy sender commits once per delivery."""
     now = services.clock()
     with services.store.write() as session:
-        delivery = session.get(WebhookDelivery, claim.delivery_id, with_for_update=True)
-        if delivery is None or delivery.lease_token != claim.token or delivery.state != SENDING:
-            log.info("webhook delivery %s: lease lost before its attempt was recorded", claim.delivery_id)
-            return None
-        session.add(WebhookAttempt(
-            delivery_id=delivery.id, number=claim.attempts, at=now - timedelta(milliseconds=attempt.duration_ms),
-            duration_ms=attempt.duration_ms, status_code=attempt.status_code, error=attempt.error,
-            response=attempt.response))
-        endpoint = session.get_one(WebhookEndpoint, delivery.endpoint_id, with_for_update=True)
-        delivery.lease_token = delivery.lease_expires_at = None
-        delivery.last_status_code, delivery.last_error = attempt.status_code, attempt.error
-        if endpoint.deleted_at is not None:
-            _finish(delivery, CANCELLED, now)
-        elif attempt.ok:
-            endpoint.failing_since = None
-            _finish(delivery, SUCCEEDED, now)
+        _record(services, session, now, claim, attempt)
+        order = _claim_order(services, session, now, turns)
+        return _claim(services, session, now, order, turns) if order else None
+
+
+def _record(services: Services, session: Session, now: datetime, claim: Claim, attempt: Attempt) -> str | None:
+    settings = services.settings
+    leased = session.execute(_LEASED, {"delivery": claim.delivery_id, "token": claim.token}).first()
+    if leased is None:
+        log.info("webhook delivery %s: lease lost before its attempt was recorded", claim.delivery_id)
+        return None
+    attempts_made, endpoint_id = leased
+    session.execute(_LOG_ATTEMPT, {
+        "delivery_id": claim.delivery_id, "number": claim.attempts, "duration_ms": attempt.duration_ms,
+        "at": now - timedelta(milliseconds=attempt.duration_ms), "status_code": attempt.status_code,
+        "error": attempt.error, "response": attempt.response})
+    deleted_at, disabled_at, failing_since = session.execute(_ENDPOINT_STATE, {"endpoint": endpoint_id}).one()
+    next_attempt_at = None
+    if deleted_at is not None:
+        state = CANCELLED
+    elif attempt.ok:
+        state = SUCCEEDED
+        if failing_since is not None:  # the streak of failures ends
+            session.execute(_FAILING_SINCE, {"endpoint": endpoint_id, "failing_since": None})
+    else:
+        if failing_since is None:
+            failing_since = now
+            session.execute(_FAILING_SINCE, {"endpoint": endpoint_id, "failing_since": now})
+        delay = next_delay(settings.webhook_schedule, attempts_made=attempts_made, retry_after=attempt.retry_after)
+        failing_too_long = now - failing_since >= timedelta(days=settings.webhook_disable_after_days)
+        if disabled_at is None and (attempt.status_code == 410 or failing_too_long):
+            disable_endpoint(session, session.get_one(WebhookEndpoint, endpoint_id),
+                             GONE if attempt.status_code == 410 else FAILING, now)
+            disabled_at = now
+        if disabled_at is not None or delay is None:
+            state = FAILED
         else:
-            endpoint.failing_since = endpoint.failing_since or now
-            delay = next_delay(settings.webhook_schedule, attempts_made=delivery.attempts,
-                               retry_after=attempt.retry_after)
-            failing_too_long = now - endpoint.failing_since >= timedelta(days=settings.webhook_disable_after_days)
-            if endpoint.disabled_at is None and (attempt.status_code == 410 or failing_too_long):
-                disable_endpoint(session, endpoint, GONE if attempt.status_code == 410 else FAILING, now)
-            if endpoint.disabled_at is not None or delay is None:
-                _finish(delivery, FAILED, now)
-            else:
-                delivery.state, delivery.next_attempt_at = PENDING, now + timedelta(seconds=delay)
-        return delivery.state
-
-
-def _finish(delivery: WebhookDelivery, state: str, now: datetime) -> None:
-    delivery.state, delivery.finished_at, delivery.next_attempt_at = state, now, None
+            state, next_attempt_at = PENDING, now + timedelta(seconds=delay)
+    session.execute(_MOVE_ON, {
+        "delivery": claim.delivery_id, "state": state, "next_attempt_at": next_attempt_at,
+        "finished_at": None if state == PENDING else now, "lease_token": None, "lease_expires_at": None,
+        "last_status_code": attempt.status_code, "last_error": attempt.error})
+    return state
 
 
 def deliver_next(services: Services, *, turns: Turns | None = None) -> bool:
