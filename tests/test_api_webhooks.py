@@ -23,6 +23,7 @@ from sqlalchemy import event, func, select
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from schemas.webhook import LabelEventSchema, VerificationEventSchema, WebhookTestEventSchema
 from tests.certificates import make_certificate
 from tests.conftest import bearer, make_app, new_key, process_all
 from tests.review_cases import MISMATCHED_NAME, item_of, needs_review
@@ -35,7 +36,8 @@ from verify.jobs.dispatcher import Dispatcher
 from verify.services import dispatch
 from verify.services import webhooks as webhooks_service
 from verify.services.context import Services
-from verify.store.models import Label, WebhookDelivery, WebhookEvent
+from verify.store.models import Label, WebhookAttempt, WebhookDelivery, WebhookEvent
+from verify.webhooks.events import EVENT_TYPES, LABEL_EVENTS, TEST_EVENT, VERIFICATION_EVENTS
 
 LOOPBACK = {"webhook_allowed_networks": "127.0.0.0/8", "webhook_allow_http": True,
             "webhook_timeout_seconds": 2.0, "webhook_connect_timeout_seconds": 1.0}
@@ -66,9 +68,16 @@ def register(client: FlaskClient, key: str, url: str, **body: Any) -> dict[str, 
     return answer.json
 
 
+_DOCUMENTED = {**dict.fromkeys(VERIFICATION_EVENTS, VerificationEventSchema()),
+               **dict.fromkeys(LABEL_EVENTS, LabelEventSchema()), TEST_EVENT: WebhookTestEventSchema()}
+
+
 def verified(request: Received, secret: str) -> dict[str, Any]:
-    """The event, once the official library has checked its signature (as a platform's receiver would)."""
-    return Webhook(secret).verify(request.body, request.headers)
+    """The event, once the official library has checked its signature (as a platform's receiver would) and its
+    body has been loaded with the schema /openapi.json documents for its type (``webhooks``)."""
+    event = Webhook(secret).verify(request.body, request.headers)
+    _DOCUMENTED[event["type"]].load(event)  # ValidationError if the body strays from its documented shape
+    return event
 
 
 def deliveries(client: FlaskClient, key: str, **query: str) -> list[dict[str, Any]]:
@@ -547,3 +556,31 @@ def test_the_readme_receiver_takes_a_real_delivery_once_and_refuses_a_forged_one
     forged = platform_side.post("/hooks/verify", data=request.body.replace(b"endpoint_id", b"endpoint_xx"),
                                 headers=headers)
     assert forged.status_code == 400
+
+
+def test_the_openapi_document_describes_every_event_and_route(client: FlaskClient) -> None:
+    spec = client.get("/openapi.json").json
+    assert set(spec["webhooks"]) == set(EVENT_TYPES)
+    for event_type, item in spec["webhooks"].items():
+        reference = item["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        assert reference.rsplit("/", 1)[1] in spec["components"]["schemas"], event_type
+        assert {p["name"] for p in item["post"]["parameters"]} == {"webhook-id", "webhook-timestamp",
+                                                                   "webhook-signature"}
+    assert "webhook_url_refused" in spec["info"]["description"]
+
+
+def test_the_log_keeps_finished_deliveries_for_its_days_and_metrics_count_them(
+    client: FlaskClient, services: Services, platform_key: str, receiver: Receiver, clock: Clock,
+) -> None:
+    endpoint = register(client, platform_key, receiver.url)
+    for _ in range(2):
+        client.post(f"/v1/webhooks/endpoints/{endpoint['id']}/test", headers=bearer(platform_key))
+    dispatch.deliver_due(services)
+    assert 'verify_webhook_deliveries{state="succeeded"} 2' in client.get("/metrics").get_data(as_text=True)
+    clock.advance(services.settings.webhook_log_days * 86400 + 1)
+    client.post(f"/v1/webhooks/endpoints/{endpoint['id']}/test", headers=bearer(platform_key))  # not due yet
+    assert dispatch.prune_log(services) == 2
+    with services.store.read() as session:
+        counts = [session.scalar(select(func.count()).select_from(model))
+                  for model in (WebhookDelivery, WebhookAttempt, WebhookEvent)]
+    assert counts == [1, 0, 1]  # the new, waiting delivery and its event stay

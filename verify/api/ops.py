@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 
 from verify.api.common import ocr_engine, services
 from verify.api.openapi import build_spec
-from verify.store.models import Verification
+from verify.store.models import Verification, WebhookDelivery
 
 bp = Blueprint("ops", __name__)
 _requests: Counter[tuple[str, int]] = Counter()
@@ -59,6 +59,12 @@ def metrics() -> Response:
         rows = session.execute(select(Verification.status, func.count()).group_by(Verification.status)).all()
     for status, count in sorted(rows):
         lines.append(f'verify_verifications{{status="{status}"}} {count}')
+    lines += ["# HELP verify_webhook_deliveries Webhook deliveries kept in the log, by state.",
+              "# TYPE verify_webhook_deliveries gauge"]
+    with services().store.read() as session:
+        rows = session.execute(select(WebhookDelivery.state, func.count()).group_by(WebhookDelivery.state)).all()
+    for state, count in sorted(rows):
+        lines.append(f'verify_webhook_deliveries{{state="{state}"}} {count}')
     return Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
 
 
