@@ -105,15 +105,20 @@ def _claim_statement(skip_locked: bool) -> Any:
 _CLAIM = {False: _claim_statement(False), True: _claim_statement(True)}
 
 
-def claim_next(services: Services, *, turns: Turns | None = None) -> Outgoing | None:
-    """Claim a due delivery (the endpoints in turn, each below its in-flight limit); None when none is due."""
+def claim_next(services: Services, *, turns: Turns | None = None, expected: bool = False) -> Outgoing | None:
+    """Claim a due delivery (the endpoints in turn, each below its in-flight limit); None when none is due.
+
+    A poll reads first, so that finding nothing takes no write lock; when a delivery is ``expected``
+    (a commit in this process just rang for it) the claim goes straight to the write transaction.
+    """
     now = services.clock()
-    with services.store.read() as session:  # a read first: an idle poll takes no write lock
-        order = _claim_order(services, session, now, turns)
-    if not order:
-        return None
+    if not expected:
+        with services.store.read() as session:
+            if not _claim_order(services, session, now, turns):
+                return None
     with services.store.write() as session:
-        return _claim(services, session, now, order, turns)
+        order = _claim_order(services, session, now, turns)
+        return _claim(services, session, now, order, turns) if order else None
 
 
 def _claim_order(services: Services, session: Session, now: datetime, turns: Turns | None) -> list[str]:

@@ -98,7 +98,7 @@ def _wake_after_commit(services: Services, session: Session) -> None:
 
     def wake(_session: Session) -> None:
         session.info.pop(_WAKE, None)
-        services.deliveries_waiting.set()
+        services.deliveries_waiting.ring()
 
     event.listen(session, "after_commit", wake, once=True)
 
