@@ -584,3 +584,12 @@ def test_the_log_keeps_finished_deliveries_for_its_days_and_metrics_count_them(
         counts = [session.scalar(select(func.count()).select_from(model))
                   for model in (WebhookDelivery, WebhookAttempt, WebhookEvent)]
     assert counts == [1, 0, 1]  # the new, waiting delivery and its event stay
+
+
+def test_webhook_routes_need_a_platform_key(client: FlaskClient, reviewer_key: str) -> None:
+    for method, path in [("POST", "/v1/webhooks/endpoints"), ("GET", "/v1/webhooks/endpoints"),
+                         ("GET", "/v1/webhooks/deliveries")]:
+        assert client.open(path, method=method, json={"url": "https://hooks.example.com/"}).status_code == 401
+        answer = client.open(path, method=method, json={"url": "https://hooks.example.com/"},
+                             headers=bearer(reviewer_key))
+        assert answer.status_code == 403, (method, path)
