@@ -36,7 +36,7 @@ from verify.jobs.dispatcher import Dispatcher
 from verify.services import dispatch
 from verify.services import webhooks as webhooks_service
 from verify.services.context import Services
-from verify.store.models import Label, WebhookAttempt, WebhookDelivery, WebhookEvent
+from verify.store.models import AuditEvent, Label, WebhookAttempt, WebhookDelivery, WebhookEvent
 from verify.webhooks.events import EVENT_TYPES, LABEL_EVENTS, TEST_EVENT, VERIFICATION_EVENTS
 
 LOOPBACK = {"webhook_allowed_networks": "127.0.0.0/8", "webhook_allow_http": True,
@@ -309,9 +309,12 @@ def test_the_dispatcher_thread_is_woken_by_a_commit_in_its_own_process(
 
 # --- endpoint management --------------------------------------------------------------------------------------
 def test_an_endpoint_is_created_with_a_secret_shown_once_and_listed_without_it(
-    client: FlaskClient, platform_key: str, receiver: Receiver,
+    client: FlaskClient, services: Services, platform_key: str, receiver: Receiver,
 ) -> None:
-    created = register(client, platform_key, receiver.url, events=["verification.approved"])
+    created = register(client, platform_key, receiver.url + "?token=s3cret-canary", events=["verification.approved"])
+    with services.store.read() as session:
+        logged = session.scalars(select(AuditEvent).where(AuditEvent.action == "webhook.endpoint.create")).one()
+    assert logged.after["host"] == "127.0.0.1" and "s3cret-canary" not in json.dumps(logged.after)
     assert created["secret"].startswith("whsec_") and created["events"] == ["verification.approved"]
     assert created["state"] == "enabled"
     listed = client.get("/v1/webhooks/endpoints", headers=bearer(platform_key)).json["endpoints"]

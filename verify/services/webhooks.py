@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import and_, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -192,7 +193,8 @@ def create_endpoint(services: Services, principal: Principal, url: str,
                                    events=sorted(set(event_types)) if event_types else None, created_at=now)
         endpoint.secret = _seal(services, endpoint, secret)
         session.add(endpoint)
-        _audit(session, principal, "webhook.endpoint.create", endpoint, now, {"url": url, "events": endpoint.events})
+        _audit(session, principal, "webhook.endpoint.create", endpoint, now, {  # a query string may hold a token
+            "host": urlsplit(url).hostname, "url_sha256": audit.digest(url), "events": endpoint.events})
     return endpoint, secret
 
 
