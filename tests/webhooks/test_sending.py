@@ -136,7 +136,10 @@ def test_a_refused_connection_is_a_connect_error() -> None:
 
 
 def test_an_unknown_name_is_a_dns_error() -> None:
-    assert _send("https://no-such-host.invalid/hooks", Policy()).error == "dns_error"
+    def unknown(host: str, port: int) -> list[tuple[int, tuple]]:  # no query leaves the machine
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    assert _send("https://no-such-host.invalid/hooks", Policy(), resolve=unknown).error == "dns_error"
 
 
 @pytest.mark.parametrize(("reply", "retry_after"), [
