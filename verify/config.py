@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,25 @@ class Settings:
     # The console cookie's Secure flag: auto (when the request came over HTTPS) | always (e.g. behind a proxy that
     # terminates TLS, where the service sees plain HTTP) | never
     session_cookie_secure: str = "auto"
+    # Webhooks (verify.webhooks, verify.services.webhooks and .dispatch, verify.jobs.dispatcher)
+    webhook_retry_seconds: str = "0,5,300,1800,7200,18000,36000,36000"  # delay before each attempt (Standard Webhooks)
+    webhook_allowed_networks: str = ""  # comma-separated CIDRs reachable although not public (tests: loopback)
+    webhook_allow_http: bool = False  # endpoints may use plain http (else https only)
+    webhook_connect_timeout_seconds: float = 5.0
+    webhook_timeout_seconds: float = 15.0  # a whole attempt: connect, TLS, send, answer
+    webhook_disable_after_days: float = 5.0  # an endpoint failing this long without a success is disabled
+    webhook_max_endpoints: int = 10  # per platform
+    webhook_secret_grace_hours: float = 24.0  # after a rotation the old secret signs too, this long by default
+    webhook_senders: int = 4  # delivery threads per serving process (and per worker)
+    webhook_endpoint_in_flight: int = 2  # deliveries sent to one endpoint at once, across all processes
+    webhook_lease_seconds: float = 60.0  # a claimed delivery is sent again by another process after this
+    webhook_poll_seconds: float = 1.0  # how often a dispatcher looks for deliveries committed by other processes
+    webhook_log_days: float = 30.0  # finished deliveries and their attempts are kept this long
+    label_expiry_sweep_seconds: float = 60.0  # how often expired labels are noted (label.expired events)
     limits: Limits = field(default_factory=Limits)
+
+    def __post_init__(self) -> None:
+        self.webhook_schedule, self.webhook_networks  # noqa: B018 (ValueError now, not at the first delivery)
 
     @property
     def database(self) -> str:
@@ -123,6 +142,18 @@ class Settings:
     def first_admin_key_path(self) -> Path:
         """Where ``flask setup`` leaves the first admin key (0600) for the operator to collect."""
         return self.data_dir / "first-admin-key"
+
+    @property
+    def webhook_schedule(self) -> tuple[float, ...]:
+        """The delay before each delivery attempt; ValueError for a malformed setting."""
+        from verify.webhooks.retries import parse_schedule
+
+        return parse_schedule(self.webhook_retry_seconds)
+
+    @property
+    def webhook_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """The allowed networks; ValueError for a malformed CIDR."""
+        return tuple(ip_network(cidr.strip()) for cidr in self.webhook_allowed_networks.split(",") if cidr.strip())
 
 
 def _coerce(value: str, like: Any) -> Any:

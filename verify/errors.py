@@ -131,6 +131,21 @@ class TooManyAccounts(VerifyError):
     status, type_slug, title = 413, "too_many_accounts", "The batch holds too many accounts"
 
 
+# --- webhooks ------------------------------------------------------------------------------
+class WebhookUrlRefused(InvalidRequest):
+    """A webhook URL we will not send to; ``reason`` in extra: scheme, credentials, host, port, url or address."""
+
+    type_slug, title = "webhook_url_refused", "The webhook URL is not allowed"
+
+
+class TooManyWebhookEndpoints(Conflict):
+    type_slug, title = "too_many_webhook_endpoints", "The platform has as many webhook endpoints as allowed"
+
+
+class WebhookEndpointDisabled(Conflict):
+    type_slug, title = "webhook_endpoint_disabled", "The webhook endpoint is disabled; enable it first"
+
+
 class NotDecided(Conflict):
     type_slug, title = "not_decided", "The verification has no decision yet"
 

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import psutil
@@ -25,11 +26,13 @@ import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
+from standardwebhooks import Webhook
 
 from tests.certificates import make_certificate, render_image, to_png
 from tests.conftest import bearer, make_app, new_key
 from tests.signing import trusted_signers_file
 from tests.uploads import holder_form, signed_pdf
+from tests.webhooks.receiver import Receiver
 from verify.jobs.celery_queue import TASK, CeleryQueue, Sweeper, make_celery
 from verify.services.context import Services
 from verify.store.models import Label, Verification
@@ -270,3 +273,23 @@ def test_redis_out_of_reach_at_submit_still_answers_202_and_a_sweep_sends_the_jo
     workers.start()
     assert _wait_final(client, key, verification_id, workers) == "approved"
     services.store.dispose()
+
+
+def test_celery_workers_deliver_the_webhooks_the_api_processes_commit(
+    client: FlaskClient, services: Services, platform_key: str, workers: Workers
+) -> None:
+    """In Celery mode only the workers run a dispatcher: an approval made by a worker and a revocation made
+    by the API process both reach the receiver."""
+    loopback = {"VERIFY_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8", "VERIFY_WEBHOOK_ALLOW_HTTP": "1"}
+    services.settings = replace(services.settings, webhook_allowed_networks="127.0.0.0/8", webhook_allow_http=True)
+    with Receiver() as receiver:
+        endpoint = client.post("/v1/webhooks/endpoints", json={"url": receiver.url}, headers=bearer(platform_key)).json
+        workers.start(**loopback)
+        verification_id = _submit(client, platform_key, _pdf())
+        approved = receiver.wait_for(1, timeout=60)[0]
+        label = client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).json["label"]
+        client.post(f"/v1/labels/{label['id']}/revoke", json={"reason": "x"}, headers=bearer(platform_key))
+        revoked = receiver.wait_for(2, timeout=30)[1]  # found by the worker's poll: the API process has no dispatcher
+    told = [Webhook(endpoint["secret"]).verify(r.body, r.headers) for r in (approved, revoked)]
+    assert [(e["type"], e["data"].get("verification_id")) for e in told] == [
+        ("verification.approved", verification_id), ("label.revoked", verification_id)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, inspect, make_url, select, text
+from standardwebhooks import Webhook
 
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, make_app, new_key, process_all
@@ -28,10 +30,11 @@ from tests.postgres import PostgresServer
 from tests.review_cases import copy_case, item_of, needs_review
 from tests.security.client import submit
 from tests.uploads import holder_form, signed_pdf
+from tests.webhooks.receiver import Receiver, Reply
 from verify import audit
 from verify.audit import check_log
 from verify.errors import PROBLEM_BASE, AlreadyClaimed
-from verify.services import privacy, processing, review
+from verify.services import dispatch, privacy, processing, review
 from verify.services.context import Services
 from verify.services.keys import authenticate
 from verify.store.db import Store, alembic_config, make_engine, upgrade
@@ -294,6 +297,51 @@ def test_workers_draining_the_queue_take_each_job_once(client: FlaskClient, serv
 
     claimed = [vid for taken in _race(4, drain) for vid in taken]
     assert len(claimed) == 8 and len(set(claimed)) == 8
+
+
+def test_concurrent_dispatchers_claim_each_webhook_delivery_once(
+    client: FlaskClient, services: Services, platform_key: str,
+) -> None:
+    services.settings = replace(services.settings, webhook_endpoint_in_flight=100)  # claims only: nothing is sent
+    endpoints = [client.post("/v1/webhooks/endpoints", json={"url": f"https://hooks.example.com/{n}"},
+                             headers=bearer(platform_key)).json["id"] for n in range(2)]
+    for n in range(20):
+        answer = client.post(f"/v1/webhooks/endpoints/{endpoints[n % 2]}/test", headers=bearer(platform_key))
+        assert answer.status_code == 202
+    turns = processing.Turns()
+
+    def drain(index: int) -> list[str]:
+        taken = []
+        while (outgoing := dispatch.claim_next(services, turns=turns if index % 2 else None)) is not None:
+            taken.append(outgoing.claim.delivery_id)
+        return taken
+
+    claimed = [delivery for taken in _race(4, drain) for delivery in taken]
+    assert len(claimed) == 20 and len(set(claimed)) == 20  # SKIP LOCKED: every delivery claimed exactly once
+
+
+def test_a_decision_is_delivered_as_a_signed_webhook_from_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    app = make_app(tmp_path / "data", database_url=postgres_url, ocr_engine="none",
+                   webhook_allowed_networks="127.0.0.0/8", webhook_allow_http=True)
+    services = app.extensions["verify"]
+    client = app.test_client()
+    try:
+        key = new_key(services, "acme-video", "platform")
+        with Receiver([Reply(500), Reply(200)]) as receiver:
+            endpoint = client.post("/v1/webhooks/endpoints", json={"url": receiver.url}, headers=bearer(key)).json
+            submitted = submit(client, key, TEACHER_PDF, profession="teacher", account_id="teach-1",
+                               **holder_form(TEACHER))
+            process_all(services)
+            assert dispatch.deliver_due(services) == 1  # 500: retried in about 5 s
+            later = datetime.now(UTC) + timedelta(seconds=10)
+            services.clock = lambda: later
+            assert dispatch.deliver_due(services) == 1
+        first, second = receiver.received
+        assert first.headers["webhook-id"] == second.headers["webhook-id"]
+        event = Webhook(endpoint["secret"]).verify(second.body, second.headers)
+        assert (event["type"], event["data"]["verification_id"]) == ("verification.approved", submitted.json["id"])
+    finally:
+        services.store.dispose()
 
 
 def test_concurrent_duplicates_with_one_idempotency_key_store_one_verification(

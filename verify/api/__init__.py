@@ -8,7 +8,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from verify import errors
-from verify.api import claims, credentials, labels, ops, platforms, review, verifications
+from verify.api import claims, credentials, labels, ops, platforms, review, verifications, webhooks
 from verify.api.common import InMemoryUploads, problem
 from verify.store.db import is_database_unavailable, is_storage_full
 from verify.web import console
@@ -58,7 +58,7 @@ def _unexpected(exc: Exception) -> Response:
 
 def register(app: Flask) -> None:
     app.request_class = InMemoryUploads  # uploads never reach a disk unencrypted
-    for module in (verifications, credentials, labels, claims, review, platforms, ops):
+    for module in (verifications, credentials, labels, claims, review, platforms, webhooks, ops):
         app.register_blueprint(module.bp)
     app.register_blueprint(console.bp)  # the reviewers' console at /review/
     app.register_error_handler(errors.VerifyError, _verify_error)

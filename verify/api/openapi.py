@@ -36,7 +36,24 @@ from schemas.review import (
     ReviewItemSchema,
 )
 from schemas.verification import VerificationFormSchema, VerificationPageSchema, VerificationSchema
+from schemas.webhook import (
+    AttemptSchema,
+    DeliveryPageSchema,
+    DeliverySchema,
+    EndpointListSchema,
+    EndpointRequestSchema,
+    EndpointSchema,
+    EndpointWithSecretSchema,
+    LabelEventDataSchema,
+    LabelEventSchema,
+    RotateSecretRequestSchema,
+    VerificationEventDataSchema,
+    VerificationEventSchema,
+    WebhookTestEventDataSchema,
+    WebhookTestEventSchema,
+)
 from verify import errors
+from verify.webhooks.events import LABEL_EVENTS, TEST_EVENT, VERIFICATION_EVENTS
 
 _PROBLEM_TYPES = sorted(
     {cls.type_slug for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.VerifyError)}
@@ -112,6 +129,72 @@ def _review_paths(spec: APISpec) -> None:
         "409", "422", body="DecisionRequest", params=item)})
 
 
+def _webhook_paths(spec: APISpec) -> None:
+    endpoint, delivery = [_path_param("endpoint_id")], [_path_param("delivery_id")]
+    spec.path("/v1/webhooks/endpoints", operations={
+        "post": _op("Register a webhook endpoint; its secret is in this answer only",
+                    ("201", "The endpoint and its secret", "EndpointWithSecret"), "409", "422",
+                    body="EndpointRequest"),
+        "get": _op("The platform's webhook endpoints", ("200", "Endpoints", "EndpointList")),
+    })
+    spec.path("/v1/webhooks/endpoints/{endpoint_id}", operations={
+        "get": _op("One webhook endpoint (disabled_reason says why it is disabled)", ("200", "The endpoint",
+                                                                                      "Endpoint"), "404",
+                   params=endpoint),
+        "delete": _op("Delete an endpoint: its secret is destroyed, its waiting deliveries cancelled",
+                      ("204", "Deleted", None), "404", params=endpoint),
+    })
+    spec.path("/v1/webhooks/endpoints/{endpoint_id}/test", operations={"post": _op(
+        "Send a webhook.test event to this endpoint", ("202", "The delivery", "Delivery"), "404", "409",
+        params=endpoint)})
+    rotate = _op("A new secret, in this answer only; the old one also signs for the grace period",
+                 ("200", "The endpoint and its new secret", "EndpointWithSecret"), "404", "422", params=endpoint)
+    rotate["requestBody"] = {"required": False, **_json("RotateSecretRequest")}
+    spec.path("/v1/webhooks/endpoints/{endpoint_id}/rotate-secret", operations={"post": rotate})
+    spec.path("/v1/webhooks/endpoints/{endpoint_id}/enable", operations={"post": _op(
+        "Deliver to a disabled endpoint again", ("200", "The endpoint", "Endpoint"), "404", params=endpoint)})
+    spec.path("/v1/webhooks/deliveries", operations={"get": _op(
+        "The delivery log, newest first: every attempt with its time, status code, duration and answer",
+        ("200", "A page", "DeliveryPage"), "400", "404", "422", params=[
+            _query("endpoint_id", {"type": "string"}),
+            _query("state", {"type": "string", "enum": ["pending", "sending", "succeeded", "failed", "cancelled"]}),
+            _query("limit", {"type": "integer", "minimum": 1, "maximum": 100}),
+            _query("cursor", {"type": "string", "description": "next_cursor of the previous page"})])})
+    spec.path("/v1/webhooks/deliveries/{delivery_id}", operations={"get": _op(
+        "One delivery and its attempts", ("200", "The delivery", "Delivery"), "404", params=delivery)})
+    spec.path("/v1/webhooks/deliveries/{delivery_id}/redeliver", operations={"post": _op(
+        "Send the delivery's event to its endpoint again (the same webhook-id, a new delivery)",
+        ("202", "The new delivery", "Delivery"), "404", "409", params=delivery)})
+
+
+_WEBHOOK_HEADERS = {
+    name: {"required": True, "schema": {"type": "string"}, "description": description} for name, description in (
+        ("webhook-id", "the event's id: the same on every retry and redelivery; drop duplicates by it"),
+        ("webhook-timestamp", "Unix seconds of this attempt"),
+        ("webhook-signature", "`v1,<base64 HMAC-SHA256 of {id}.{timestamp}.{body}>` per secret in use, "
+                              "space-separated (Standard Webhooks)"),
+    )
+}
+
+
+def _webhooks() -> dict[str, Any]:
+    """OpenAPI 3.1 ``webhooks``: what a platform's endpoint receives, one entry per event type."""
+    described = {}
+    kinds = [(VERIFICATION_EVENTS, "VerificationEvent"), (LABEL_EVENTS, "LabelEvent"),
+             ((TEST_EVENT,), "WebhookTestEvent")]
+    for types, schema in kinds:
+        for event_type in types:
+            described[event_type] = {"post": {
+                "summary": f"{event_type} (Standard Webhooks: verify every delivery's signature)",
+                "parameters": [{"name": name, "in": "header", **header} for name, header in _WEBHOOK_HEADERS.items()],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": f"#/components/schemas/{schema}"}}}},
+                "responses": {"2XX": {"description": "Received; anything else (or no answer in 15 s) is retried"},
+                              "410": {"description": "Gone: the endpoint is disabled"}},
+            }}
+    return described
+
+
 def _page(summary: str, *, post: bool = False, params: list[dict[str, Any]] | None = None,
           content_type: str = "text/html") -> dict[str, Any]:
     """A console page or form post: session cookie auth, HTML (or a redirect) back."""
@@ -185,6 +268,13 @@ def build_spec() -> dict[str, Any]:
         ("ClaimNextRequest", ClaimNextRequestSchema), ("PolicyRequest", PolicyRequestSchema), ("Policy", PolicySchema),
         ("Account", AccountSchema), ("Claim", ClaimSchema), ("ScanResult", ScanResultSchema),
         ("ScanBatchRequest", ScanBatchRequestSchema), ("ScanBatchResult", ScanBatchResultSchema),
+        ("EndpointRequest", EndpointRequestSchema), ("Endpoint", EndpointSchema),
+        ("EndpointWithSecret", EndpointWithSecretSchema), ("EndpointList", EndpointListSchema),
+        ("RotateSecretRequest", RotateSecretRequestSchema), ("Attempt", AttemptSchema), ("Delivery", DeliverySchema),
+        ("DeliveryPage", DeliveryPageSchema), ("VerificationEventData", VerificationEventDataSchema),
+        ("VerificationEvent", VerificationEventSchema), ("LabelEventData", LabelEventDataSchema),
+        ("LabelEvent", LabelEventSchema), ("WebhookTestEventData", WebhookTestEventDataSchema),
+        ("WebhookTestEvent", WebhookTestEventSchema),
     ]:
         spec.components.schema(name, schema=schema)
     # The form fields inline plus the file parts: an allOf with the closed VerificationForm object
@@ -251,6 +341,7 @@ def build_spec() -> dict[str, Any]:
         "token of the rate limit", ("200", "One answer per account, in order", "ScanBatchResult"),
         "413", "422", "429", body="ScanBatchRequest")})
     _review_paths(spec)
+    _webhook_paths(spec)
     _console_paths(spec)
     spec.path("/.well-known/jwks.json", operations={"get": _op(
         "Public keys that sign labels", ("200", "A JWK set", None), secured=False)})
@@ -259,4 +350,4 @@ def build_spec() -> dict[str, Any]:
         "Prometheus metrics: requests answered by this process, verifications waiting (bearer: VERIFY_METRICS_TOKEN "
         "or an admin key)", ("200", "Text format", None))})
     spec.path("/openapi.json", operations={"get": _op("This document", ("200", "OpenAPI 3.1", None), secured=False)})
-    return spec.to_dict()
+    return {**spec.to_dict(), "webhooks": _webhooks()}

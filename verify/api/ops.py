@@ -23,13 +23,14 @@ from verify.api.auth import bearer_token, principal_for
 from verify.api.common import ocr_engine, services
 from verify.api.openapi import build_spec
 from verify.errors import Forbidden, Unauthorized
-from verify.store.models import Verification
+from verify.store.models import Verification, WebhookDelivery
 
 bp = Blueprint("ops", __name__)
 _requests: Counter[tuple[str, int]] = Counter()
 _requests_lock = threading.Lock()
 _spec: dict | None = None
 WAITING = ("pending", "processing", "needs_review")
+WAITING_DELIVERIES = ("pending", "sending")  # webhook deliveries not yet ended (the due index holds their state)
 METRICS_CACHE_SECONDS = 10.0
 _WAITING_COUNTS = "verify.metrics.waiting"  # app.extensions key: (counts, time read)
 
@@ -73,6 +74,10 @@ def metrics() -> Response:
     lines += ["# HELP verify_verifications Verifications waiting, by status.", "# TYPE verify_verifications gauge"]
     counts = _waiting()
     lines += [f'verify_verifications{{status="{status}"}} {counts.get(status, 0)}' for status in WAITING]
+    lines += ["# HELP verify_webhook_deliveries Webhook deliveries waiting to be sent, by state.",
+              "# TYPE verify_webhook_deliveries gauge"]
+    lines += [f'verify_webhook_deliveries{{state="{state}"}} {counts.get("delivery:" + state, 0)}'
+              for state in WAITING_DELIVERIES]
     response = Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -98,6 +103,9 @@ def _waiting() -> dict[str, int]:
     query = select(Verification.status, func.count()).where(Verification.status.in_(WAITING))
     with services().store.read() as session:
         counts = {status: count for status, count in session.execute(query.group_by(Verification.status))}
+        deliveries = select(WebhookDelivery.state, func.count()).where(WebhookDelivery.state.in_(WAITING_DELIVERIES))
+        counts |= {f"delivery:{state}": count
+                   for state, count in session.execute(deliveries.group_by(WebhookDelivery.state))}
     current_app.extensions[_WAITING_COUNTS] = (counts, time.monotonic())
     return counts
 

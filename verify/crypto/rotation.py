@@ -8,7 +8,8 @@ audit log's head anchor. Rotation, with the service stopped:
 1. re-wraps every data key still wrapped by the old KEK (the ciphertext is not touched:
    only the 64-byte wrapped keys change; ``Envelope.rewrap``), a batch per transaction, and
    the service's own keys (``service_keys``: the lookup key of the keyed digests, which so
-   stay comparable across the rotation);
+   stay comparable across the rotation) and the webhook endpoints' secrets (which so sign as
+   before: the platforms keep the secrets they were shown);
 2. re-encrypts the current signing key's private file (retired keys have none);
 3. re-seals the audit head anchor;
 4. checks that every wrapped key now opens with the new KEK *alone* and reports any that
@@ -43,7 +44,8 @@ from verify.durable import fsync_dir, replace_file
 from verify.labels.errors import WrongSecret
 from verify.labels.keyring import Keyring, _locked, _password
 from verify.store.db import Store
-from verify.store.models import Document, ServiceKey, Verification
+from verify.store.models import Document, ServiceKey, Verification, WebhookEndpoint
+from verify.webhooks.signing import secret_aad
 
 _BATCH = 200
 
@@ -55,6 +57,7 @@ class RotationReport:
     documents: int = 0
     values: int = 0
     service_keys: int = 0
+    webhook_secrets: int = 0
     signing_keys: int = 0
     anchor: bool = False
     stale: list[str] = field(default_factory=list)
@@ -73,6 +76,7 @@ def rotate_secret(store: Store, keys_dir: Path, data_dir: Path, old: bytes, new:
     report.documents = _rewrap_documents(store, rotating)
     report.values = _rewrap_values(store, rotating)
     report.service_keys = _rewrap_service_keys(store, rotating)
+    report.webhook_secrets = _rewrap_webhook_secrets(store, rotating)
     report.signing_keys = _reencrypt_signing_key(keys_dir, old, new)
     report.anchor = _reseal_anchor(data_dir / ANCHOR_FILE, old, new)
     report.stale = stale_keys(store, Envelope.from_secret(new))
@@ -189,6 +193,24 @@ def _rewrap_service_keys(store: Store, envelope: Envelope) -> int:
     return done
 
 
+def _webhook_secrets(row: WebhookEndpoint) -> Iterator[tuple[str, str]]:
+    for attribute in ("secret", "previous_secret"):
+        if is_sealed_text(getattr(row, attribute)):
+            yield attribute, getattr(row, attribute)
+
+
+def _rewrap_webhook_secrets(store: Store, envelope: Envelope) -> int:
+    done = 0
+    with store.write() as session:
+        for row in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.secret.is_not(None))):
+            for attribute, sealed in _webhook_secrets(row):
+                rewrapped = _rewrap_text(envelope, sealed, secret_aad(row.platform_id, row.id))
+                if rewrapped != sealed:
+                    setattr(row, attribute, rewrapped)
+                    done += 1
+    return done
+
+
 def stale_keys(store: Store, envelope: Envelope) -> list[str]:
     """Every wrapped data key that ``envelope`` (the new KEK alone) cannot unwrap, as ``table:id:attribute``."""
     stale: list[str] = []
@@ -214,6 +236,12 @@ def stale_keys(store: Store, envelope: Envelope) -> list[str]:
                 envelope.unwrap(service_key.wrapped, service_key_aad(service_key.name))
             except SealBroken:
                 stale.append(f"service_keys:{service_key.name}:wrapped")
+        for endpoint in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.secret.is_not(None))):
+            for attribute, sealed in _webhook_secrets(endpoint):
+                try:
+                    envelope.unwrap_text_key(sealed, secret_aad(endpoint.platform_id, endpoint.id))
+                except SealBroken:
+                    stale.append(f"webhook_endpoints:{endpoint.id}:{attribute}")
     return stale
 
 

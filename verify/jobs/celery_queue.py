@@ -21,7 +21,8 @@ late copy meets a finished job and does nothing. A backlog older than the visibi
 timeout gets one extra message per job per timeout: harmless, the claim refuses it.
 
 The pool is threads: the document work already runs in isolated child processes
-(``jobs.isolate``), so a worker thread only waits, as in the embedded runner.
+(``jobs.isolate``), so a worker thread only waits, as in the embedded runner. Each worker also
+runs a webhook dispatcher (verify.jobs.dispatcher): the API processes have none in this mode.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from celery.signals import worker_shutting_down
 from kombu.exceptions import KombuError
 
 from verify.config import Settings
+from verify.jobs.dispatcher import Dispatcher
 from verify.jobs.isolate import sweep_scratch
 from verify.services.context import Services
 from verify.services.privacy import purge_expired
@@ -171,6 +173,7 @@ def run_worker(services: Services, concurrency: int) -> int:
     if sweep_scratch():  # scratch files of job processes whose worker was killed
         log.info("removed scratch directories left by a killed job process")
     sweeper = Sweeper(services, queue).start()
+    dispatcher = Dispatcher(services).start()
     worker = queue.celery.Worker(
         concurrency=concurrency, pool="threads", loglevel="INFO", optimization="fair",
         hostname=f"verify-{os.getpid()}@{socket.gethostname()}", without_gossip=True, without_mingle=True,
@@ -179,4 +182,5 @@ def run_worker(services: Services, concurrency: int) -> int:
         worker.start()
     finally:
         sweeper.stop()
+        dispatcher.stop(services.settings.worker_grace_seconds)
     return worker.exitcode or 0

@@ -9,7 +9,8 @@ atomic. ``stop`` is the graceful shutdown: no new claims, running jobs get a gra
 to finish, then their reading processes are ended and their jobs released (pending again,
 the attempt not counted) for the next start to take at once. Every
 ``purge_interval_seconds`` one of the threads also purges what is past retention
-(``services.privacy.purge_expired``; safe to run in several processes at once).
+(``services.privacy.purge_expired``; safe to run in several processes at once). The runner also
+runs this process's webhook dispatcher (verify.jobs.dispatcher) and stops it with the jobs.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import logging
 import threading
 import time
 
+from verify.jobs.dispatcher import Dispatcher
 from verify.jobs.isolate import sweep_scratch
 from verify.services.context import Services
 from verify.services.privacy import purge_expired
@@ -37,12 +39,14 @@ class JobRunner:
         self._threads = [
             threading.Thread(target=self._loop, name=f"verify-jobs-{i}", daemon=True) for i in range(threads)
         ]
+        self._dispatcher = Dispatcher(services)
 
     def start(self) -> JobRunner:
         if sweep_scratch():  # scratch files of job processes whose parent was killed
             log.info("removed scratch directories left by a killed job process")
         for thread in self._threads:
             thread.start()
+        self._dispatcher.start()
         return self
 
     def stop(self, grace: float = 10.0) -> None:
@@ -52,6 +56,7 @@ class JobRunner:
         deadline = time.monotonic() + grace
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
+        self._dispatcher.stop(max(0.0, deadline - time.monotonic()))
         if any(thread.is_alive() for thread in self._threads):
             self._abandon.set()
             for thread in self._threads:

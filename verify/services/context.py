@@ -21,6 +21,35 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class Doorbell:
+    """Wakes one waiting thread per ring (not all of them, as an Event would); rings nobody waited for are
+    kept, up to ``limit``, so none is lost between two waits.
+
+    >>> bell = Doorbell()
+    >>> bell.ring(); bell.wait(0), bell.wait(0)
+    (True, False)
+    """
+
+    def __init__(self, limit: int = 64) -> None:
+        self._rung = threading.Condition()
+        self._rings, self._limit = 0, limit
+
+    def ring(self, times: int = 1) -> None:
+        with self._rung:
+            self._rings = min(self._rings + times, self._limit)
+            self._rung.notify(times)
+
+    def wait(self, timeout: float) -> bool:
+        """True when rung (now, or within ``timeout`` seconds), False when the time ran out."""
+        with self._rung:
+            if self._rings == 0:
+                self._rung.wait(timeout)
+            if self._rings == 0:
+                return False
+            self._rings -= 1
+            return True
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -28,6 +57,7 @@ class Services:
     keyring: Keyring
     clock: Callable[[], datetime] = field(default=utcnow)
     work_waiting: threading.Event = field(default_factory=threading.Event)
+    deliveries_waiting: Doorbell = field(default_factory=lambda: Doorbell())  # rung after an event commits
     label_caches: LabelCaches | None = None  # made on first use by verify.services.labels
     notify: Callable[[str], None] | None = None  # hands a submitted job to outside workers (VERIFY_QUEUE=celery)
     trust_roots: tuple[bytes, ...] = ()  # PEM of the trusted PDF signers (VERIFY_TRUSTED_SIGNERS), read at start

@@ -60,7 +60,7 @@ from verify.labels.status_list import (
 )
 from verify.labels.tokens import MAX_TOKEN_BYTES, Reason, issue_label, judge_claims, resign, verify_token
 from verify.labels.vocabulary import UnknownLabel, label_text
-from verify.services import reuse
+from verify.services import reuse, webhooks
 from verify.services.context import Services
 from verify.services.keys import Principal
 from verify.store.db import Store
@@ -236,6 +236,7 @@ def _supersede(services: Services, session: Session, new: Label, older: list[Lab
         audit.record(session, actor=actor, action="label.revoke", subject_type=SUBJECT, subject_id=label.id,
                      now=new.issued_at, platform_id=label.platform_id, before={"state": before},
                      after={"state": "revoked", "reason": SUPERSEDED, "superseded_by": new.id})
+        webhooks.label_changed(services, session, label, "revoke", now=new.issued_at, reason_code=SUPERSEDED)
         _after_commit(session, services, label)
 
 
@@ -405,6 +406,7 @@ def _change(services: Services, principal: Principal, label_id: str, action: str
             audit.record(session, actor=principal.key_id, action=f"label.{action}", subject_type=SUBJECT,
                          subject_id=label.id, now=now, platform_id=label.platform_id, before={"state": before},
                          after=after)
+            webhooks.label_changed(services, session, label, action, now=now)
             _after_commit(session, services, label)
         return label
 

@@ -31,7 +31,7 @@ from verify.errors import DocumentError, IntegrityFailure
 from verify.jobs.isolate import Cancelled, run_isolated
 from verify.pipeline import PipelineResult, run_pipeline_with
 from verify.reasons import Reason
-from verify.services import reuse
+from verify.services import reuse, webhooks
 from verify.services.context import Services
 from verify.services.labels import issue_for_verification
 from verify.services.policy import final_decision
@@ -261,6 +261,7 @@ def complete(services: Services, claim: Claim, result: PipelineResult) -> bool:
         verification.updated_at = verification.finished_at = now
         if decision.outcome is Outcome.NEEDS_REVIEW:
             open_review_item(session, verification, now)
+        webhooks.verification_decided(services, session, verification, decided_by="machine", now=now)
     return True
 
 

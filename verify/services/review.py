@@ -36,6 +36,7 @@ from verify.errors import (
     NotFound,
     StaleFencingToken,
 )
+from verify.services import webhooks
 from verify.services.context import Services
 from verify.services.keys import Principal
 from verify.services.labels import issue_for_verification
@@ -383,6 +384,7 @@ def decide(
             "verification_status": status.value, "label_id": label.id if label else None,
             "note_sha256": audit.digest(note), "message_sha256": audit.digest(message),
         })
+        webhooks.verification_decided(services, session, verification, decided_by="reviewer", now=now)
         return Decided(QueueRow(item, verification, name, "decided"), label)
 
 

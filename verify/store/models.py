@@ -14,6 +14,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -158,6 +159,7 @@ class IdempotencyRecord(Base):
 
 class Label(Base):
     __tablename__ = "labels"
+    __table_args__ = (Index("ix_labels_expiry", "expiry_noted_at", "expires_at"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # the token's jti
     verification_id: Mapped[str] = mapped_column(ForeignKey("verifications.id"), unique=True)
@@ -177,6 +179,7 @@ class Label(Base):
     status_index: Mapped[int | None] = mapped_column(Integer, unique=True)  # position in the status list
     credential_digest: Mapped[str | None] = mapped_column(String(64), index=True)  # kind + number, keyed
     holder_digest: Mapped[str | None] = mapped_column(String(64))  # the holder's ID number, keyed
+    expiry_noted_at: Mapped[datetime | None]  # when its expiry was noted (label.expired written once)
 
 
 class ImagePrint(Base):
@@ -243,3 +246,71 @@ class AuditEvent(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class WebhookEndpoint(Base):
+    """Where a platform is told of events; ``secret`` (and during a rotation ``previous_secret``) sealed."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    platform_id: Mapped[str] = mapped_column(ForeignKey("platforms.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    events: Mapped[list[Any] | None] = mapped_column(JSON)  # the event types it wants; None: every type
+    secret: Mapped[str | None] = mapped_column(Text)  # sealed (verify.webhooks.signing.secret_aad); None once deleted
+    previous_secret: Mapped[str | None] = mapped_column(Text)  # sealed; signs too until previous_secret_expires_at
+    previous_secret_expires_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    failing_since: Mapped[datetime | None]  # first failure since its last success
+    disabled_at: Mapped[datetime | None]
+    disabled_reason: Mapped[str | None] = mapped_column(String(32))  # gone (410) | failing
+    deleted_at: Mapped[datetime | None]
+
+
+class WebhookEvent(Base):
+    """One event of the outbox, written in the transaction of the change it reports; ``id`` is the webhook-id."""
+
+    __tablename__ = "webhook_events"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    platform_id: Mapped[str] = mapped_column(ForeignKey("platforms.id"), index=True)
+    type: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)  # exactly what is sent: {type, timestamp, data}
+    created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class WebhookDelivery(Base):
+    """An event on its way to one endpoint: a leased job (``lease_token`` fences a dispatcher that lost it)."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("webhook_events.id"), index=True)
+    endpoint_id: Mapped[str] = mapped_column(ForeignKey("webhook_endpoints.id"), index=True)
+    platform_id: Mapped[str] = mapped_column(ForeignKey("platforms.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16))  # pending | sending | succeeded | failed | cancelled
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    lease_token: Mapped[str | None] = mapped_column(String(32))
+    lease_expires_at: Mapped[datetime | None]
+    last_status_code: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(String(32))
+    redelivery_of: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    finished_at: Mapped[datetime | None]
+
+
+class WebhookAttempt(Base):
+    """One try of a delivery, as the delivery log shows it."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[str] = mapped_column(ForeignKey("webhook_deliveries.id"), index=True)
+    number: Mapped[int]
+    at: Mapped[datetime]
+    duration_ms: Mapped[float] = mapped_column(Float)
+    status_code: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(String(32))
+    response: Mapped[str] = mapped_column(Text)  # the first 4 KiB of the answer
