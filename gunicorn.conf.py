@@ -14,6 +14,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = 60
 graceful_timeout = 30
 accesslog = "-"
+# No control socket: nothing here uses `gunicornc`, and its one default path per user would collide
+# between two services on one machine (two nodes, or the tests running servers side by side).
+control_socket_disable = True
 # Never log query strings: they could carry personal data.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
