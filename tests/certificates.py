@@ -1,7 +1,7 @@
 """Synthetic Chinese professional certificates for tests and benchmarks.
 
 Nothing here comes from a real person: names, ID numbers and credential numbers are built
-from a seed to the layouts in ``/work/shared/registry-formats.md``. The module is an
+from a seed to the layouts in ``docs/registry-rules.md``. The module is an
 independent oracle, so it computes check characters itself and never imports
 ``verify.registry``.
 
@@ -89,7 +89,7 @@ KIND_ALIASES: dict[str, CredentialKind] = {
 
 DATE_FIELDS = frozenset({"birth_date", "issue_date"})
 
-#: Printed label for every canonical field, per kind (registry-formats.md §1.4, §2.4, §3.4, §4.4).
+#: Printed label for every canonical field, per kind (the printed-fields sections of docs/registry-rules.md).
 LABELS: dict[CredentialKind, dict[str, str]] = {
     CredentialKind.PHYSICIAN_PRACTICE: {
         "name": "姓名", "gender": "性别", "birth_date": "出生日期", "id_number": "身份证号",
@@ -513,7 +513,7 @@ _FORGED_PROVINCE = "99"  # no GB/T 2260 province (§7.1)
 @dataclass(frozen=True)
 class ForgeryType:
     """One way to forge: what is changed, the check codes (``verify.checks``) one of which must
-    catch it, and the kinds it applies to (rules from registry-formats.md §1.3, §2.3, §3.3, §4.3, §5)."""
+    catch it, and the kinds it applies to (rules from the kinds' rules sections of docs/registry-rules.md)."""
 
     name: str
     description: str
@@ -565,7 +565,7 @@ FORGERY_TYPES: dict[str, ForgeryType] = {f.name: f for f in (
                 ("issuer.region_matches",), (_PP, _LP, _TQ)),
 )}
 
-#: Where the year, province and category digits sit in each kind's number (registry-formats.md).
+#: Where the year, province and category digits sit in each kind's number (docs/registry-rules.md#summary).
 _NUMBER_YEAR = {_PQ: slice(0, 4), _LP: slice(5, 9), _TQ: slice(0, 4)}
 _NUMBER_PROVINCE = {_PP: slice(3, 5), _PQ: slice(4, 6), _LP: slice(1, 3), _TQ: slice(4, 6)}
 _NUMBER_CATEGORY = {_PP: slice(1, 3), _PQ: slice(7, 9), _LP: slice(9, 10), _TQ: slice(9, 10)}

@@ -1,4 +1,4 @@
-"""GB 11643 rules (registry-formats.md §5, CONFIRMED)."""
+"""GB 11643 rules (docs/registry-rules.md#resident-id-number, CONFIRMED)."""
 
 from __future__ import annotations
 

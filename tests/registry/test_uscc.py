@@ -1,4 +1,4 @@
-"""统一社会信用代码 (GB 32100-2015, registry-formats.md §6, CONFIRMED)."""
+"""统一社会信用代码 (GB 32100-2015, docs/registry-rules.md#unified-social-credit-code, CONFIRMED)."""
 
 from __future__ import annotations
 
