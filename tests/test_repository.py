@@ -76,3 +76,12 @@ def test_every_cited_doc_section_exists() -> None:
         elif section and section not in anchors(text):
             broken.append(f"docs/{doc} has no section #{section}")
     assert not broken, "\n".join(broken)
+
+
+def test_the_readme_lists_every_doc() -> None:
+    files = tracked_text_files()
+    docs = {name for name in files if name.startswith("docs/") and name.endswith(".md")}
+    assert "docs/registry-rules.md" in docs
+    section = files["README.md"].split("\n## Documentation\n", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"\]\((docs/[\w.-]+\.md)\)", section))
+    assert docs <= listed, sorted(docs - listed)
