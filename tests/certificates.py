@@ -187,11 +187,12 @@ _PLACES: tuple[_Place, ...] = (
     _Place("120101", "天津市", "", "和平区", ("天津医科大学总医院", "天津市第一中心医院", "天津市人民医院")),
 )
 
-# 医师: printed level/category -> number digits (§1.1, §2.1)
+# 医师: printed level/category -> number digits (docs/registry-rules.md#physician-qualification-layout)
 _PHYSICIAN_LEVELS = {"执业医师": "1", "执业助理医师": "2"}
 _PHYSICIAN_CATEGORIES = {"临床": "10", "口腔": "20", "公共卫生": "30", "中医": "41"}
 _PHYSICIAN_CATEGORY_WEIGHTS = {"临床": 60, "中医": 15, "口腔": 12, "公共卫生": 13}
-_PHYSICIAN_SCOPES: dict[str, tuple[str, ...]] = {  # §2.5, without the catch-all "其他专业"
+# 执业范围 per 执业类别 (docs/registry-rules.md#physician-practice-vocabularies), without the catch-all "其他专业".
+_PHYSICIAN_SCOPES: dict[str, tuple[str, ...]] = {
     "临床": ("内科专业", "外科专业", "妇产科专业", "儿科专业", "眼耳鼻咽喉科专业", "皮肤病与性病专业",
              "精神卫生专业", "医学影像和放射治疗专业", "医学检验、病理专业", "全科医学专业", "急救医学专业",
              "康复医学专业", "预防保健专业"),
@@ -208,14 +209,14 @@ _TCM_SCHOOLS = ("浙江中医药大学", "北京中医药大学", "广州中医�
 _VOCATIONAL_MEDICAL_SCHOOLS = ("杭州医学院", "宁波卫生职业技术学院", "沧州医学高等专科学校",
                                "四川卫生康复职业学院", "江苏医药职业学院", "山东医学高等专科学校")
 
-# 律师 (§3.1): printed category -> digit 10, weight, where they practise
+# 律师 (docs/registry-rules.md#lawyer-practice-layout): printed category -> digit 10, weight, where they practise
 _LAWYER_CATEGORIES = {"专职律师": "1", "兼职律师": "2", "公职律师": "6", "公司律师": "7", "法律援助律师": "8"}
 _LAWYER_CATEGORY_WEIGHTS = {"专职律师": 70, "兼职律师": 10, "公职律师": 10, "公司律师": 7, "法律援助律师": 3}
 _FIRM_WORDS = ("明理", "正衡", "诚泰", "和信", "博远", "嘉合", "瑞丰", "致远", "中衡", "安泽", "鼎诚", "合众",
                "汇德", "宏杰", "至善", "立行", "同舟", "恒信")
 _COMPANY_WORDS = ("华信", "远航", "盛达", "宏图", "新锐", "恒通", "天成", "联创")
 
-# 教师 (§4.1, §4.4): printed category -> digit 10.
+# 教师 (docs/registry-rules.md#teacher-qualification-layout): printed category -> digit 10.
 # 幼儿园 is left out of the random pool: real ones print no 任教学科.
 _TEACHER_CATEGORIES = {
     "幼儿园教师资格": "1", "小学教师资格": "2", "初级中学教师资格": "3", "高级中学教师资格": "4",
@@ -446,7 +447,7 @@ def _teacher_qualification(rng: random.Random, p: _Person) -> dict[str, str]:
     year = _career_year(rng, max(p.birth.year + 21, 2003))
     code, issuer = _education_authority(p.place, _TEACHER_CATEGORIES[category])
     male = p.gender == "男"
-    sex_digit = ("1" if male else "2") if year >= 2009 else ("0" if male else "1")  # §4.1, soft rule
+    sex_digit = ("1" if male else "2") if year >= 2009 else ("0" if male else "1")  # UNCONFIRMED, soft rule
     number = f"{year}{p.place.code[:2]}{code}{_TEACHER_CATEGORIES[category]}{sex_digit}{_serial(rng)}"
     ethnicity = "汉族" if rng.random() < 0.88 else rng.choice(_ETHNIC_MINORITIES)
     return {
@@ -507,7 +508,7 @@ def make_certificate(kind: CredentialKind | str, seed: int = 0, **overrides: str
 # Forgeries: certificates that look fine but break one registry rule
 # --------------------------------------------------------------------------------------------
 
-_FORGED_PROVINCE = "99"  # no GB/T 2260 province (§7.1)
+_FORGED_PROVINCE = "99"  # no GB/T 2260 province (docs/registry-rules.md#region-codes)
 
 
 @dataclass(frozen=True)
