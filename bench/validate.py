@@ -43,9 +43,9 @@ from verify.domain import CredentialKind, Holder  # noqa: E402
 from verify.registry import MODULES  # noqa: E402
 
 TARGET_RATIO = 0.9
-ID_NUMBER = "330106198501150020"  # synthetic (registry-formats.md §5): female, born 1985-01-15
+ID_NUMBER = "330106198501150020"  # synthetic (docs/registry-rules.md#resident-id-number): female, born 1985-01-15
 PERSON = {"name": "王芳", "id_number": ID_NUMBER, "gender": "女", "birth_date": "1985-01-15"}
-#: One request body per kind: a valid synthetic number (registry-formats.md examples) and a holder.
+#: One request body per kind: a valid synthetic number (the examples of docs/registry-rules.md) and a holder.
 BODIES: dict[str, dict[str, Any]] = {
     "physician_qualification": {"number": "201233110" + ID_NUMBER, "holder": PERSON},
     "physician_practice": {"number": "110330106001234", "holder": PERSON},

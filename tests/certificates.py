@@ -1,7 +1,7 @@
 """Synthetic Chinese professional certificates for tests and benchmarks.
 
 Nothing here comes from a real person: names, ID numbers and credential numbers are built
-from a seed to the layouts in ``/work/shared/registry-formats.md``. The module is an
+from a seed to the layouts in ``docs/registry-rules.md``. The module is an
 independent oracle, so it computes check characters itself and never imports
 ``verify.registry``.
 
@@ -89,7 +89,7 @@ KIND_ALIASES: dict[str, CredentialKind] = {
 
 DATE_FIELDS = frozenset({"birth_date", "issue_date"})
 
-#: Printed label for every canonical field, per kind (registry-formats.md §1.4, §2.4, §3.4, §4.4).
+#: Printed label for every canonical field, per kind (the printed-fields sections of docs/registry-rules.md).
 LABELS: dict[CredentialKind, dict[str, str]] = {
     CredentialKind.PHYSICIAN_PRACTICE: {
         "name": "姓名", "gender": "性别", "birth_date": "出生日期", "id_number": "身份证号",
@@ -187,11 +187,12 @@ _PLACES: tuple[_Place, ...] = (
     _Place("120101", "天津市", "", "和平区", ("天津医科大学总医院", "天津市第一中心医院", "天津市人民医院")),
 )
 
-# 医师: printed level/category -> number digits (§1.1, §2.1)
+# 医师: printed level/category -> number digits (docs/registry-rules.md#physician-qualification-layout)
 _PHYSICIAN_LEVELS = {"执业医师": "1", "执业助理医师": "2"}
 _PHYSICIAN_CATEGORIES = {"临床": "10", "口腔": "20", "公共卫生": "30", "中医": "41"}
 _PHYSICIAN_CATEGORY_WEIGHTS = {"临床": 60, "中医": 15, "口腔": 12, "公共卫生": 13}
-_PHYSICIAN_SCOPES: dict[str, tuple[str, ...]] = {  # §2.5, without the catch-all "其他专业"
+# 执业范围 per 执业类别 (docs/registry-rules.md#physician-practice-vocabularies), without the catch-all "其他专业".
+_PHYSICIAN_SCOPES: dict[str, tuple[str, ...]] = {
     "临床": ("内科专业", "外科专业", "妇产科专业", "儿科专业", "眼耳鼻咽喉科专业", "皮肤病与性病专业",
              "精神卫生专业", "医学影像和放射治疗专业", "医学检验、病理专业", "全科医学专业", "急救医学专业",
              "康复医学专业", "预防保健专业"),
@@ -208,14 +209,14 @@ _TCM_SCHOOLS = ("浙江中医药大学", "北京中医药大学", "广州中医�
 _VOCATIONAL_MEDICAL_SCHOOLS = ("杭州医学院", "宁波卫生职业技术学院", "沧州医学高等专科学校",
                                "四川卫生康复职业学院", "江苏医药职业学院", "山东医学高等专科学校")
 
-# 律师 (§3.1): printed category -> digit 10, weight, where they practise
+# 律师 (docs/registry-rules.md#lawyer-practice-layout): printed category -> digit 10, weight, where they practise
 _LAWYER_CATEGORIES = {"专职律师": "1", "兼职律师": "2", "公职律师": "6", "公司律师": "7", "法律援助律师": "8"}
 _LAWYER_CATEGORY_WEIGHTS = {"专职律师": 70, "兼职律师": 10, "公职律师": 10, "公司律师": 7, "法律援助律师": 3}
 _FIRM_WORDS = ("明理", "正衡", "诚泰", "和信", "博远", "嘉合", "瑞丰", "致远", "中衡", "安泽", "鼎诚", "合众",
                "汇德", "宏杰", "至善", "立行", "同舟", "恒信")
 _COMPANY_WORDS = ("华信", "远航", "盛达", "宏图", "新锐", "恒通", "天成", "联创")
 
-# 教师 (§4.1, §4.4): printed category -> digit 10.
+# 教师 (docs/registry-rules.md#teacher-qualification-layout): printed category -> digit 10.
 # 幼儿园 is left out of the random pool: real ones print no 任教学科.
 _TEACHER_CATEGORIES = {
     "幼儿园教师资格": "1", "小学教师资格": "2", "初级中学教师资格": "3", "高级中学教师资格": "4",
@@ -446,7 +447,7 @@ def _teacher_qualification(rng: random.Random, p: _Person) -> dict[str, str]:
     year = _career_year(rng, max(p.birth.year + 21, 2003))
     code, issuer = _education_authority(p.place, _TEACHER_CATEGORIES[category])
     male = p.gender == "男"
-    sex_digit = ("1" if male else "2") if year >= 2009 else ("0" if male else "1")  # §4.1, soft rule
+    sex_digit = ("1" if male else "2") if year >= 2009 else ("0" if male else "1")  # UNCONFIRMED, soft rule
     number = f"{year}{p.place.code[:2]}{code}{_TEACHER_CATEGORIES[category]}{sex_digit}{_serial(rng)}"
     ethnicity = "汉族" if rng.random() < 0.88 else rng.choice(_ETHNIC_MINORITIES)
     return {
@@ -507,13 +508,13 @@ def make_certificate(kind: CredentialKind | str, seed: int = 0, **overrides: str
 # Forgeries: certificates that look fine but break one registry rule
 # --------------------------------------------------------------------------------------------
 
-_FORGED_PROVINCE = "99"  # no GB/T 2260 province (§7.1)
+_FORGED_PROVINCE = "99"  # no GB/T 2260 province (docs/registry-rules.md#region-codes)
 
 
 @dataclass(frozen=True)
 class ForgeryType:
     """One way to forge: what is changed, the check codes (``verify.checks``) one of which must
-    catch it, and the kinds it applies to (rules from registry-formats.md §1.3, §2.3, §3.3, §4.3, §5)."""
+    catch it, and the kinds it applies to (rules from the kinds' rules sections of docs/registry-rules.md)."""
 
     name: str
     description: str
@@ -565,7 +566,7 @@ FORGERY_TYPES: dict[str, ForgeryType] = {f.name: f for f in (
                 ("issuer.region_matches",), (_PP, _LP, _TQ)),
 )}
 
-#: Where the year, province and category digits sit in each kind's number (registry-formats.md).
+#: Where the year, province and category digits sit in each kind's number (docs/registry-rules.md#summary).
 _NUMBER_YEAR = {_PQ: slice(0, 4), _LP: slice(5, 9), _TQ: slice(0, 4)}
 _NUMBER_PROVINCE = {_PP: slice(3, 5), _PQ: slice(4, 6), _LP: slice(1, 3), _TQ: slice(4, 6)}
 _NUMBER_CATEGORY = {_PP: slice(1, 3), _PQ: slice(7, 9), _LP: slice(9, 10), _TQ: slice(9, 10)}

@@ -1,4 +1,4 @@
-"""``POST /v1/credentials/validate`` (CONTRACT.md): every kind, malformed requests, the holder."""
+"""``POST /v1/credentials/validate`` (README, HTTP API): every kind, malformed requests, the holder."""
 
 from __future__ import annotations
 
@@ -209,7 +209,8 @@ def test_physician_qualified_too_young_fails(client: FlaskClient, platform_key: 
 
 
 def test_teacher_sex_digit_and_age_only_warn(client: FlaskClient, platform_key: str) -> None:
-    """The sex digit's meaning is UNCONFIRMED and era-dependent (registry-formats.md §4.1)."""
+    """The sex digit's meaning is UNCONFIRMED and era-dependent
+    (docs/registry-rules.md#teacher-qualification-layout)."""
     body = {"kind": "teacher_qualification", "number": "20103300141001234",  # from 2009: 1 = 男
             "holder": {"gender": "女", "birth_date": "1995-01-01"}}
     data = valid_answer(post(client, platform_key, body))

@@ -38,7 +38,7 @@ KINDS = (
 )
 SEEDS = range(40)
 
-# GB/T 2260 province codes (registry-formats.md §7.1), written out here independently of the generator.
+# GB/T 2260 province codes (docs/registry-rules.md#region-codes), written out here independently of the generator.
 PROVINCES = {
     "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古", "21": "辽宁省",
     "22": "吉林省", "23": "黑龙江省", "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省",
@@ -68,7 +68,7 @@ EXPECTED_LABELS = {
 
 LEVEL_DIGIT = {"执业医师": "1", "执业助理医师": "2"}
 CATEGORY_CODE = {"临床": "10", "口腔": "20", "公共卫生": "30", "中医": "41"}
-SCOPES = {  # registry-formats.md §2.5
+SCOPES = {  # docs/registry-rules.md#physician-practice-vocabularies
     "临床": {
         "内科专业", "外科专业", "妇产科专业", "儿科专业", "眼耳鼻咽喉科专业", "皮肤病与性病专业",
         "精神卫生专业", "职业病专业", "医学影像和放射治疗专业", "医学检验、病理专业", "全科医学专业",

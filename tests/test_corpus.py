@@ -1,6 +1,6 @@
 """The benchmark corpus: every layout and font, every upload condition, and the forged set.
 
-The forgeries are checked twice: by assertions written here from registry-formats.md (the
+The forgeries are checked twice: by assertions written here from docs/registry-rules.md (the
 generator is an oracle of its own), and against ``verify.checks``, which must flag each one with
 the rule it names while passing the genuine certificate it came from.
 """
@@ -220,7 +220,7 @@ def test_forgeries_look_fine(seed: int) -> None:
 
 
 def test_forgeries_break_what_they_say() -> None:
-    """Independent of verify.checks: the broken rule, recomputed from registry-formats.md."""
+    """Independent of verify.checks: the broken rule, recomputed from docs/registry-rules.md."""
     f = make_forgery("physician_qualification", "id_checksum", 1, today=TODAY).cert.fields
     assert f["id_number"][17] != iso_mod_11_2(f["id_number"][:17]) and f["number"][9:] == f["id_number"]
     f = make_forgery("physician_qualification", "embedded_id_other_person", 1, today=TODAY).cert.fields

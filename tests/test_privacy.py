@@ -1,6 +1,6 @@
 """Personal data at rest: envelope encryption, integrity errors, the canary scan, DELETE and retention.
 
-Catalogue cases 71-81 of ../shared/security-reliability.md.
+Catalogue cases 71-81 of docs/security-catalogue.md#storage-and-privacy.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ def usable_cores() -> int:
 
 @dataclass(frozen=True)
 class Limits:
-    """Budgets for hostile or oversized input (security-reliability.md proposals)."""
+    """Budgets for hostile or oversized input (docs/security-catalogue.md)."""
 
     max_upload_bytes: int = 10 * 1024 * 1024
     max_parts: int = 20  # document parts (pages) in one submission

@@ -1,4 +1,4 @@
-"""律师执业证 cross-field rules (registry-formats.md §3.3)."""
+"""律师执业证 cross-field rules (docs/registry-rules.md#lawyer-practice-rules)."""
 
 from __future__ import annotations
 

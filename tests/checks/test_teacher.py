@@ -1,4 +1,4 @@
-"""教师资格证书 cross-field rules (registry-formats.md §4.3)."""
+"""教师资格证书 cross-field rules (docs/registry-rules.md#teacher-qualification-rules)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Build synthetic numbers from their parts, with check characters computed independently
-of ``verify.registry`` (the reference formulas of registry-formats.md §9 and python-stdnum)."""
+of ``verify.registry`` (the check-character formulas of docs/registry-rules.md#resident-id-number and python-stdnum)."""
 
 from __future__ import annotations
 

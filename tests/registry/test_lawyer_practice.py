@@ -1,4 +1,4 @@
-"""律师执业证 执业证号 (registry-formats.md §3.1, CONFIRMED)."""
+"""律师执业证 执业证号 (docs/registry-rules.md#lawyer-practice-layout, CONFIRMED)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""法律职业资格证书 证书编号 (registry-formats.md §3.5, PARTLY CONFIRMED)."""
+"""法律职业资格证书 证书编号 (docs/registry-rules.md#legal-qualification, PARTLY CONFIRMED)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""医师执业证书 证书编码 (registry-formats.md §2)."""
+"""医师执业证书 证书编码 (docs/registry-rules.md#physician-practice-layout)."""
 
 from __future__ import annotations
 

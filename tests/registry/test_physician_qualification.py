@@ -1,4 +1,4 @@
-"""医师资格证书 证书编码 (registry-formats.md §1)."""
+"""医师资格证书 证书编码 (docs/registry-rules.md#physician-qualification-layout)."""
 
 from __future__ import annotations
 

@@ -129,7 +129,7 @@ HISTORICAL = sorted(
 def test_ids_with_retired_region_codes_validate_for_anyone_born_before_retirement(
     retired: tuple[str, int], years_before: int, seq: int
 ) -> None:
-    """The attributable rule (registry-formats.md §5): in force at birth or at any later date."""
+    """The attributable rule (docs/registry-rules.md#resident-id-number): in force at birth or at any later date."""
     code, end = retired
     birth = min(date(max(1900, end - years_before), 6, 15), TODAY)
     assert resident_id.validate(make_id(code, birth, seq), TODAY).region.code == code

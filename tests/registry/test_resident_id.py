@@ -1,4 +1,4 @@
-"""GB 11643 rules (registry-formats.md §5, CONFIRMED)."""
+"""GB 11643 rules (docs/registry-rules.md#resident-id-number, CONFIRMED)."""
 
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ def test_region_must_be_attributable(region: str, year: int) -> None:
 
 @pytest.mark.parametrize("number", ["33010619500101001X", "440305196001010014", "110229196001010013"])
 def test_older_holders_are_not_rejected(number: str) -> None:
-    """python-stdnum's birth-year rule rejects these (§7.3); the attributable rule accepts them."""
+    """python-stdnum's birth-year rule rejects these; the attributable rule accepts them
+    (docs/registry-rules.md#resident-id-number)."""
     assert resident_id.is_valid(number)
 
 

@@ -1,4 +1,4 @@
-"""教师资格证书 证书号码 (registry-formats.md §4.1; sex digit UNCONFIRMED)."""
+"""教师资格证书 证书号码 (docs/registry-rules.md#teacher-qualification-layout; sex digit UNCONFIRMED)."""
 
 from __future__ import annotations
 

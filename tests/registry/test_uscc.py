@@ -1,4 +1,4 @@
-"""统一社会信用代码 (GB 32100-2015, registry-formats.md §6, CONFIRMED)."""
+"""统一社会信用代码 (GB 32100-2015, docs/registry-rules.md#unified-social-credit-code, CONFIRMED)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_documented_examples_are_valid(value: str) -> None:
 
 @pytest.mark.parametrize("org_type", ["A1", "N1", "N3", "Y1"])
 def test_letter_departments_are_accepted(org_type: str) -> None:
-    """python-stdnum rejects these (§7.3)."""
+    """python-stdnum rejects these (docs/registry-rules.md#unified-social-credit-code)."""
     value = make_uscc(org_type)
     assert uscc.validate(value).org_type.code == org_type
     assert not stdnum_uscc.is_valid(value)

@@ -1,4 +1,4 @@
-"""The security catalogue (CATALOGUE.md) names only tests that exist."""
+"""The security catalogue (docs/security-catalogue.md) names only tests that exist."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = Path(__file__).with_name("CATALOGUE.md")
+CATALOGUE = ROOT / "docs" / "security-catalogue.md"
 CITED = re.compile(r"(tests/[\w/]+\.py)::(\w+)")
 
 
@@ -33,3 +33,8 @@ def test_every_test_the_catalogue_names_exists() -> None:
         if name not in defined[file]:
             missing.append(f"{file}::{name}")
     assert not missing, "\n".join(missing)
+
+
+def test_the_catalogue_has_each_of_its_hundred_cases_once() -> None:
+    cases = re.findall(r"^\| (\d+) \|", CATALOGUE.read_text(encoding="utf-8"), re.MULTILINE)
+    assert sorted(map(int, cases)) == list(range(1, 101))

@@ -1,4 +1,4 @@
-"""Catalogue cases that had no test of their own (../shared/security-reliability.md; see artifacts/catalogue.md).
+"""Catalogue cases that had no test of their own (docs/security-catalogue.md).
 
 12 and 8 (the review derivative drops EXIF and trailers), 13 (a revoked key), 17 (the
 platform routes' authorization matrix), 18 (mass assignment), 21 (the label-check cache

@@ -2,7 +2,7 @@
 
 ``check_number`` checks a credential number on its own (and against the account holder);
 ``check_credential`` runs the same number checks, then the printed-field checks of a
-certificate. Hard rules (CONFIRMED in registry-formats.md) FAIL; doubtful ones WARN; a field
+certificate. Hard rules (CONFIRMED, docs/registry-rules.md) FAIL; doubtful ones WARN; a field
 a rule needs but the document lacks WARNs (an OCR miss is possible). Every rule that passes
 says so (PASS), so a reviewer can read what was verified.
 

@@ -1,4 +1,4 @@
-"""Checks for the 律师执业证 (registry-formats.md §3.3, §3.5).
+"""Checks for the 律师执业证 (docs/registry-rules.md#lawyer-practice-rules).
 
 FAIL: the number's hard rules; its sex digit vs the ID number, the printed 性别 and the holder;
 执业证类别 vs the category digit; first-approval year after the issue year; age < 20 in the

@@ -1,4 +1,4 @@
-"""Checks for a 法律职业资格证书 number given on its own (registry-formats.md §3.5).
+"""Checks for a 法律职业资格证书 number given on its own (docs/registry-rules.md#legal-qualification).
 
 FAIL: the layout ``[ABC]`` + 14 digits, exam year not in the future.
 WARN: exam year before 2002, unknown or 港澳台 region code (the layout is PARTLY CONFIRMED).

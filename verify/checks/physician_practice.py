@@ -1,4 +1,4 @@
-"""Checks for the 医师执业证书 (registry-formats.md §2.3, §2.5).
+"""Checks for the 医师执业证书 (docs/registry-rules.md#physician-practice-rules).
 
 FAIL: the number's hard rules (15 digits, serial, province), printed ID number and dates.
 WARN: level/category codes and their agreement with the printed 医师级别/执业类别 (code values

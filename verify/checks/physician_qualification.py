@@ -1,4 +1,4 @@
-"""Checks for the 医师资格证书 (registry-formats.md §1.3).
+"""Checks for the 医师资格证书 (docs/registry-rules.md#physician-qualification-rules).
 
 FAIL: the number's hard rules, the embedded ID number vs the printed 身份证号 and the holder,
 age at the qualification year (< 18), issue year before the number's year.

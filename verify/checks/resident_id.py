@@ -1,4 +1,4 @@
-"""Checks for a 公民身份号码 given on its own (registry-formats.md §5).
+"""Checks for a 公民身份号码 given on its own (docs/registry-rules.md#resident-id-number).
 
 FAIL: length/charset, check character, real birth date not in the future, region code
 attributable to the birth year; the number vs the holder's ID number, gender and birth date.

@@ -1,4 +1,4 @@
-"""Checks for the 教师资格证书 (registry-formats.md §4.3).
+"""Checks for the 教师资格证书 (docs/registry-rules.md#teacher-qualification-rules).
 
 FAIL: the number's hard rules; printed 资格种类 vs digit 10; the number's year vs the year of
 the printed 颁发日期 (they are equal: the number is assigned at 认定).

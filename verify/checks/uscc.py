@@ -1,4 +1,4 @@
-"""Checks for a 统一社会信用代码 (registry-formats.md §6).
+"""Checks for a 统一社会信用代码 (docs/registry-rules.md#unified-social-credit-code).
 
 FAIL: length, charset, region digits, MOD 31 check character, 部门/类别 pair.
 WARN: the embedded GB 11714 check character (not proven mandatory), unknown or 港澳台 region.

@@ -1,6 +1,6 @@
 """Printed labels and their synonyms, per certificate kind, mapped to canonical field names.
 
-Sources: registry-formats.md §1.4, §2.4, §3.4, §4.4 (the exact label strings are only
+Sources: the printed-fields sections of docs/registry-rules.md (the exact label strings are only
 partly confirmed, hence the synonyms). Within a field, earlier synonyms are preferred
 when a document prints several (``主要执业机构`` over ``执业地点``). Labels mapped to
 ``None`` are printed on some versions but not extracted; knowing them stops their text

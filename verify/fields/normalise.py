@@ -3,7 +3,7 @@
 Canonical forms (domain.CREDENTIAL_FIELDS): dates ``YYYY-MM-DD``, gender ``男``/``女``,
 numbers compacted (no spaces, upper-case letters), words without the spaces OCR puts
 between CJK characters. Letter/digit confusions are repaired only inside number
-fields (registry-formats.md §9), never in names or other words.
+fields (docs/registry-rules.md#reading-numbers), never in names or other words.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from verify.fields.normalise import (
 )
 from verify.fields.vocabulary import CLOSED_FIELDS, VOCABULARIES, snap, snap_after_debris
 
-#: The credential number's layout per kind (registry-formats.md §9).
+#: The credential number's layout per kind (docs/registry-rules.md#summary).
 NUMBER_SHAPES: dict[CredentialKind, re.Pattern[str]] = {
     CredentialKind.PHYSICIAN_QUALIFICATION: re.compile(r"\d{9}(?:\d{17}[\dX]|\d{15})", re.ASCII),
     CredentialKind.PHYSICIAN_PRACTICE: re.compile(r"\d{15}", re.ASCII),

@@ -1,6 +1,7 @@
 """Closed vocabularies printed on certificates, for repairing one misread character.
 
-Sources: registry-formats.md §2.5 (医师级别, 执业类别, 执业范围), §3.1/§3.4 (执业证类别), §4.4
+Sources: docs/registry-rules.md#physician-practice-vocabularies (医师级别, 执业类别, 执业范围),
+docs/registry-rules.md#lawyer-practice-layout (执业证类别), docs/registry-rules.md#teacher-qualification-printed-fields
 (资格种类); the 56 民族 of the PRC. A value read one character away from exactly one
 word of its vocabulary is taken as that word (the text as read stays in ``raw``);
 anything else is left as read, since unknown values must reach review, not vanish.

@@ -1,7 +1,7 @@
 """Offline validators for the numbers on Chinese professional credentials.
 
 One python-stdnum shaped module per number kind (``compact``, ``validate``, ``is_valid``,
-``format``); rules and sources are in ``/work/shared/registry-formats.md``. ``validate``
+``format``); rules and sources are in ``docs/registry-rules.md``. ``validate``
 raises a ``verify.registry.exceptions.RegistryError`` for a broken hard rule and returns a
 frozen dataclass (``as_dict()`` gives JSON-safe values) whose ``flags`` carry the doubtful
 findings the checks layer turns into warnings.

@@ -1,6 +1,6 @@
 """律师执业证 执业证号 (lawyer practising certificate number), 17 digits.
 
-Layout (registry-formats.md §3.1, CONFIRMED: the 司法部 rule text with its worked example,
+Layout (docs/registry-rules.md#lawyer-practice-layout, CONFIRMED: the 司法部 rule text with its worked example,
 reproduced by aarioai/golib and implemented by ValidX): ``1`` (律师执业证) + province (2) +
 city (2) of the practice organisation (GB/T 2260) + year practice was first approved (4) +
 执业证类别 (1, ``1``–``9``) + sex (1, ``0`` 男 / ``1`` 女) + lifelong serial (6). No check digit.

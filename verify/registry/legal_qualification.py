@@ -1,6 +1,6 @@
 """法律职业资格证书 证书编号 (legal professional qualification number), 15 characters.
 
-Layout (registry-formats.md §3.5, PARTLY CONFIRMED: aarioai/golib ``ValidateLawyerCert`` and
+Layout (docs/registry-rules.md#legal-qualification, PARTLY CONFIRMED: aarioai/golib ``ValidateLawyerCert`` and
 ValidX agree): class letter ``A``/``B``/``C`` (A national; B/C restricted to relaxed-admission
 areas) + exam year (4) + GB/T 2260 region (6) + serial (4). No check digit. Pre-2002 律师资格
 numbers have other shapes (UNCONFIRMED): callers should send a failure to review.

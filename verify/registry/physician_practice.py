@@ -1,12 +1,13 @@
 """医师执业证书 证书编码 (physician practising certificate number), 15 digits.
 
-Layout (registry-formats.md §2.1, PARTLY CONFIRMED): level (1) + category (2) + the issuing
+Layout (docs/registry-rules.md#physician-practice-layout, PARTLY CONFIRMED): level (1) + category (2) + the issuing
 health authority's GB/T 2260 code (6: province, city or ``00``, county or ``00``) + serial
 (6, 000001–999999). Sources: imhan.cn/b/2/380861 and a public registration form validating
 ``^(\\d)(\\d{2})(\\d{2})(00|\\d{2})(00|\\d{2})(\\d{6})$``. No check digit. The level and category
 code values are assumed to be those of the qualification number (UNCONFIRMED).
 
-Hard rules (raise): 15 digits, serial not ``000000``, a known province code (§2.3).
+Hard rules (raise): 15 digits, serial not ``000000``, a known province code
+(docs/registry-rules.md#physician-practice-rules).
 Flags (return, for review): unknown level/category codes, a region code not in the
 historical GB/T 2260 table, 港澳台 province.
 

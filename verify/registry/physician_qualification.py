@@ -1,6 +1,6 @@
 """医师资格证书 证书编码 (physician qualification certificate number), 27 or 24 characters.
 
-Layout (registry-formats.md §1.1; positions CONFIRMED, code values PARTLY CONFIRMED):
+Layout (docs/registry-rules.md#physician-qualification-layout; positions CONFIRMED, code values PARTLY CONFIRMED):
 year (4) + province (2, GB/T 2260) + level (1) + category (2) + the holder's 公民身份号码
 (18 characters, or a legacy 15-digit one on 1998 认定 certificates). Source: 原卫生部、国家中医药
 管理局《关于做好医师资格证书及医师执业证书发放工作的通知》 (quoted by eolce.com), implemented the
@@ -47,7 +47,8 @@ CATEGORIES = {
     "44": "藏医", "45": "维医", "46": "傣医", "47": "朝医", "48": "壮医",
 }
 UNCONFIRMED_CATEGORIES = frozenset({"46", "47", "48"})
-#: The 执业类别 (§2.5) a category code belongs to: 中医 covers 中医, 民族医 and 中西医结合.
+#: The 执业类别 a category code belongs to: 中医 covers 中医, 民族医 and 中西医结合
+#: (docs/registry-rules.md#physician-practice-vocabularies).
 FAMILIES = {"1": "临床", "2": "口腔", "3": "公共卫生", "4": "中医"}
 
 _SHAPE = re.compile(r"([0-9]{4})([0-9]{2})([0-9])([0-9]{2})([0-9]{17}[0-9X]|[0-9]{15})")

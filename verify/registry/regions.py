@@ -2,11 +2,12 @@
 
 The 6-digit table is python-stdnum's ``stdnum/cn/loc.dat`` (built from the zh.wikipedia
 "中华人民共和国行政区划代码" pages; each name carries its ``[start-end]`` years), read once
-through ``stdnum.numdb`` into a dict. Province names follow registry-formats.md §7.1.
+through ``stdnum.numdb`` into a dict. Province names follow
+docs/registry-rules.md#region-codes.
 
 Region codes in ID numbers are permanent while divisions get renamed and retired, so a code
 is *attributable* to a person born in ``year`` when it was in force in that year **or at any
-later date** (registry-formats.md §5); only codes retired before ``year``, or never issued,
+later date** (docs/registry-rules.md#resident-id-number); only codes retired before ``year``, or never issued,
 are rejected. 港澳台居民居住证 numbers use 810000 / 820000 / 830000: valid shape, but
 ``is_hmt`` lets callers route them to review.
 
@@ -30,7 +31,7 @@ from functools import cache
 
 from stdnum import numdb
 
-#: Province codes (first two digits) and short names, registry-formats.md §7.1.
+#: Province codes (first two digits) and short names, docs/registry-rules.md#region-codes.
 PROVINCES: dict[str, str] = {
     "11": "北京", "12": "天津", "13": "河北", "14": "山西", "15": "内蒙古", "21": "辽宁", "22": "吉林",
     "23": "黑龙江", "31": "上海", "32": "江苏", "33": "浙江", "34": "安徽", "35": "福建", "36": "江西",

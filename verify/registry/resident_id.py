@@ -1,6 +1,6 @@
 """居民身份证号码 (PRC resident identity number, GB 11643-1999; legacy GB 11643-1989).
 
-Layout (registry-formats.md §5, CONFIRMED): 6-digit 地址码 (GB/T 2260 county of residence
+Layout (docs/registry-rules.md#resident-id-number, CONFIRMED): 6-digit 地址码 (GB/T 2260 county of residence
 when the number was assigned), 8-digit birth date, 3-digit sequence whose last digit is odd
 for men and even for women, and an ISO 7064 MOD 11-2 check character (``0-9`` or ``X``).
 The legacy 15-digit form has a 2-digit year (19YY) and no check character.

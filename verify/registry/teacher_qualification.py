@@ -1,6 +1,6 @@
 """教师资格证书 证书号码 (teacher qualification certificate number), 17 digits.
 
-Layout (registry-formats.md §4.1, CONFIRMED except the sex digit: 四川教师资格网, eolce.com,
+Layout (docs/registry-rules.md#teacher-qualification-layout, CONFIRMED except the sex digit: 四川教师资格网, eolce.com,
 jinbiaochi and ValidX agree): year of 认定 (4) + province (2, GB/T 2260) + 认定机构 code (3,
 assigned by the province, not GB/T 2260) + 资格种类 (1, ``1``–``7``) + sex (1) + serial (6).
 No check digit. The sex digit's meaning is conflicting (UNCONFIRMED): from 2009 ``1`` 男 /

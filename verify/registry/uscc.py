@@ -1,6 +1,6 @@
 """统一社会信用代码 (Unified Social Credit Code, GB 32100-2015), 18 characters.
 
-Layout (registry-formats.md §6, CONFIRMED: standard text via cods.org.cn / Hutool, several
+Layout (docs/registry-rules.md#unified-social-credit-code, CONFIRMED: standard text via cods.org.cn / Hutool, several
 repositories): 登记管理部门 (1: ``1``–``9``, ``A``, ``N``, ``Y``) + 机构类别 (1) + registering
 authority's GB/T 2260 region (6 digits) + 主体标识码 = GB 11714 组织机构代码 (8 + its check
 character) + MOD 31 check character. Charset: digits and upper-case letters without

@@ -1,6 +1,6 @@
 """The official online look-ups a reviewer checks a credential against.
 
-From ../shared/registry-formats.md §8. None of these services takes its inputs in the
+From docs/registry-rules.md#official-look-ups. None of these services takes its inputs in the
 URL (most ask for a picture CAPTCHA), so a look-up is "prefilled" as its address plus
 the exact values its form asks for, each ready to copy. ``note`` says what is not
 confirmed about a service, so the reviewer knows how far to trust an empty answer.
