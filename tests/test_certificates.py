@@ -28,7 +28,8 @@ from tests.certificates import (
     to_jpeg,
     to_png,
 )
-from verify.domain import CREDENTIAL_FIELDS, DOCUMENT_TITLES, CredentialKind
+from verify.domain import CredentialKind
+from verify.kinds import DOCUMENTS
 
 KINDS = (
     CredentialKind.PHYSICIAN_PRACTICE,
@@ -121,7 +122,7 @@ def issue_date(cert: Certificate) -> date:
 def test_every_kind_builds_with_its_canonical_fields(kind: CredentialKind) -> None:
     for cert in certs(kind):
         assert cert.kind is kind
-        assert tuple(cert.fields) == CREDENTIAL_FIELDS[kind]
+        assert tuple(cert.fields) == DOCUMENTS[kind].fields
         assert all(isinstance(v, str) and v for v in cert.fields.values())
         assert cert.fields["gender"] in ("男", "女")
         assert 2 <= len(cert.fields["name"]) <= 3
@@ -239,7 +240,7 @@ def test_printed_labels_and_values(kind: CredentialKind) -> None:
     cert = make_certificate(kind, 5)
     printed = cert.printed()
     assert [label for label, _ in printed] == EXPECTED_LABELS[kind]
-    assert set(LABELS[kind]) == set(CREDENTIAL_FIELDS[kind])
+    assert set(LABELS[kind]) == set(DOCUMENTS[kind].fields)
     values = dict(printed)
     date_label = EXPECTED_LABELS[kind][-1]
     assert re.fullmatch(r"\d{4}年\d{2}月\d{2}日", values[date_label])
@@ -253,7 +254,7 @@ def test_pdf_text_layer_has_every_label_and_value(kind: CredentialKind, layout: 
     with pdfplumber.open(io.BytesIO(render_pdf(cert, layout=layout))) as pdf:
         assert len(pdf.pages) == 1
         lines = pdf.pages[0].extract_text().splitlines()
-    assert lines[0] == DOCUMENT_TITLES[kind]
+    assert lines[0] == DOCUMENTS[kind].title
     for label, value in cert.printed():
         assert f"{label} {value}" in lines or f"{label}：{value}" in lines, (label, value, lines)
 

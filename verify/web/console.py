@@ -19,7 +19,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from verify import errors
 from verify.api import ratelimit
 from verify.checks import person
-from verify.domain import CREDENTIAL_FIELDS, CredentialKind
+from verify.domain import CredentialKind
+from verify.kinds import DOCUMENTS, field_caption
 from verify.masking import mask_field, mask_id_number
 from verify.services import keys, review
 from verify.services.context import Services
@@ -182,7 +183,7 @@ def _lease_seconds(row: review.QueueRow, now: datetime) -> int:
 
 @dataclass(frozen=True)
 class FieldRow:
-    label: str
+    caption: str
     value: str | None
     raw: str | None
     confidence: float | None
@@ -190,14 +191,15 @@ class FieldRow:
 
 
 def _field_rows(kind: str | None, fields: dict[str, Any], revealed: bool) -> list[FieldRow]:
-    """The extracted fields in the order the document prints them, with their Chinese labels."""
-    order = CREDENTIAL_FIELDS.get(CredentialKind(kind), ()) if kind in _KINDS else ()
+    """The extracted fields in the order the document prints them, with their printed captions."""
+    document = DOCUMENTS.get(CredentialKind(kind)) if kind in _KINDS else None
+    order = document.fields if document is not None else ()
     names = [n for n in order if n in fields] + [n for n in fields if n not in order]
 
     def shown(name: str, value: str | None) -> str | None:
         return value if revealed else mask_field(kind, name, value)
 
-    return [FieldRow(words.field_label(kind, n), shown(n, fields[n].get("value")), shown(n, fields[n].get("raw")),
+    return [FieldRow(field_caption(kind, n), shown(n, fields[n].get("value")), shown(n, fields[n].get("raw")),
                      fields[n].get("confidence"), fields[n].get("source")) for n in names]
 
 
