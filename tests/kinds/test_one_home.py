@@ -13,6 +13,7 @@ from tests.checks.documents import DOCUMENTS as PRINTED
 from tests.checks.documents import HOLDER, TODAY
 from verify.checks import check_credential, lawyer_practice, physician_qualification, teacher_qualification
 from verify.checks.physician_practice import scope_in_category
+from verify.claims import coverage
 from verify.domain import CredentialKind
 from verify.fields.captions import caption_fields
 from verify.fields.values import Reading, read_value
@@ -151,3 +152,13 @@ def test_physician_families_scopes_and_groups_agree() -> None:
 def test_teacher_short_forms_name_categories() -> None:
     stems = {word.removesuffix("教师资格") for word in teacher_words.CATEGORIES.values()}
     assert set(teacher_words.CATEGORY_SHORT_FORMS.values()) <= stems
+
+
+def test_the_claim_scans_ranks_name_titles_of_the_label_table() -> None:
+    """The claim scan (verify.claims, its own lexicon) ranks label titles: each it ranks is one a label shows."""
+    titles = {row.kind: set() for row in LABEL_TABLE}
+    for row in LABEL_TABLE:
+        titles[row.kind].add(row.text.title)
+    assert {f"{stem}教师资格" for stem in coverage.TEACHER_LEVELS} <= titles[K.TEACHER_QUALIFICATION]
+    assert set(coverage._PHYSICIAN_LEVELS) <= titles[K.PHYSICIAN_PRACTICE]
+    assert set(coverage.DOMAINS.values()) == {str(kind.domain) for kind in DOCUMENTS.values()}

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from importlib import import_module
 from types import ModuleType
 
@@ -96,12 +97,12 @@ class Kind:
         """Whether a document upload can prove this kind (it prints fields to read)."""
         return bool(self.fields)
 
-    @property
+    @cached_property
     def number_rules(self) -> ModuleType:
         """The python-stdnum shaped validator of its number: ``verify.registry.<kind>``."""
         return import_module(f"verify.registry.{self.kind.value}")
 
-    @property
+    @cached_property
     def check_rules(self) -> ModuleType:
         """Its cross-field checks: ``verify.checks.<kind>`` (``PARTS``, ``number_facts``, and
         ``field_checks`` for a certificate)."""
