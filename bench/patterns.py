@@ -3,7 +3,7 @@
 The inputs are those of ``tests/fields/test_linear_time.py`` (long runs of what a pattern matches,
 then what makes it fail; for the extractor, a page of lines of about 2,000 characters each). Each
 figure is the median CPU time of ``--runs`` runs, judged against ``TARGET`` (the test allows twice
-that). For comparison, the label regex the label finder replaced is timed on 64 kB and scaled up.
+that). For comparison, the caption regex the caption finder replaced is timed on 64 kB and scaled up.
 
     .venv/bin/python bench/patterns.py [--runs 3] [--only TEXT]
 """
@@ -29,7 +29,7 @@ from tests.fields.test_linear_time import (  # noqa: E402
 )
 from verify.domain import Profession  # noqa: E402
 from verify.fields import detect_kind, extract_fields  # noqa: E402
-from verify.fields.labels import find_labels  # noqa: E402
+from verify.fields.captions import find_captions  # noqa: E402
 
 TARGET = 1.0  # CPU seconds for a megabyte
 
@@ -40,7 +40,7 @@ def main() -> int:
     parser.add_argument("--only", default="", help="time only the inputs whose name holds this text")
     args = parser.parse_args()
     for kind in KINDS:
-        find_labels(kind, "")  # each finder is built once per process (the job forkserver does)
+        find_captions(kind, "")  # each finder is built once per process (the job forkserver does)
     works = list(WORST)
     for name, line in HOSTILE_LINES.items():
         page = _hostile_page(line)
@@ -57,8 +57,8 @@ def main() -> int:
         print(f"{seconds:9.3f}  {what}  {'met' if seconds < TARGET else 'MISSED'}")
     sample = ("执业类别" * (MEGABYTE // 4))[:64 * 1024]
     old = _seconds(lambda: list(_reference(KINDS[0]).finditer(sample))) * MEGABYTE / len(sample)
-    new = _seconds(lambda: find_labels(KINDS[0], sample)) * MEGABYTE / len(sample)
-    print(f"label search, dense labels, per MB: the old regex {old:.2f} s, the label finder {new:.2f} s")
+    new = _seconds(lambda: find_captions(KINDS[0], sample)) * MEGABYTE / len(sample)
+    print(f"caption search, dense captions, per MB: the old regex {old:.2f} s, the caption finder {new:.2f} s")
     return 1 if missed else 0
 
 

@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from tests.serving import Server, ServerError  # noqa: E402
 from verify.checks import check_number  # noqa: E402
 from verify.domain import CredentialKind, Holder  # noqa: E402
-from verify.registry import MODULES  # noqa: E402
+from verify.kinds import KINDS  # noqa: E402
 
 TARGET_RATIO = 0.9
 ID_NUMBER = "330106198501150020"  # synthetic (docs/registry-rules.md#resident-id-number): female, born 1985-01-15
@@ -98,7 +98,7 @@ def in_process(seconds: float) -> None:
     print(f"  {'kind':26} {'registry validate':>18} {'check_number':>14}")
     for name, body in BODIES.items():
         kind, number, holder = CredentialKind(name), body["number"], holder_of(body["holder"])
-        module = MODULES[kind]
+        module = KINDS[kind].number_rules
         assert module.is_valid(number) and check_number(kind, number, holder, today).valid, name
         registry = rate(lambda m=module, n=number: m.validate(n), seconds)
         checks = rate(lambda k=kind, n=number, h=holder: check_number(k, n, h, today), seconds)

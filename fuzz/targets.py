@@ -15,20 +15,20 @@ from dataclasses import replace
 import atheris
 
 from verify.config import Limits
-from verify.domain import CREDENTIAL_FIELDS, CredentialKind
+from verify.domain import CredentialKind
 from verify.errors import DocumentError, VerifyError
 from verify.fields import detect_kind, extract_fields
+from verify.kinds import DOCUMENTS, KINDS
 from verify.reading import PageText, read_document
 from verify.reading.intake import check_part
 from verify.reading.ocr import NullEngine, OcrLine
-from verify.registry import MODULES
 from verify.registry.exceptions import RegistryError
 
 LIMITS = replace(Limits(), max_pages=10)
 _DECLARED = ["", "application/pdf", "image/png", "image/jpeg", "image/tiff", "image/webp", "scan.pdf", "x.png",
              "application/octet-stream", "text/html", "a.jpg.php"]
-_KINDS = sorted(MODULES, key=lambda kind: kind.value)  # every number kind (registry validators)
-_DOCUMENTS = sorted(CREDENTIAL_FIELDS, key=lambda kind: kind.value)  # the kinds that are printed documents
+_KINDS = sorted(KINDS, key=lambda kind: kind.value)  # every number kind (registry validators)
+_DOCUMENTS = sorted(DOCUMENTS, key=lambda kind: kind.value)  # the kinds that are printed documents
 
 
 def intake(data: bytes) -> None:
@@ -66,7 +66,7 @@ def registry(kind: CredentialKind | None = None) -> Callable[[bytes], None]:
     def target(data: bytes) -> None:
         provider = atheris.FuzzedDataProvider(data)
         chosen = kind or _KINDS[provider.ConsumeIntInRange(0, len(_KINDS) - 1)]
-        module = MODULES[chosen]
+        module = KINDS[chosen].number_rules
         number = provider.ConsumeUnicodeNoSurrogates(provider.ConsumeIntInRange(0, 40))
         compacted = module.compact(number)
         assert isinstance(compacted, str)

@@ -49,7 +49,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from verify.domain import CREDENTIAL_FIELDS, DOCUMENT_TITLES, CredentialKind
+from verify.domain import CredentialKind
+from verify.kinds import DOCUMENTS
 
 __all__ = [
     "DATE_FIELDS",
@@ -317,17 +318,17 @@ class Certificate:
     fields: dict[str, str] = field(hash=False)
 
     def printed(self) -> list[tuple[str, str]]:
-        """(printed label, printed value) pairs in print order (the order of ``CREDENTIAL_FIELDS``)."""
+        """(printed label, printed value) pairs in print order (the order of ``Kind.fields``)."""
         labels = LABELS[self.kind]
         return [
             (labels[name], printed_date(self.fields[name]) if name in DATE_FIELDS else self.fields[name])
-            for name in CREDENTIAL_FIELDS[self.kind]
+            for name in DOCUMENTS[self.kind].fields
             if name in self.fields
         ]
 
     @property
     def title(self) -> str:
-        return DOCUMENT_TITLES[self.kind]
+        return DOCUMENTS[self.kind].title
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ from tests.certificates import (
     to_jpeg,
     to_png,
 )
-from verify.domain import CREDENTIAL_FIELDS, DOCUMENT_TITLES, CredentialKind
+from verify.domain import CredentialKind
+from verify.kinds import DOCUMENTS
 
 KINDS = (
     CredentialKind.PHYSICIAN_PRACTICE,
@@ -78,11 +79,11 @@ SCOPES = {  # docs/registry-rules.md#physician-practice-vocabularies
     "公共卫生": {"公共卫生类别专业"},
     "中医": {"中医专业", "中西医结合专业", "蒙医专业", "藏医专业", "维医专业", "傣医专业"},
 }
-LAWYER_CATEGORY_DIGIT = {  # §3.1
+LAWYER_CATEGORY_DIGIT = {  # docs/registry-rules.md#lawyer-practice-layout
     "专职律师": "1", "兼职律师": "2", "香港居民律师": "3", "澳门居民律师": "4", "台湾居民律师": "5",
     "公职律师": "6", "公司律师": "7", "法律援助律师": "8", "军队律师": "9",
 }
-TEACHER_CATEGORY_DIGIT = {  # §4.1
+TEACHER_CATEGORY_DIGIT = {  # docs/registry-rules.md#teacher-qualification-layout
     "幼儿园教师资格": "1", "小学教师资格": "2", "初级中学教师资格": "3", "高级中学教师资格": "4",
     "中等职业学校教师资格": "5", "中等职业学校实习指导教师资格": "6", "高等学校教师资格": "7",
 }
@@ -121,7 +122,7 @@ def issue_date(cert: Certificate) -> date:
 def test_every_kind_builds_with_its_canonical_fields(kind: CredentialKind) -> None:
     for cert in certs(kind):
         assert cert.kind is kind
-        assert tuple(cert.fields) == CREDENTIAL_FIELDS[kind]
+        assert tuple(cert.fields) == DOCUMENTS[kind].fields
         assert all(isinstance(v, str) and v for v in cert.fields.values())
         assert cert.fields["gender"] in ("男", "女")
         assert 2 <= len(cert.fields["name"]) <= 3
@@ -239,7 +240,7 @@ def test_printed_labels_and_values(kind: CredentialKind) -> None:
     cert = make_certificate(kind, 5)
     printed = cert.printed()
     assert [label for label, _ in printed] == EXPECTED_LABELS[kind]
-    assert set(LABELS[kind]) == set(CREDENTIAL_FIELDS[kind])
+    assert set(LABELS[kind]) == set(DOCUMENTS[kind].fields)
     values = dict(printed)
     date_label = EXPECTED_LABELS[kind][-1]
     assert re.fullmatch(r"\d{4}年\d{2}月\d{2}日", values[date_label])
@@ -253,7 +254,7 @@ def test_pdf_text_layer_has_every_label_and_value(kind: CredentialKind, layout: 
     with pdfplumber.open(io.BytesIO(render_pdf(cert, layout=layout))) as pdf:
         assert len(pdf.pages) == 1
         lines = pdf.pages[0].extract_text().splitlines()
-    assert lines[0] == DOCUMENT_TITLES[kind]
+    assert lines[0] == DOCUMENTS[kind].title
     for label, value in cert.printed():
         assert f"{label} {value}" in lines or f"{label}：{value}" in lines, (label, value, lines)
 

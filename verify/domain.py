@@ -38,13 +38,6 @@ DOCUMENT_KINDS: dict[Profession, tuple[CredentialKind, ...]] = {
     Profession.TEACHER: (CredentialKind.TEACHER_QUALIFICATION,),
 }
 
-#: The document title printed on each certificate kind.
-DOCUMENT_TITLES: dict[CredentialKind, str] = {
-    CredentialKind.PHYSICIAN_QUALIFICATION: "医师资格证书",
-    CredentialKind.PHYSICIAN_PRACTICE: "医师执业证书",
-    CredentialKind.LAWYER_PRACTICE: "律师执业证",
-    CredentialKind.TEACHER_QUALIFICATION: "教师资格证书",
-}
 
 
 class CheckStatus(StrEnum):
@@ -133,29 +126,3 @@ class Decision:
     outcome: Outcome
     reasons: tuple[str, ...] = ()
 
-
-#: Canonical extracted field names per certificate kind, in printed order.
-#: Values are normalised: dates ``YYYY-MM-DD``, gender ``男``/``女``, numbers compacted
-#: (no spaces, upper-case ``X``), vocabulary words as printed (``临床``, ``专职律师`` ...).
-CREDENTIAL_FIELDS: dict[CredentialKind, tuple[str, ...]] = {
-    # 姓名 性别 出生日期 身份证号 证书编码 医师级别 执业类别 执业范围 执业地点/主要执业机构 发证机关 发证日期
-    CredentialKind.PHYSICIAN_PRACTICE: (
-        "name", "gender", "birth_date", "id_number", "number", "level", "category",
-        "scope", "institution", "issuer", "issue_date",
-    ),
-    # 姓名 性别 出生日期 身份证号 资格级别 类别 毕业学校 证书编码 签发机关 签发日期
-    CredentialKind.PHYSICIAN_QUALIFICATION: (
-        "name", "gender", "birth_date", "id_number", "level", "category",
-        "institution", "number", "issuer", "issue_date",
-    ),
-    # 持证人 性别 身份证号 执业机构 执业证类别 执业证号 法律职业资格或律师资格证号 发证机关 发证日期
-    CredentialKind.LAWYER_PRACTICE: (
-        "name", "gender", "id_number", "institution", "category", "number",
-        "qualification_number", "issuer", "issue_date",
-    ),
-    # 姓名 性别 民族 出生日期 身份证件号码 资格种类 任教学科 证书号码 颁发机关 颁发日期
-    CredentialKind.TEACHER_QUALIFICATION: (
-        "name", "gender", "ethnicity", "birth_date", "id_number", "category",
-        "subject", "number", "issuer", "issue_date",
-    ),
-}

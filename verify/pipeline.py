@@ -27,8 +27,8 @@ from verify.domain import (
 )
 from verify.errors import DocumentError
 from verify.fields import detect_kind
+from verify.fields.captions import find_captions
 from verify.fields.extract import extract_located
-from verify.fields.labels import find_labels
 from verify.fields.lines import page_text
 from verify.fields.reread import reread_fields
 from verify.reading import PageText, read_document
@@ -133,13 +133,13 @@ def run_pipeline_with(
 
 def credential_pages(kind: CredentialKind, pages: Sequence[PageText]) -> list[PageText]:
     """The pages that hold the credential: those with at least half as many of ``kind``'s
-    labels as the page with the most.
+    captions as the page with the most.
 
-    A cover letter, an application form or an instructions page may print a label or two
+    A cover letter, an application form or an instructions page may print a caption or two
     (an agent's 姓名, a 日期): read with the certificate, its values would be taken for the
     certificate's. A certificate printed over two pages keeps both.
     """
-    counts = [len({m.label for m in find_labels(kind, re.sub(r"\s+", "", page_text(page)))}) for page in pages]
+    counts = [len({m.caption for m in find_captions(kind, re.sub(r"\s+", "", page_text(page)))}) for page in pages]
     best = max(counts, default=0)
     if best == 0:
         return list(pages)

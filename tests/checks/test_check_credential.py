@@ -9,8 +9,9 @@ import pytest
 
 from tests.checks.documents import DOCUMENTS, HOLDER, TODAY
 from tests.registry.build import make_id
+from verify import kinds
 from verify.checks import check_credential
-from verify.domain import CREDENTIAL_FIELDS, Check, CheckStatus, CredentialKind, Holder
+from verify.domain import Check, CheckStatus, CredentialKind, Holder
 
 KINDS = list(DOCUMENTS)
 #: The 医师资格证书 is issued by a national body: no rule reads its 签发机关.
@@ -33,12 +34,12 @@ def test_a_consistent_document_yields_only_pass(kind: CredentialKind, holder: Ho
 @pytest.mark.parametrize("kind", KINDS)
 def test_fields_are_canonical_names(kind: CredentialKind) -> None:
     for check in check_credential(kind, DOCUMENTS[kind], HOLDER, TODAY):
-        assert check.fields and set(check.fields) <= set(CREDENTIAL_FIELDS[kind]), check
+        assert check.fields and set(check.fields) <= set(kinds.DOCUMENTS[kind].fields), check
         assert re.fullmatch(r"[a-z_]+\.[a-z_]+", check.code)
 
 
 READ_FIELDS = [
-    (kind, name) for kind in KINDS for name in CREDENTIAL_FIELDS[kind]
+    (kind, name) for kind in KINDS for name in kinds.DOCUMENTS[kind].fields
     if name not in ("institution", "ethnicity", "subject") and (kind, name) not in NOT_READ
 ]
 
@@ -76,14 +77,14 @@ def test_holder_mismatches_fail(kind: CredentialKind, holder: Holder, code: str)
     assert statuses(check_credential(kind, DOCUMENTS[kind], holder, TODAY))[code] is CheckStatus.FAIL
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if "birth_date" in CREDENTIAL_FIELDS[k]])
+@pytest.mark.parametrize("kind", [k for k in KINDS if "birth_date" in kinds.DOCUMENTS[k].fields])
 def test_birth_date_mismatches_fail(kind: CredentialKind) -> None:
     result = statuses(check_credential(kind, DOCUMENTS[kind] | {"birth_date": "1985-01-16"}, HOLDER, TODAY))
     assert result["birth_date.matches_id"] is CheckStatus.FAIL
     assert result["birth_date.matches_holder"] is CheckStatus.FAIL
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if "birth_date" in CREDENTIAL_FIELDS[k]])
+@pytest.mark.parametrize("kind", [k for k in KINDS if "birth_date" in kinds.DOCUMENTS[k].fields])
 def test_a_month_only_birth_date_is_compared_by_month(kind: CredentialKind) -> None:
     assert statuses(check_credential(kind, DOCUMENTS[kind] | {"birth_date": "1985-01"}, HOLDER, TODAY))[
         "birth_date.matches_id"] is CheckStatus.PASS

@@ -11,12 +11,13 @@ import pytest
 
 from tests.certificates import degrade, make_certificate, render_image, render_pdf, to_jpeg, to_png
 from verify.config import Limits
-from verify.domain import DOCUMENT_TITLES, CredentialKind, Extraction, Profession
+from verify.domain import CredentialKind, Extraction, Profession
 from verify.fields import detect_kind, extract_fields
+from verify.kinds import DOCUMENTS
 from verify.reading import read_document
 from verify.reading.ocr import FailingEngine, TesseractEngine
 
-KINDS = tuple(DOCUMENT_TITLES)
+KINDS = tuple(DOCUMENTS)
 PROFESSION = {
     CredentialKind.PHYSICIAN_PRACTICE: Profession.DOCTOR,
     CredentialKind.PHYSICIAN_QUALIFICATION: Profession.DOCTOR,

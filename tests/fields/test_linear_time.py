@@ -21,12 +21,13 @@ from verify.checks.physician_practice import scope_in_category
 from verify.claims.rules import _WORK_TITLE
 from verify.domain import CredentialKind, Profession
 from verify.fields import detect_kind, extract_fields
-from verify.fields.labels import FUZZY_LENGTH, find_labels, label_fields
+from verify.fields.captions import FUZZY_LENGTH, caption_fields, find_captions
 from verify.fields.lines import MAX_LINE_CHARS, MAX_PAGE_CHARS, document_lines
+from verify.fields.misreads import snap_after_debris
 from verify.fields.normalise import compact_number, normalise_date, normalise_name
-from verify.fields.relabel import _LABEL_LIKE
+from verify.fields.recaption import _CAPTION_LIKE
 from verify.fields.values import is_debris, read_value, strip_edges
-from verify.fields.vocabulary import PHYSICIAN_SCOPES, snap_after_debris
+from verify.kinds.physician_qualification import SCOPE_WORDS
 from verify.reading import OcrLine, PageText
 from verify.reading.ocr import OcrWord
 from verify.reading.pdf import _CID
@@ -58,9 +59,9 @@ WORST: list[tuple[str, Callable[[], object]]] = [
     ("values.read_value number", lambda: read_value(KINDS[0], "number", _repeat("1 |"))),
     ("values.read_value issue_date", lambda: read_value(KINDS[0], "issue_date", _repeat("2020年1"))),
     ("values.read_value scope", lambda: read_value(KINDS[0], "scope", _repeat("。内"))),
-    ("relabel._LABEL_LIKE: a long gap, then no label", lambda: list(_LABEL_LIKE.finditer("a" + _repeat(" ", "a")))),
-    ("relabel._LABEL_LIKE: label-like runs", lambda: list(_LABEL_LIKE.finditer(_repeat("  执 业 执 业 执 业 执")))),
-    ("vocabulary.snap_after_debris", lambda: snap_after_debris(_repeat("。 "), PHYSICIAN_SCOPES)),
+    ("recaption._CAPTION_LIKE: a long gap, no caption", lambda: list(_CAPTION_LIKE.finditer("a" + _repeat(" ", "a")))),
+    ("recaption._CAPTION_LIKE: runs", lambda: list(_CAPTION_LIKE.finditer(_repeat("  执 业 执 业 执 业 执")))),
+    ("misreads.snap_after_debris", lambda: snap_after_debris(_repeat("。 "), SCOPE_WORDS)),
     ("normalise.normalise_date", lambda: normalise_date(_repeat("2020年1"))),
     ("normalise.normalise_name", lambda: normalise_name(_repeat("•・"))),
     ("checks.physician_practice._BRACKETS: opening brackets", lambda: scope_in_category(_repeat("（"), "临床")),
@@ -70,7 +71,7 @@ WORST: list[tuple[str, Callable[[], object]]] = [
     ("reading.pdf._CID", lambda: _CID.sub("", "(cid:" + _repeat("1"))),
     ("claims.rules._WORK_TITLE", lambda: list(_WORK_TITLE.finditer(_repeat("《〈医生")))),
     ("normalise.compact_number", lambda: compact_number(_repeat("１O |"))),
-    *[(f"labels.find_labels {kind.value}: {name}", lambda kind=kind, text=text: find_labels(kind, text))
+    *[(f"captions.find_captions {kind.value}: {name}", lambda kind=kind, text=text: find_captions(kind, text))
       for kind in KINDS
       for name, text in (("one label character", _repeat("执")), ("half a label", _repeat("执业")),
                          ("letter-spaced", _repeat("执 ")), ("labels", _repeat("执业类别")),
@@ -82,7 +83,7 @@ WORST: list[tuple[str, Callable[[], object]]] = [
 def _label_finders_built() -> None:
     """Each kind's label finder is built once per process (the job forkserver builds them): not timed."""
     for kind in KINDS:
-        find_labels(kind, "")
+        find_captions(kind, "")
 
 
 @pytest.mark.parametrize(("what", "work"), WORST, ids=[what for what, _ in WORST])
@@ -134,7 +135,7 @@ def test_a_line_or_page_longer_than_any_certificate_prints_is_cut() -> None:
 def _reference(kind: CredentialKind) -> re.Pattern[str]:
     """The regex the label finder replaced (about 400 alternatives tried at each position: too slow)."""
     spacing, any_mark = "[ \t\u3000]*", "[^\\sA-Za-z0-9]"
-    labels = sorted(label_fields(kind), key=len, reverse=True)
+    labels = sorted(caption_fields(kind), key=len, reverse=True)
     exact = [spacing.join(map(re.escape, label)) for label in labels]
     fuzzy = [joint.join(any_mark if i == j else re.escape(ch) for j, ch in enumerate(label))
              for label in labels if len(label) >= FUZZY_LENGTH for i in range(len(label))
@@ -143,12 +144,12 @@ def _reference(kind: CredentialKind) -> re.Pattern[str]:
 
 
 def _alphabet(kind: CredentialKind) -> str:
-    return "".join(sorted(set("".join(label_fields(kind))))) + "  \t\u3000\n:：!张三12Ab\x00\ufffc"
+    return "".join(sorted(set("".join(caption_fields(kind))))) + "  \t\u3000\n:：!张三12Ab\x00\ufffc"
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=[kind.value for kind in KINDS])
 def test_the_label_finder_agrees_with_the_regex_on_random_text(kind: CredentialKind) -> None:
-    reference, rng, labels = _reference(kind), random.Random(13), sorted(label_fields(kind))
+    reference, rng, labels = _reference(kind), random.Random(13), sorted(caption_fields(kind))
     alphabet = _alphabet(kind)
     for _ in range(3000):
         pieces = []
@@ -160,12 +161,12 @@ def test_the_label_finder_agrees_with_the_regex_on_random_text(kind: CredentialK
             pieces.append(joint.join(label) + "".join(rng.choices(alphabet, k=rng.randint(0, 4))))
         text = "".join(pieces)
         expected = [(m.start(), m.end()) for m in reference.finditer(text)]
-        assert [(m.start, m.end) for m in find_labels(kind, text)] == expected, text
+        assert [(m.start, m.end) for m in find_captions(kind, text)] == expected, text
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=_alphabet(CredentialKind.PHYSICIAN_PRACTICE), max_size=60))
 def test_the_label_finder_agrees_with_the_regex_on_any_text(text: str) -> None:
     kind = CredentialKind.PHYSICIAN_PRACTICE
-    assert [(m.start, m.end) for m in find_labels(kind, text)] == [
+    assert [(m.start, m.end) for m in find_captions(kind, text)] == [
         (m.start(), m.end()) for m in _reference(kind).finditer(text)]

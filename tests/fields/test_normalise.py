@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from verify.domain import CredentialKind
+from verify.fields.misreads import snap
 from verify.fields.normalise import (
     compact_number,
     is_id_number,
@@ -14,7 +15,7 @@ from verify.fields.normalise import (
     to_halfwidth,
 )
 from verify.fields.values import read_value
-from verify.fields.vocabulary import ETHNICITIES, snap
+from verify.kinds.certificate import ETHNICITIES
 
 
 @pytest.mark.parametrize(

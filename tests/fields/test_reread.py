@@ -9,12 +9,13 @@ import pytest
 from PIL import Image
 
 from tests.reading.test_ocr import line_image
-from verify.domain import CREDENTIAL_FIELDS, CredentialKind, Extraction, FieldValue
+from verify.domain import CredentialKind, Extraction, FieldValue
 from verify.fields.extract import extract_located
 from verify.fields.lines import Location, LostValue
 from verify.fields.normalise import is_id_number, normalise_gender
 from verify.fields.reread import CHARSETS, DISAGREEMENT, _crop, reread_fields, settle
 from verify.fields.values import Reading, read_value
+from verify.kinds import DOCUMENTS
 from verify.reading import PageText
 from verify.reading.ocr import OcrLine, OcrWord, TesseractEngine
 from verify.reading.ppocr import PpOcrRecogniser
@@ -229,7 +230,7 @@ def test_a_label_is_not_read_again_when_nothing_is_missing() -> None:
     pages = _below_layout("持证人")
     _, located = extract_located(LAWYER, pages)
     never = FakeReader("持证人")
-    everything = {name: FieldValue("x", "x", 1.0, "text") for name in CREDENTIAL_FIELDS[LAWYER]}
+    everything = {name: FieldValue("x", "x", 1.0, "text") for name in DOCUMENTS[LAWYER].fields}
     reread_fields(LAWYER, Extraction(LAWYER, everything), located, pages, [never], decisive=DECISIVE, floor=0.8)
     assert never.asked == []
 

@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.exceptions import ValidationError
 
-from verify.registry import MODULES
+from verify.kinds import KINDS
 from verify.registry import exceptions as errors
 
-MODULE_LIST = list(MODULES.values())
+MODULE_LIST = [kind.number_rules for kind in KINDS.values()]
 VALID = {
     "verify.registry.physician_qualification": "201233110330106198501150020",
     "verify.registry.physician_practice": "110330106001234",

@@ -22,44 +22,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from types import ModuleType
 from typing import Any
 
-from verify.checks import (
-    common,
-    lawyer_practice,
-    legal_qualification,
-    person,
-    physician_practice,
-    physician_qualification,
-    resident_id,
-    teacher_qualification,
-    uscc,
-)
-from verify.domain import CREDENTIAL_FIELDS, Check, CheckStatus, CredentialKind, Holder
-from verify.registry import MODULES
+from verify.checks import common, person
+from verify.domain import Check, CheckStatus, CredentialKind, Holder
+from verify.kinds import DOCUMENTS, KINDS
 from verify.registry import exceptions as _exceptions
-
-#: The rules of each kind: ``PARTS`` and ``number_facts`` (all), ``field_checks`` (certificates).
-RULES: dict[CredentialKind, ModuleType] = {
-    CredentialKind.PHYSICIAN_QUALIFICATION: physician_qualification,
-    CredentialKind.PHYSICIAN_PRACTICE: physician_practice,
-    CredentialKind.LAWYER_PRACTICE: lawyer_practice,
-    CredentialKind.LEGAL_QUALIFICATION: legal_qualification,
-    CredentialKind.TEACHER_QUALIFICATION: teacher_qualification,
-    CredentialKind.RESIDENT_ID: resident_id,
-    CredentialKind.USCC: uscc,
-}
-#: How each kind's number is labelled on its document (for messages).
-NUMBER_LABELS: dict[CredentialKind, str] = {
-    CredentialKind.PHYSICIAN_QUALIFICATION: "证书编码",
-    CredentialKind.PHYSICIAN_PRACTICE: "证书编码",
-    CredentialKind.LAWYER_PRACTICE: "执业证号",
-    CredentialKind.LEGAL_QUALIFICATION: "证书编号",
-    CredentialKind.TEACHER_QUALIFICATION: "证书号码",
-    CredentialKind.RESIDENT_ID: "公民身份号码",
-    CredentialKind.USCC: "统一社会信用代码",
-}
 
 #: Every ``code`` that ``check_number`` can put in ``errors`` (the OpenAPI document lists them):
 #: ``number.<part>`` for each part a registry error names, and the checks against the holder.
@@ -109,12 +77,12 @@ def check_number(kind: CredentialKind, number: str | None, holder: Holder, today
     One check per part of the number (PASS, or WARN for a doubtful finding), or one FAIL for
     the first hard rule broken; then the number against the account holder.
     """
-    rules = RULES[kind]
+    words = KINDS[kind]
     parsed, checks = common.parse_number(
-        MODULES[kind], number, today, rules.PARTS, field="number", label=NUMBER_LABELS[kind]
+        words.number_rules, number, today, words.check_rules.PARTS, field="number", caption=words.number_caption
     )
     if parsed is not None:
-        checks += rules.number_facts(parsed, holder, today)
+        checks += words.check_rules.number_facts(parsed, holder, today)
     errors = [
         {"code": c.code, "message": c.message}
         for c in checks
@@ -127,19 +95,20 @@ def check_number(kind: CredentialKind, number: str | None, holder: Holder, today
 def check_credential(
     kind: CredentialKind, fields: Mapping[str, str], holder: Holder, today: date
 ) -> list[Check]:
-    """Check the fields read from a certificate (one of ``CREDENTIAL_FIELDS``' kinds).
+    """Check the fields read from a certificate (one of ``verify.kinds.DOCUMENTS``).
 
     The number goes through the same checks as ``check_number``; rules that need the number
     or the printed ID number are skipped when it is missing or invalid (its own check says so).
     """
-    if kind not in CREDENTIAL_FIELDS:
+    words = DOCUMENTS.get(kind)
+    if words is None:
         raise ValueError(f"{kind} is not a certificate kind")
     report = check_number(kind, fields.get("number"), holder, today)
     checks = list(report.checks)
-    number = MODULES[kind].validate(fields["number"], today) if report.parsed else None
+    number = words.number_rules.validate(fields["number"], today) if report.parsed else None
     ident, id_checks = person.printed_id(fields, holder, today)
     checks += id_checks
-    checks += person.checks(fields, ident, holder, has_birth_date="birth_date" in CREDENTIAL_FIELDS[kind])
+    checks += person.checks(fields, ident, holder, has_birth_date="birth_date" in words.fields)
     if number is not None:
-        checks += RULES[kind].field_checks(fields, number, ident, holder, today)
+        checks += words.check_rules.field_checks(fields, number, ident, holder, today)
     return checks

@@ -8,25 +8,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from types import ModuleType
 from typing import Any
 
 from verify.domain import Check, CheckStatus
+from verify.kinds.certificate import FIELD_NAMES
 from verify.registry import regions
 from verify.registry.exceptions import RegistryError
 
 PASS, FAIL, WARN = CheckStatus.PASS, CheckStatus.FAIL, CheckStatus.WARN
 
-#: How the canonical fields are labelled on the documents (for messages).
-LABELS = {
-    "name": "姓名", "gender": "性别", "birth_date": "出生日期", "id_number": "身份证号", "number": "证书编码",
-    "level": "医师级别", "category": "类别", "scope": "执业范围", "institution": "执业机构",
-    "issuer": "发证机关", "issue_date": "发证日期", "qualification_number": "法律职业资格或律师资格证号",
-}
 #: What each part of a valid number says, for the PASS checks.
 PART_PASSES = {
-    "format": "{label} has the expected layout.",
+    "format": "{caption} has the expected layout.",
     "checksum": "The check character is correct.",
     "date": "The birth date is a real date and not in the future.",
     "year": "The year is within the possible range.",
@@ -64,7 +60,7 @@ def text(fields: Mapping[str, str], name: str) -> str | None:
 
 def missing(code: str, name: str) -> Check:
     """WARN: a field the rule needs is not on the document (an OCR miss, perhaps)."""
-    return check(code, WARN, f"{LABELS.get(name, name)} not found on the document.", (name,))
+    return check(code, WARN, f"{FIELD_NAMES.get(name, name)} not found on the document.", (name,))
 
 
 def allows(allowed: Collection[str] | None, code: str) -> bool | None:
@@ -85,14 +81,14 @@ def printed_date(value: str) -> tuple[date, bool] | None:
 
 
 def parse_number(
-    module: ModuleType, number: object, today: date, parts: tuple[str, ...], *, field: str, label: str
+    module: ModuleType, number: object, today: date, parts: tuple[str, ...], *, field: str, caption: str
 ) -> tuple[Any, list[Check]]:
     """Validate a number: one check per part (PASS or WARN from a flag), or one FAIL.
 
     Returns the parsed value (``None`` when missing or invalid) and the checks.
     """
     if number is None or (isinstance(number, str) and not number.strip()):
-        return None, [check(f"{field}.format", WARN, f"{label} not found on the document.", (field,))]
+        return None, [check(f"{field}.format", WARN, f"{caption} not found on the document.", (field,))]
     try:
         parsed = module.validate(number, today)
     except RegistryError as exc:
@@ -105,30 +101,40 @@ def parse_number(
         if part in flagged:
             checks.append(check(f"{field}.{part}", WARN, " ".join(flagged[part]), (field,)))
         else:
-            checks.append(check(f"{field}.{part}", PASS, PART_PASSES[part].format(label=label), (field,)))
+            checks.append(check(f"{field}.{part}", PASS, PART_PASSES[part].format(caption=caption), (field,)))
     return parsed, checks
 
 
-def compare(
-    code: str,
-    fields: Mapping[str, str],
-    name: str,
-    same: Callable[[str], bool | None],
-    what: str | tuple[str, str],
-    used: Iterable[str] | None = None,
-    status: CheckStatus = FAIL,
-    needs: Iterable[str] = (),
-) -> Check:
-    """Compare a printed field: WARN when it (or one of ``needs``) is absent, or unrecognised
-    (``same`` gives ``None``); else PASS or ``status``."""
-    for required in (name, *needs):
-        if text(fields, required) is None:
-            return missing(code, required)
-    label = LABELS.get(name, name)
-    result = same(text(fields, name) or "")
-    if result is None:
-        return check(code, WARN, f"{label} is not a recognised value.", (name,))
-    return agree(code, result, what, used or (name,), status)
+@dataclass(frozen=True)
+class Comparison:
+    """A rule comparing a printed field with what is known: the check ``code``, ``what`` is
+    compared (reads like "性别 and the ID number", + agree/disagree; or a (pass, fail) message
+    pair), the fields it ``reads`` (the first is the printed field compared; each must be
+    printed) and the ``status`` when they disagree.
+
+    >>> rule = Comparison("gender.matches_holder", "性别 and the account holder's gender", ("gender",))
+    >>> rule.compare({"gender": "女"}, lambda v: v == "男").message
+    "性别 and the account holder's gender disagree."
+    >>> rule.compare({}, lambda v: v == "男").status, rule.compare({"gender": "?"}, lambda v: None).status
+    (<CheckStatus.WARN: 'warn'>, <CheckStatus.WARN: 'warn'>)
+    """
+
+    code: str
+    what: str | tuple[str, str]
+    reads: tuple[str, ...]
+    status: CheckStatus = FAIL
+
+    def compare(self, fields: Mapping[str, str], same: Callable[[str], bool | None]) -> Check:
+        """WARN when a field it reads is absent, or the printed value unrecognised (``same`` gives
+        ``None``); else PASS or ``status``."""
+        for required in self.reads:
+            if text(fields, required) is None:
+                return missing(self.code, required)
+        name = self.reads[0]
+        result = same(text(fields, name) or "")
+        if result is None:
+            return check(self.code, WARN, f"{FIELD_NAMES.get(name, name)} is not a recognised value.", (name,))
+        return agree(self.code, result, self.what, self.reads, self.status)
 
 
 def issue_date(fields: Mapping[str, str], today: date) -> tuple[date | None, list[Check]]:
@@ -136,9 +142,8 @@ def issue_date(fields: Mapping[str, str], today: date) -> tuple[date | None, lis
     or read without its day: every certificate prints one, so a year and month alone is a
     misreading to look at, not a date to approve on)."""
     read = printed_date(text(fields, "issue_date") or "")
-    check_ = compare("issue_date.not_future", fields, "issue_date",
-                     lambda v: read[0] <= today if read else None,
-                     ("发证日期 is not in the future.", "发证日期 is in the future."))
+    check_ = Comparison("issue_date.not_future", ("发证日期 is not in the future.", "发证日期 is in the future."),
+                        ("issue_date",)).compare(fields, lambda v: read[0] <= today if read else None)
     if read and not read[1] and check_.status is PASS:
         check_ = check("issue_date.not_future", WARN, "发证日期 was read without its day.", ("issue_date",))
     return (read[0] if read else None), [check_]
@@ -155,9 +160,10 @@ def issuer_region(fields: Mapping[str, str], code: str) -> list[Check]:
     issuer = text(fields, "issuer")
     if issuer is not None and regions.within(code, issuer) is None:
         return []
-    return [compare("issuer.region_matches", fields, "issuer", lambda v: regions.within(code, v),
-                    ("发证机关 names the region in the number.", "发证机关 names another region than the number."),
-                    ("issuer", "number"), WARN)]
+    rule = Comparison("issuer.region_matches",
+                      ("发证机关 names the region in the number.", "发证机关 names another region than the number."),
+                      ("issuer", "number"), WARN)
+    return [rule.compare(fields, lambda v: regions.within(code, v))]
 
 
 def number_years(code: str, issued: date | None, year: int, *, equal: bool = False) -> list[Check]:

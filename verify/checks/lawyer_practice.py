@@ -17,8 +17,10 @@ from datetime import date
 from verify.checks import common, person
 from verify.checks.common import WARN
 from verify.domain import Check, Holder
+from verify.kinds.certificate import FIELD_NAMES
+from verify.kinds.lawyer_practice import CATEGORIES
 from verify.registry import legal_qualification
-from verify.registry.lawyer_practice import CATEGORIES, LawyerPractice
+from verify.registry.lawyer_practice import LawyerPractice
 from verify.registry.resident_id import ResidentId
 
 PARTS = ("format", "region", "year", "category", "sex_digit")
@@ -57,11 +59,11 @@ def field_checks(
         if person.holder_birth_date(holder, today) is None:
             checks += person.age_plausible(number.first_approval_year, ident.birth_date, MIN_AGE,
                                            ("id_number", "number"))
-    checks.append(common.compare("gender.matches_number", fields, "gender", lambda v: v == number.gender,
-                                 "性别 and the sex digit of 执业证号", ("gender", "number")))
-    checks.append(common.compare("category.matches_number", fields, "category",
-                                 lambda v: common.allows(category_codes(v), number.category.code),
-                                 "执业证类别 and the category digit of 执业证号", ("category", "number")))
+    checks.append(common.Comparison("gender.matches_number", "性别 and the sex digit of 执业证号",
+                                    ("gender", "number")).compare(fields, lambda v: v == number.gender))
+    checks.append(common.Comparison("category.matches_number", "执业证类别 and the category digit of 执业证号",
+                                    ("category", "number")).compare(
+        fields, lambda v: common.allows(category_codes(v), number.category.code)))
     issued, dated = common.issue_date(fields, today)
     checks += dated + common.number_years("issue_date.after_number_year", issued, number.first_approval_year)
     checks += common.issuer_region(fields, number.city.code)
@@ -71,10 +73,10 @@ def field_checks(
 def qualification_number(fields: Mapping[str, str], today: date) -> list[Check]:
     """法律职业资格或律师资格证号 parses (WARN: older 律师资格 numbers have other shapes)."""
     value = common.text(fields, "qualification_number")
-    label = common.LABELS["qualification_number"]
+    caption = FIELD_NAMES["qualification_number"]
     code = "qualification_number.format"
     if value is None:
         return [common.missing(code, "qualification_number")]
     valid = legal_qualification.is_valid(value)
-    message = f"{label} has the expected layout." if valid else f"{label} does not have the 2002+ layout."
+    message = f"{caption} has the expected layout." if valid else f"{caption} does not have the 2002+ layout."
     return [common.check(code, common.PASS if valid else WARN, message, ("qualification_number",))]

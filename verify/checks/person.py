@@ -15,17 +15,17 @@ from datetime import date
 
 from verify.checks.common import (
     FAIL,
-    LABELS,
     PASS,
     WARN,
+    Comparison,
     agree,
     check,
-    compare,
     parse_number,
     printed_date,
     text,
 )
 from verify.domain import Check, CheckStatus, Holder
+from verify.kinds.certificate import FIELD_NAMES
 from verify.reasons import Reason
 from verify.registry import resident_id
 from verify.registry.exceptions import RegistryError
@@ -147,12 +147,12 @@ def printed_id(
     fields: Mapping[str, str], holder: Holder, today: date
 ) -> tuple[resident_id.ResidentId | None, list[Check]]:
     """The printed ID number: its own checks, then whether it is the holder's."""
-    label = LABELS["id_number"]
+    caption = FIELD_NAMES["id_number"]
     value = text(fields, "id_number")
-    parsed, checks = parse_number(resident_id, value, today, ID_PARTS, field="id_number", label=label)
+    parsed, checks = parse_number(resident_id, value, today, ID_PARTS, field="id_number", caption=caption)
     if parsed is not None and holder.id_number:
         checks.append(agree("id_number.matches_holder", same_id(parsed, holder.id_number, today),
-                            f"{label} and the account holder's ID number", ("id_number",)))
+                            f"{caption} and the account holder's ID number", ("id_number",)))
     return parsed, checks
 
 
@@ -167,21 +167,20 @@ def checks(
     found: list[Check] = []
     if holder.name:
         name = holder.name
-        found.append(compare("name.matches_holder", fields, "name", lambda v: same_name(v, name),
-                              "姓名 and the account holder's name", status=WARN))
+        found.append(Comparison("name.matches_holder", "姓名 and the account holder's name", ("name",),
+                                WARN).compare(fields, lambda v: same_name(v, name)))
     if ident is not None:
-        found.append(compare("gender.matches_id", fields, "gender", lambda v: v == ident.gender,
-                              "性别 and the sex in 身份证号", ("gender", "id_number")))
+        found.append(Comparison("gender.matches_id", "性别 and the sex in 身份证号", ("gender", "id_number"))
+                     .compare(fields, lambda v: v == ident.gender))
     if holder.gender:
-        found.append(compare("gender.matches_holder", fields, "gender", lambda v: v == holder.gender,
-                              "性别 and the account holder's gender"))
+        found.append(Comparison("gender.matches_holder", "性别 and the account holder's gender", ("gender",))
+                     .compare(fields, lambda v: v == holder.gender))
     if has_birth_date and ident is not None:
-        found.append(compare("birth_date.matches_id", fields, "birth_date",
-                              lambda v: same_birth_date(v, ident.birth_date),
-                              "出生日期 and the birth date in 身份证号", ("birth_date", "id_number")))
+        found.append(Comparison("birth_date.matches_id", "出生日期 and the birth date in 身份证号",
+                                ("birth_date", "id_number")).compare(
+            fields, lambda v: same_birth_date(v, ident.birth_date)))
     if has_birth_date and holder.birth_date:
         born = holder.birth_date
-        found.append(compare("birth_date.matches_holder", fields, "birth_date",
-                              lambda v: same_birth_date(v, born),
-                              "出生日期 and the account holder's birth date"))
+        found.append(Comparison("birth_date.matches_holder", "出生日期 and the account holder's birth date",
+                                ("birth_date",)).compare(fields, lambda v: same_birth_date(v, born)))
     return found

@@ -14,16 +14,17 @@ from datetime import date
 from verify.checks import common, person
 from verify.checks.common import WARN
 from verify.domain import Check, Holder
-from verify.registry.physician_qualification import CATEGORIES, FAMILIES, PhysicianQualification
+from verify.kinds.physician_qualification import CATEGORIES, FAMILIES, GROUPS, LEVELS
+from verify.registry.physician_qualification import PhysicianQualification
 from verify.registry.resident_id import ResidentId
 
 PARTS = ("format", "year", "region", "level", "category", "embedded_id")
 MIN_AGE = 18
 
-_PRINTED_LEVELS = {"执业医师": frozenset("13"), "执业助理医师": frozenset("24")}
+_PRINTED_LEVELS = {word: frozenset(c for c, w in LEVELS.items() if w == word) for word in LEVELS.values()}
 _PRINTED_CATEGORIES = {word: frozenset({code}) for code, word in CATEGORIES.items()} | {
     family: frozenset(c for c in CATEGORIES if c[0] == digit) for digit, family in FAMILIES.items()
-} | {"民族医": frozenset({"43", "44", "45", "46", "47", "48"})}
+} | {group: frozenset(codes) for group, codes in GROUPS.items()}
 
 
 def level_codes(printed: str) -> frozenset[str] | None:
@@ -46,12 +47,11 @@ def category_codes(printed: str) -> frozenset[str] | None:
 def level_and_category(fields: Mapping[str, str], level: str, category: str) -> list[Check]:
     """Printed level and category vs the number's digits (WARN: the code values are PARTLY confirmed)."""
     return [
-        common.compare("level.matches_number", fields, "level",
-                       lambda v: common.allows(level_codes(v), level),
-                       "医师级别 and the level digit of the number", ("level", "number"), WARN),
-        common.compare("category.matches_number", fields, "category",
-                       lambda v: common.allows(category_codes(v), category),
-                       "类别 and the category digits of the number", ("category", "number"), WARN),
+        common.Comparison("level.matches_number", "医师级别 and the level digit of the number", ("level", "number"),
+                          WARN).compare(fields, lambda v: common.allows(level_codes(v), level)),
+        common.Comparison("category.matches_number", "类别 and the category digits of the number",
+                          ("category", "number"), WARN).compare(
+            fields, lambda v: common.allows(category_codes(v), category)),
     ]
 
 

@@ -15,23 +15,20 @@ from datetime import date
 from verify.checks import common, person
 from verify.checks.common import WARN
 from verify.domain import Check, Holder
+from verify.kinds.teacher_qualification import CATEGORIES, CATEGORY_SHORT_FORMS
 from verify.registry.resident_id import ResidentId
-from verify.registry.teacher_qualification import CATEGORIES, TeacherQualification
+from verify.registry.teacher_qualification import TeacherQualification
 
 PARTS = ("format", "year", "region", "category", "sex_digit")
 MIN_AGE = 18
 
 _STEMS = {word.removesuffix("教师资格"): code for code, word in CATEGORIES.items()}
-_SYNONYMS = {
-    "幼儿": "幼儿园", "初中": "初级中学", "高中": "高级中学", "中职": "中等职业学校", "高校": "高等学校",
-    "中职实习指导": "中等职业学校实习指导",
-}
 
 
 def category_codes(printed: str) -> frozenset[str] | None:
     """The digit of a printed 资格种类 (``高级中学教师资格``, ``高中``…); ``None`` when unknown."""
     stem = re.sub(r"(\s|(教师资格证书|教师资格|教师)$)", "", printed)
-    code = _STEMS.get(_SYNONYMS.get(stem, stem))
+    code = _STEMS.get(CATEGORY_SHORT_FORMS.get(stem, stem))
     return None if code is None else frozenset(code)
 
 
@@ -59,12 +56,11 @@ def field_checks(
     if ident is not None and person.holder_birth_date(holder, today) is None:
         checks += person.age_plausible(number.year, ident.birth_date, MIN_AGE, ("id_number", "number"), WARN)
     if number.gender:
-        checks.append(common.compare("gender.matches_number", fields, "gender", lambda v: v == number.gender,
-                                     "性别 and the sex digit (era-dependent reading)",
-                                     ("gender", "number"), WARN))
-    checks.append(common.compare("category.matches_number", fields, "category",
-                                 lambda v: common.allows(category_codes(v), number.category.code),
-                                 "资格种类 and the category digit of 证书号码", ("category", "number")))
+        checks.append(common.Comparison("gender.matches_number", "性别 and the sex digit (era-dependent reading)",
+                                        ("gender", "number"), WARN).compare(fields, lambda v: v == number.gender))
+    checks.append(common.Comparison("category.matches_number", "资格种类 and the category digit of 证书号码",
+                                    ("category", "number")).compare(
+        fields, lambda v: common.allows(category_codes(v), number.category.code)))
     issued, dated = common.issue_date(fields, today)
     checks += dated + common.number_years("issue_date.matches_number_year", issued, number.year, equal=True)
     return checks + common.issuer_region(fields, number.province.code)

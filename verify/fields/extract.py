@@ -1,9 +1,9 @@
 """Find a certificate's kind and fields in its page texts.
 
-Layouts handled: ``label：value``, ``label: value`` and ``label value`` on one line,
-table rows, several labels on one line (columns), a value on the line below its
-label(s), free-text values continued on the next line; then verify.fields.shapes finds
-numbers and dates whose labels were lost. The confidence of a field is the lowest
+Layouts handled: ``caption：value``, ``caption: value`` and ``caption value`` on one line,
+table rows, several captions on one line (columns), a value on the line below its
+caption(s), free-text values continued on the next line; then verify.fields.shapes finds
+numbers and dates whose captions were lost. The confidence of a field is the lowest
 confidence of the OCR words it was read from (1.0 for a PDF text layer).
 """
 
@@ -13,16 +13,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from verify.domain import (
-    CREDENTIAL_FIELDS,
-    DOCUMENT_KINDS,
-    DOCUMENT_TITLES,
-    CredentialKind,
-    Extraction,
-    FieldValue,
-    Profession,
+from verify.domain import DOCUMENT_KINDS, CredentialKind, Extraction, FieldValue, Profession
+from verify.fields.captions import (
+    CaptionMatch,
+    caption_fields,
+    distinctive_captions,
+    find_captions,
+    has_caption,
+    preference,
 )
-from verify.fields.labels import LabelMatch, distinctive_labels, find_labels, has_label, label_fields, preference
 from verify.fields.lines import (
     Location,
     LostValue,
@@ -34,6 +33,7 @@ from verify.fields.lines import (
 )
 from verify.fields.shapes import fill_date, fill_numbers
 from verify.fields.values import is_debris, read_value
+from verify.kinds import DOCUMENTS
 from verify.reading import PageText
 
 #: Fields whose value may run on to the next printed line.
@@ -47,24 +47,24 @@ _CONTINUATION = re.compile(r"[\u3400-\u9fff（）()、·]{1,20}")
 
 @dataclass(frozen=True)
 class _Candidate:
-    """A value read next to (or below) a label."""
+    """A value read next to (or below) a caption."""
 
     field: str
     raw: str
     confidence: float
     source: str
-    preference: int  # of the label among its field's synonyms (0 = usual)
+    preference: int  # of the caption among its field's synonyms (0 = usual)
     order: int  # line number in the document
     location: Location
-    below: bool = False  # read on the line below its label
+    below: bool = False  # read on the line below its caption
 
 
 def detect_kind(pages: Sequence[PageText], profession: Profession | None) -> CredentialKind | None:
-    """The certificate kind the pages show, by printed title and labels; ``None`` if none fits.
+    """The certificate kind the pages show, by printed title and captions; ``None`` if none fits.
 
     With a ``profession`` only its document kinds (``DOCUMENT_KINDS``) are considered.
     """
-    every_kind = tuple(DOCUMENT_TITLES)
+    every_kind = tuple(DOCUMENTS)
     kinds = DOCUMENT_KINDS[profession] if profession is not None else every_kind
     text = re.sub(r"\s+", "", "\n".join(page_text(page) for page in pages))
     scores = {kind: _kind_score(kind, text, every_kind) for kind in kinds}
@@ -75,20 +75,20 @@ def detect_kind(pages: Sequence[PageText], profession: Profession | None) -> Cre
 
 def _kind_score(kind: CredentialKind, text: str, every_kind: tuple[CredentialKind, ...]) -> int:
     """10 for the printed title (5 with one character misread); per field found, 2 if by
-    the kind's usual label, else 1; 2 more per label no other kind prints."""
-    printed = DOCUMENT_TITLES[kind]
+    the kind's usual caption, else 1; 2 more per caption no other kind prints."""
+    printed = DOCUMENTS[kind].title
     title = 2 * (re.search(re.escape(printed) + "(?![编号])", text) is not None) or any(
         re.search(re.escape(printed[:i]) + "[\u3400-\u9fff]" + re.escape(printed[i + 1:]) + "(?![编号])", text)
         for i in range(len(printed))
     )
-    found = {m.label for m in find_labels(kind, text)}
-    mapping = label_fields(kind)
+    found = {m.caption for m in find_captions(kind, text)}
+    mapping = caption_fields(kind)
     fields: dict[str, int] = {}
-    for label in found:
-        field = mapping.get(label)
+    for caption in found:
+        field = mapping.get(caption)
         if field is not None:
-            fields[field] = max(fields.get(field, 0), 2 if preference(kind, label) == 0 else 1)
-    return 5 * title + sum(fields.values()) + 2 * len(found & distinctive_labels(kind, every_kind))
+            fields[field] = max(fields.get(field, 0), 2 if preference(kind, caption) == 0 else 1)
+    return 5 * title + sum(fields.values()) + 2 * len(found & distinctive_captions(kind, every_kind))
 
 
 def extract_fields(kind: CredentialKind, pages: Sequence[PageText]) -> Extraction:
@@ -100,12 +100,12 @@ def extract_located(
     kind: CredentialKind, pages: Sequence[PageText]
 ) -> tuple[Extraction, dict[str, Location | LostValue]]:
     """``extract_fields``, and where each field's value was read (for re-reading it); for a
-    field whose label OCR read without a value, where that value must be (``LostValue``)."""
+    field whose caption OCR read without a value, where that value must be (``LostValue``)."""
     lines = document_lines(pages)
-    candidates, lost = _labelled_candidates(kind, lines)
+    candidates, lost = _captioned_candidates(kind, lines)
     fields: dict[str, FieldValue] = {}
     located: dict[str, Location] = {}
-    for name in CREDENTIAL_FIELDS[kind]:
+    for name in DOCUMENTS[kind].fields:
         chosen = _choose(kind, name, [c for c in candidates if c.field == name])
         if chosen is not None:
             fields[name], located[name] = chosen
@@ -114,20 +114,20 @@ def extract_located(
     return Extraction(kind, fields), {**{n: v for n, v in lost.items() if n not in fields}, **located}
 
 
-def _labelled_candidates(
+def _captioned_candidates(
     kind: CredentialKind, lines: list[SourcedLine]
 ) -> tuple[list[_Candidate], dict[str, LostValue]]:
-    """Values next to, below, or continuing from their labels; and for labels found with
+    """Values next to, below, or continuing from their captions; and for captions found with
     no value, where the value must be (below them if most values were found below their
-    labels, else beside them)."""
-    mapping = label_fields(kind)
+    captions, else beside them)."""
+    mapping = caption_fields(kind)
     candidates: list[_Candidate] = []
-    alone: list[tuple[str, int, LabelMatch, int | None]] = []  # (field, line, label, next label's start)
-    below_labels: set[int] = set()  # lines already read as the values of the labels above them
+    alone: list[tuple[str, int, CaptionMatch, int | None]] = []  # (field, line, caption, next caption's start)
+    below_captions: set[int] = set()  # lines already read as the values of the captions above them
     for i, entry in enumerate(lines):
-        matches = find_labels(kind, entry.text)
+        matches = find_captions(kind, entry.text)
         if not matches:
-            if i not in below_labels and candidates and _continues(candidates[-1], lines, i):
+            if i not in below_captions and candidates and _continues(candidates[-1], lines, i):
                 last, more = candidates[-1], entry.text.strip()
                 confidence = min(last.confidence, value_confidence(entry.line, more, entry.text.find(more)))
                 candidates[-1] = _Candidate(
@@ -135,9 +135,9 @@ def _labelled_candidates(
                     last.below,
                 )
             continue
-        pending: list[tuple[str | None, int, LabelMatch, int | None]] = []  # labels whose value is not beside them
+        pending: list[tuple[str | None, int, CaptionMatch, int | None]] = []  # captions whose value is not beside them
         for j, match in enumerate(matches):
-            field, rank = mapping.get(match.label), preference(kind, match.label)
+            field, rank = mapping.get(match.caption), preference(kind, match.caption)
             end = matches[j + 1].start if j + 1 < len(matches) else len(entry.text)
             value = _first_column(entry.text, _SEPARATORS.match(entry.text, match.end, end).end(), end)  # type: ignore[union-attr]
             if value is None:
@@ -151,9 +151,9 @@ def _labelled_candidates(
                 if field in SHAPED_FIELDS and not read_value(kind, field, raw).plausible:
                     candidates += _beneath(kind, field, rank, lines, i)
         values: list[tuple[str, int]] = []
-        if pending and i + 1 < len(lines) and not has_label(kind, lines[i + 1].text):
+        if pending and i + 1 < len(lines) and not has_caption(kind, lines[i + 1].text):
             below = lines[i + 1]
-            below_labels.add(i + 1)
+            below_captions.add(i + 1)
             values = _columns(below.text, len(pending))
             for (field, rank, _, _), (raw, start) in zip(pending, values, strict=False):
                 if field is not None:
@@ -173,9 +173,9 @@ def _labelled_candidates(
 
 def _beneath(kind: CredentialKind, field: str, rank: int, lines: list[SourcedLine], i: int) -> list[_Candidate]:
     """The line below line ``i`` as a further candidate for ``field``, whose value beside its
-    label lacks the field's shape (a seal's character read beside the label, the value
-    printed below): only a line on the same page holding no label, and the whole of it."""
-    if i + 1 >= len(lines) or lines[i + 1].page != lines[i].page or has_label(kind, lines[i + 1].text):
+    caption lacks the field's shape (a seal's character read beside the caption, the value
+    printed below): only a line on the same page holding no caption, and the whole of it."""
+    if i + 1 >= len(lines) or lines[i + 1].page != lines[i].page or has_caption(kind, lines[i + 1].text):
         return []
     below = lines[i + 1]
     [(raw, start)] = _columns(below.text, 1)
@@ -186,18 +186,18 @@ def _beneath(kind: CredentialKind, field: str, rank: int, lines: list[SourcedLin
 
 
 def _lost_region(
-    lines: list[SourcedLine], i: int, match: LabelMatch, stop: int | None, *, beneath: bool
+    lines: list[SourcedLine], i: int, match: CaptionMatch, stop: int | None, *, beneath: bool
 ) -> LostValue | None:
-    """Where the value of the label ``match`` on line ``i`` must be; ``None`` without boxes."""
+    """Where the value of the caption ``match`` on line ``i`` must be; ``None`` without boxes."""
     entry = lines[i]
-    label = entry.line.box_of(match.start, match.end)
-    if label is None:
+    caption = entry.line.box_of(match.start, match.end)
+    if caption is None:
         return None
     if beneath:
         below = lines[i + 1] if i + 1 < len(lines) and lines[i + 1].page == entry.page else None
-        return LostValue.below(entry.page, label, line_top(below.line) if below else None)
+        return LostValue.below(entry.page, caption, line_top(below.line) if below else None)
     stop_box = entry.line.box_of(stop, stop + 1) if stop is not None else None
-    return LostValue.beside(entry.page, label, stop_box[0] if stop_box else None)
+    return LostValue.beside(entry.page, caption, stop_box[0] if stop_box else None)
 
 
 def _first_column(text: str, start: int, end: int) -> tuple[str, int] | None:
@@ -220,7 +220,7 @@ def _columns(text: str, count: int) -> list[tuple[str, int]]:
 
 
 def _continues(last: _Candidate, lines: list[SourcedLine], i: int) -> bool:
-    """Whether line ``i`` (without labels) carries on the free-text value ``last``."""
+    """Whether line ``i`` (without captions) carries on the free-text value ``last``."""
     return (
         last.field in FREE_TEXT_FIELDS
         and last.order == i - 1
@@ -230,7 +230,7 @@ def _continues(last: _Candidate, lines: list[SourcedLine], i: int) -> bool:
 
 
 def _choose(kind: CredentialKind, name: str, candidates: list[_Candidate]) -> tuple[FieldValue, Location] | None:
-    """The best candidate and where it was read: plausible first, then the preferred label,
+    """The best candidate and where it was read: plausible first, then the preferred caption,
     then document order."""
     if not candidates:
         return None

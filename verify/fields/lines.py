@@ -63,30 +63,30 @@ class Location:
         return max(0, left - round(LEFT * height)), max(0, top - height // 4), right, bottom + height // 4
 
 
-#: How far a lost value's region reaches from its label, in label heights.
+#: How far a lost value's region reaches from its caption, in caption heights.
 LOST_REACH = 25
 
 
 @dataclass(frozen=True)
 class LostValue:
-    """Where the value of a label OCR read without one must be: the region beside the
-    label (up to the next label on its line) or below it (down to the next line)."""
+    """Where the value of a caption OCR read without one must be: the region beside the
+    caption (up to the next caption on its line) or below it (down to the next line)."""
 
     page: int
     area: tuple[int, int, int, int]
 
     @classmethod
-    def beside(cls, page: int, label: tuple[int, int, int, int], stop: int | None = None) -> LostValue:
-        """Right of ``label`` (a box), up to ``stop`` (the next label's left edge) if given."""
-        _, top, right, bottom = label
+    def beside(cls, page: int, caption: tuple[int, int, int, int], stop: int | None = None) -> LostValue:
+        """Right of ``caption`` (a box), up to ``stop`` (the next caption's left edge) if given."""
+        _, top, right, bottom = caption
         height = bottom - top
         end = right + LOST_REACH * height if stop is None else stop - height // 4
         return cls(page, (right + height // 4, max(0, top - height // 4), end, bottom + height // 4))
 
     @classmethod
-    def below(cls, page: int, label: tuple[int, int, int, int], stop: int | None = None) -> LostValue:
-        """Under ``label`` (a box), down to ``stop`` (the next line's top) if given."""
-        left, top, _, bottom = label
+    def below(cls, page: int, caption: tuple[int, int, int, int], stop: int | None = None) -> LostValue:
+        """Under ``caption`` (a box), down to ``stop`` (the next line's top) if given."""
+        left, top, _, bottom = caption
         height = bottom - top
         end = bottom + round(2.5 * height) if stop is None or stop <= bottom + height else stop - height // 8
         return cls(page, (max(0, left - height // 2), bottom + height // 8, left + LOST_REACH * height, end))

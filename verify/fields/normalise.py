@@ -1,6 +1,6 @@
 """Turn printed or OCR'd field text into canonical values.
 
-Canonical forms (domain.CREDENTIAL_FIELDS): dates ``YYYY-MM-DD``, gender ``男``/``女``,
+Canonical forms (``Kind.fields``): dates ``YYYY-MM-DD``, gender ``男``/``女``,
 numbers compacted (no spaces, upper-case letters), words without the spaces OCR puts
 between CJK characters. Letter/digit confusions are repaired only inside number
 fields (docs/registry-rules.md#reading-numbers), never in names or other words.

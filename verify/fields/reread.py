@@ -33,11 +33,12 @@ from dataclasses import replace
 import numpy as np
 from PIL import Image
 
-from verify.domain import CREDENTIAL_FIELDS, CredentialKind, Extraction, FieldValue
+from verify.domain import CredentialKind, Extraction, FieldValue
 from verify.fields.extract import extract_located
 from verify.fields.lines import Location, LostValue
-from verify.fields.relabel import relabel_pages
+from verify.fields.recaption import recaption_pages
 from verify.fields.values import Reading, read_value
+from verify.kinds import DOCUMENTS
 from verify.reading import PageText
 from verify.reading.ocr import LineReader
 
@@ -68,11 +69,11 @@ def reread_fields(
 ) -> tuple[Extraction, frozenset[str]]:
     """``extraction`` with its doubtful decisive fields re-read and settled (see the module),
     and the names of the fields whose readings disagree. A decisive field OCR lost (its
-    label read, its value not: a ``LostValue`` in ``located``) is read from where it must
+    caption read, its value not: a ``LostValue`` in ``located``) is read from where it must
     be, as a first reading that is missing."""
     if not readers:
         return extraction, frozenset()
-    extraction, located, pages = _relabelled(kind, extraction, located, pages, readers[0])
+    extraction, located, pages = _recaptioned(kind, extraction, located, pages, readers[0])
     fields, disputed = dict(extraction.fields), set()
     for name, location in located.items():
         if name in decisive and name not in fields and isinstance(location, LostValue):
@@ -106,29 +107,29 @@ def reread_fields(
     return Extraction(extraction.kind, fields), frozenset(disputed)
 
 
-def _relabelled(
+def _recaptioned(
     kind: CredentialKind,
     extraction: Extraction,
     located: Mapping[str, Location | LostValue],
     pages: Sequence[PageText],
     reader: LineReader,
 ) -> tuple[Extraction, Mapping[str, Location | LostValue], Sequence[PageText]]:
-    """When a field of the kind was found neither by its label nor by its shape (a check
-    that needs it would send the document to review), the pages with their misread labels
-    read again (verify.fields.relabel) and the fields still missing taken from them; the
+    """When a field of the kind was found neither by its caption nor by its shape (a check
+    that needs it would send the document to review), the pages with their misread captions
+    read again (verify.fields.recaption) and the fields still missing taken from them; the
     fields already found stay as they were."""
-    missing = set(CREDENTIAL_FIELDS[kind]) - set(extraction.fields) - set(located)
+    missing = set(DOCUMENTS[kind].fields) - set(extraction.fields) - set(located)
     if not missing:
         return extraction, located, pages
-    relabelled, changed = relabel_pages(kind, pages, reader)
+    recaptioned, changed = recaption_pages(kind, pages, reader)
     if not changed:
         return extraction, located, pages
-    again, again_located = extract_located(kind, relabelled)
+    again, again_located = extract_located(kind, recaptioned)
     added = set(again.fields) - set(extraction.fields)
     fields = {**extraction.fields, **{name: again.fields[name] for name in added}}
     where = {**located, **{name: again_located[name] for name in added}}
     where.update({name: lost for name, lost in again_located.items() if name not in where})
-    return Extraction(extraction.kind, fields), where, relabelled
+    return Extraction(extraction.kind, fields), where, recaptioned
 
 
 def _read_lost(
@@ -204,7 +205,7 @@ def _crop(pages: Sequence[PageText], location: Location | LostValue) -> Image.Im
     Recognisers invent characters in wide blank margins; the region is wider than the
     value so that a character the first reading dropped is still inside. Only the band of
     ink rows the value lies in is kept: a region reaching into the line above or below (a
-    label over its value, the next label) would be read as part of the value.
+    caption over its value, the next caption) would be read as part of the value.
     """
     region = location.region()
     page = next((page for page in pages if page.index == location.page), None)

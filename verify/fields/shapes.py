@@ -1,8 +1,8 @@
-"""Fields found by their shape when OCR lost or garbled their label.
+"""Fields found by their shape when OCR lost or garbled their caption.
 
 The ID number (18 characters with a valid check character), the credential number
 (the kind's layout), the legal qualification number and a lone date are recognisable
-without a label; a labelled value that lacks its shape gives way to one found so.
+without a caption; a captioned value that lacks its shape gives way to one found so.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from verify.domain import CREDENTIAL_FIELDS, CredentialKind, FieldValue
+from verify.domain import CredentialKind, FieldValue
 from verify.fields.lines import Location, SourcedLine, value_confidence
 from verify.fields.normalise import compact_lettered_number
 from verify.fields.values import LEGAL_QUALIFICATION_SHAPE, NUMBER_SHAPES, read_value
+from verify.kinds import DOCUMENTS
 
 #: Runs of characters that may be (part of) a number, with OCR look-alikes and spaces inside.
 _NUMBER_RUN = re.compile(r"[A-Ca-c]?[0-9OoIl|][0-9OoIl|Xx \-]*[0-9OoIl|Xx]")
@@ -26,7 +27,7 @@ def fill_numbers(
     kind: CredentialKind, lines: Sequence[SourcedLine], fields: dict[str, FieldValue], located: dict[str, Location]
 ) -> None:
     """Find each number field that is missing or malformed by its shape anywhere in ``lines``."""
-    for name in (name for name in _NUMBER_FIELDS if name in CREDENTIAL_FIELDS[kind]):
+    for name in (name for name in _NUMBER_FIELDS if name in DOCUMENTS[kind].fields):
         current = fields.get(name)
         if current is not None and read_value(kind, name, current.raw).plausible:
             continue
@@ -43,7 +44,7 @@ def fill_date(
     kind: CredentialKind, lines: Sequence[SourcedLine], fields: dict[str, FieldValue], located: dict[str, Location]
 ) -> None:
     """When exactly one date field is missing, the one date in ``lines`` not already taken."""
-    missing = [name for name in _DATE_FIELDS if name in CREDENTIAL_FIELDS[kind] and name not in fields]
+    missing = [name for name in _DATE_FIELDS if name in DOCUMENTS[kind].fields and name not in fields]
     if len(missing) != 1:
         return
     taken = {f.value for f in fields.values()}
@@ -62,9 +63,9 @@ def fill_date(
 
 
 def _fits_strictly(kind: CredentialKind, name: str, value: str, raw: str) -> bool:
-    """Unlabelled numbers need the full shape as read: an 18-character ID, the kind's number
+    """Uncaptioned numbers need the full shape as read: an 18-character ID, the kind's number
     layout, a legal qualification number with its letter (a digit taken for the letter
-    beside a label is a guess that a 15-digit ID must not be mistaken for)."""
+    beside a caption is a guess that a 15-digit ID must not be mistaken for)."""
     if name == "id_number":
         return len(value) == 18
     if name == "qualification_number":

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from verify.domain import CredentialKind
+from verify.fields.misreads import snap, snap_after_debris
 from verify.fields.normalise import (
     compact_lettered_number,
     compact_number,
@@ -22,7 +23,7 @@ from verify.fields.normalise import (
     normalise_name,
     squeeze,
 )
-from verify.fields.vocabulary import CLOSED_FIELDS, VOCABULARIES, snap, snap_after_debris
+from verify.kinds import KINDS
 
 #: The credential number's layout per kind (docs/registry-rules.md#summary).
 NUMBER_SHAPES: dict[CredentialKind, re.Pattern[str]] = {
@@ -181,12 +182,12 @@ def read_value(kind: CredentialKind, field: str, raw: str) -> Reading:
     if field == "qualification_number":
         return _legal_qualification(raw)
     reading = _READERS.get(field, _words)(raw)
-    vocabulary = VOCABULARIES.get((kind, field))
+    vocabulary = KINDS[kind].vocabularies.get(field)
     if vocabulary is not None and reading.value:
         word = snap(reading.value, vocabulary)
         if word not in vocabulary:
             word = snap_after_debris(raw, vocabulary) or word
-        return Reading(word, reading.plausible and (word in vocabulary or field not in CLOSED_FIELDS))
+        return Reading(word, reading.plausible and (word in vocabulary or not vocabulary.closed))
     return reading
 
 

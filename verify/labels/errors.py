@@ -10,7 +10,7 @@ from verify.errors import VerifyError
 
 
 class LabelError(VerifyError):
-    """Base class for keyring, token and vocabulary failures."""
+    """Base class for keyring, token and label table failures."""
 
     status, type_slug, title = 500, "label_error", "Label error"
 
@@ -28,6 +28,6 @@ class WrongSecret(KeyringError):
 
 
 class UnknownLabel(LabelError):
-    """The vocabulary has no label for this credential: send it to manual review, never invent one."""
+    """The label table has no label for this credential: send it to manual review, never invent one."""
 
     status, type_slug, title = 422, "unknown_label", "No label in the vocabulary for this credential"

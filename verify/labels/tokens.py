@@ -34,7 +34,7 @@ and :func:`judge_claims` (issuer, time, account, platform: per request).
 >>> import tempfile
 >>> from datetime import UTC, datetime, timedelta
 >>> from pathlib import Path
->>> from verify.labels.vocabulary import label_text
+>>> from verify.labels.table import label_text
 >>> at = datetime(2025, 6, 1, tzinfo=UTC)
 >>> with tempfile.TemporaryDirectory() as d:
 ...     ring = Keyring.open(Path(d), None, now=at)
@@ -65,7 +65,7 @@ from verify.domain import CredentialKind
 from verify.labels.errors import LabelError
 from verify.labels.jwk import b64url_decode, b64url_encode
 from verify.labels.keyring import Keyring
-from verify.labels.vocabulary import VOCABULARY_VERSION, LabelText
+from verify.labels.table import LABEL_TABLE_VERSION, LabelText
 
 ALGORITHM = "EdDSA"
 LABEL_TYP = "vnd.verify.label+jwt"
@@ -144,7 +144,7 @@ def issue_label(
         raise LabelError("A label must expire after it is issued.")
     claims: dict[str, Any] = {
         "iss": issuer, "sub": account_id, "aud": platform, "platform": platform, "jti": label_id,
-        "iat": iat, "nbf": iat, "exp": exp, "vct": LABEL_VCT, "kind": str(kind), "vocab": VOCABULARY_VERSION,
+        "iat": iat, "nbf": iat, "exp": exp, "vct": LABEL_VCT, "kind": str(kind), "vocab": LABEL_TABLE_VERSION,
         "domain": text.domain, "title": text.title, "display": text.display,
     }
     if text.scope:

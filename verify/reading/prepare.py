@@ -13,7 +13,7 @@ phone photo and 150 dpi renders; figures in the reading report):
 6. on a grey image, where a seal cannot be told by its colour, find the seal by its
    ring and, inside it only, keep the ink darker than the seal's (grey scans: headline
    fields 84% -> 98%). Keeping only the darkest ink on the whole page, as before, also
-   erased grey labels and the thin strokes of Song/Ming faces.
+   erased grey captions and the thin strokes of Song/Ming faces.
 
 Tried and dropped as neutral or harmful: cropping to the paper, erasing table rules
 from the page, unsharp masking, re-reading low-confidence lines at other scales.

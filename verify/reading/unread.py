@@ -1,7 +1,7 @@
 """Find the ink Tesseract returned no words for (see ``TesseractEngine.read``).
 
-On some clean lines (a name in Noto Sans after its label, for one) chi_sim's recogniser
-returns nothing at all, and the whole printed line, label included, is silently missing
+On some clean lines (a name in Noto Sans after its caption, for one) chi_sim's recogniser
+returns nothing at all, and the whole printed line, caption included, is silently missing
 from the page. The prepared page's ink is compared with the word boxes read: what is
 left, once rules, frames and specks are dropped, is cut into word-sized pieces (ink
 closer than a column gap) for a line reader to read.

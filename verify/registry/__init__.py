@@ -6,33 +6,10 @@ raises a ``verify.registry.exceptions.RegistryError`` for a broken hard rule and
 frozen dataclass (``as_dict()`` gives JSON-safe values) whose ``flags`` carry the doubtful
 findings the checks layer turns into warnings.
 
->>> MODULES[CredentialKind.LAWYER_PRACTICE].is_valid('11102200810000003')
-True
->>> sorted(MODULES) == sorted(CredentialKind)
+Each kind's module is named after it; ``verify.kinds`` finds it (``Kind.number_rules``) and
+holds the words its codes decode to.
+
+>>> from verify.registry import lawyer_practice
+>>> lawyer_practice.is_valid('11102200810000003')
 True
 """
-
-from __future__ import annotations
-
-from types import ModuleType
-
-from verify.domain import CredentialKind
-from verify.registry import (
-    lawyer_practice,
-    legal_qualification,
-    physician_practice,
-    physician_qualification,
-    resident_id,
-    teacher_qualification,
-    uscc,
-)
-
-MODULES: dict[CredentialKind, ModuleType] = {
-    CredentialKind.PHYSICIAN_QUALIFICATION: physician_qualification,
-    CredentialKind.PHYSICIAN_PRACTICE: physician_practice,
-    CredentialKind.LAWYER_PRACTICE: lawyer_practice,
-    CredentialKind.LEGAL_QUALIFICATION: legal_qualification,
-    CredentialKind.TEACHER_QUALIFICATION: teacher_qualification,
-    CredentialKind.RESIDENT_ID: resident_id,
-    CredentialKind.USCC: uscc,
-}

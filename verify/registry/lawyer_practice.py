@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from verify.kinds.lawyer_practice import CATEGORIES
 from verify.registry import regions
 from verify.registry.exceptions import (
     InvalidFormat,
@@ -46,11 +47,6 @@ from verify.registry.exceptions import (
 from verify.registry.util import Coded, Flag, Parsed, clean, matches
 
 FIRST_YEAR = 1979
-#: 执业证类别 (digit 10).
-CATEGORIES = {
-    "1": "专职律师", "2": "兼职律师", "3": "香港居民律师", "4": "澳门居民律师", "5": "台湾居民律师",
-    "6": "公职律师", "7": "公司律师", "8": "法律援助律师", "9": "军队律师",
-}
 #: Category 0: 粤港澳大湾区律师 (HK/Macao lawyers licensed in the GBA cities) in one code base only.
 UNCONFIRMED_CATEGORIES = frozenset({"0"})
 #: Sex (digit 11).

@@ -24,12 +24,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from verify.kinds.legal_qualification import CLASSES
 from verify.registry import regions
 from verify.registry.exceptions import InvalidLength, RegistryError, YearOutOfRange
 from verify.registry.util import Coded, Flag, Parsed, clean, matches
 
 FIRST_YEAR = 2002
-CLASSES = {"A": "A类", "B": "B类（放宽地区）", "C": "C类（放宽地区）"}
 
 _SHAPE = re.compile(r"([ABC])([0-9]{4})([0-9]{6})([0-9]{4})")
 

@@ -30,9 +30,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from verify.kinds.physician_qualification import CATEGORIES, LEVELS
 from verify.registry import regions
 from verify.registry.exceptions import InvalidLength, InvalidSerial, RegistryError, UnknownProvince
-from verify.registry.physician_qualification import CATEGORIES, LEVELS, category_flags, level_flags
+from verify.registry.physician_qualification import category_flags, level_flags
 from verify.registry.util import Coded, Flag, Parsed, clean, matches
 
 _SHAPE = re.compile(r"([0-9])([0-9]{2})([0-9]{6})([0-9]{6})")

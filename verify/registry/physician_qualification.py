@@ -33,23 +33,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from verify.kinds.physician_qualification import CATEGORIES, LEVELS
 from verify.registry import regions, resident_id
 from verify.registry.exceptions import EmbeddedIdInvalid, InvalidLength, RegistryError, YearOutOfRange
 from verify.registry.util import Coded, Flag, Parsed, clean, matches
 
 FIRST_YEAR = 1998
-#: 级别 (digit 7): 1/2 CONFIRMED; 3/4 (师承和确有专长) are exam codes, unconfirmed on certificates.
-LEVELS = {"1": "执业医师", "2": "执业助理医师", "3": "执业医师", "4": "执业助理医师"}
+#: 级别 (digit 7, ``LEVELS``): 1/2 CONFIRMED; 3/4 (师承和确有专长) are exam codes, unconfirmed on certificates.
 UNCONFIRMED_LEVELS = frozenset({"3", "4"})
-#: 类别 (digits 8-9): 10-45 CONFIRMED (two sources); 46-48 from one source only.
-CATEGORIES = {
-    "10": "临床", "20": "口腔", "30": "公共卫生", "41": "中医", "42": "中西医结合", "43": "蒙医",
-    "44": "藏医", "45": "维医", "46": "傣医", "47": "朝医", "48": "壮医",
-}
+#: 类别 (digits 8-9, ``CATEGORIES``): 10-45 CONFIRMED (two sources); 46-48 from one source only.
 UNCONFIRMED_CATEGORIES = frozenset({"46", "47", "48"})
-#: The 执业类别 a category code belongs to: 中医 covers 中医, 民族医 and 中西医结合
-#: (docs/registry-rules.md#physician-practice-vocabularies).
-FAMILIES = {"1": "临床", "2": "口腔", "3": "公共卫生", "4": "中医"}
 
 _SHAPE = re.compile(r"([0-9]{4})([0-9]{2})([0-9])([0-9]{2})([0-9]{17}[0-9X]|[0-9]{15})")
 

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from verify.kinds.teacher_qualification import CATEGORIES
 from verify.registry import regions
 from verify.registry.exceptions import (
     InvalidLength,
@@ -37,11 +38,6 @@ from verify.registry.exceptions import (
 from verify.registry.util import Coded, Flag, Parsed, clean, matches
 
 FIRST_YEAR = 1996
-#: 教师资格种类 (digit 10), as printed (教师法 / 教师资格条例).
-CATEGORIES = {
-    "1": "幼儿园教师资格", "2": "小学教师资格", "3": "初级中学教师资格", "4": "高级中学教师资格",
-    "5": "中等职业学校教师资格", "6": "中等职业学校实习指导教师资格", "7": "高等学校教师资格",
-}
 #: Best-guess sex digits by era (UNCONFIRMED): from 2009, and before.
 GENDERS_FROM_2009 = {"1": "男", "2": "女"}
 GENDERS_BEFORE_2009 = {"0": "男", "1": "女"}

@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from verify.kinds.uscc import DEPARTMENTS, ORG_TYPES
 from verify.registry import regions
 from verify.registry.exceptions import InvalidChecksum, InvalidLength, RegistryError, UnknownCategory
 from verify.registry.util import Coded, Flag, Parsed, clean, matches
@@ -41,27 +42,6 @@ _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _CHAR = "[0-9A-HJ-NP-RTUWXY]"
 _SHAPE = re.compile(f"({_CHAR})({_CHAR})([0-9]{{6}})({_CHAR}{{9}}){_CHAR}")
 
-#: 登记管理部门代码 (position 1).
-DEPARTMENTS = {
-    "1": "机构编制", "2": "外交", "3": "司法行政", "4": "文化", "5": "民政", "6": "旅游", "7": "宗教",
-    "8": "工会", "9": "工商", "A": "中央军委改革和编制办公室", "N": "农业", "Y": "其他",
-}
-#: 机构类别代码 (positions 1-2).
-ORG_TYPES = {
-    "11": "机关", "12": "事业单位", "13": "中央编办直接管理机构编制的群众团体", "19": "其他",
-    "21": "外国常驻新闻机构", "29": "其他",
-    "31": "律师执业机构", "32": "公证处", "33": "基层法律服务所", "34": "司法鉴定机构", "35": "仲裁委员会",
-    "39": "其他",
-    "41": "外国在华文化中心", "49": "其他",
-    "51": "社会团体", "52": "民办非企业单位", "53": "基金会", "59": "其他",
-    "61": "外国旅游部门常驻代表机构", "62": "港澳台地区旅游部门常驻内地代表机构", "69": "其他",
-    "71": "宗教活动场所", "72": "宗教院校", "79": "其他",
-    "81": "基层工会", "89": "其他",
-    "91": "企业", "92": "个体工商户", "93": "农民专业合作社",
-    "A1": "军队事业单位", "A9": "其他",
-    "N1": "组级集体经济组织", "N2": "村级集体经济组织", "N3": "乡镇级集体经济组织", "N9": "其他",
-    "Y1": "其他",
-}
 
 
 @dataclass(frozen=True)

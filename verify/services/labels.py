@@ -58,8 +58,8 @@ from verify.labels.status_list import (
     public_status,
     status_list_uri,
 )
+from verify.labels.table import UnknownLabel, label_text
 from verify.labels.tokens import MAX_TOKEN_BYTES, Reason, issue_label, judge_claims, resign, verify_token
-from verify.labels.vocabulary import UnknownLabel, label_text
 from verify.services import reuse, webhooks
 from verify.services.context import Services
 from verify.services.keys import Principal

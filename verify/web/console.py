@@ -9,7 +9,7 @@ script or style), ``no-store`` and no framing; document pages are PNGs re-render
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
@@ -19,7 +19,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from verify import errors
 from verify.api import ratelimit
 from verify.checks import person
-from verify.domain import CREDENTIAL_FIELDS, CredentialKind
+from verify.domain import CredentialKind
+from verify.kinds import DOCUMENTS, field_caption
 from verify.masking import mask_field, mask_id_number
 from verify.services import keys, review
 from verify.services.context import Services
@@ -182,7 +183,7 @@ def _lease_seconds(row: review.QueueRow, now: datetime) -> int:
 
 @dataclass(frozen=True)
 class FieldRow:
-    label: str
+    caption: str
     value: str | None
     raw: str | None
     confidence: float | None
@@ -190,15 +191,33 @@ class FieldRow:
 
 
 def _field_rows(kind: str | None, fields: dict[str, Any], revealed: bool) -> list[FieldRow]:
-    """The extracted fields in the order the document prints them, with their Chinese labels."""
-    order = CREDENTIAL_FIELDS.get(CredentialKind(kind), ()) if kind in _KINDS else ()
+    """The extracted fields in the order the document prints them, with their printed captions."""
+    document = DOCUMENTS.get(CredentialKind(kind)) if kind in _KINDS else None
+    order = document.fields if document is not None else ()
     names = [n for n in order if n in fields] + [n for n in fields if n not in order]
 
     def shown(name: str, value: str | None) -> str | None:
         return value if revealed else mask_field(kind, name, value)
 
-    return [FieldRow(words.field_label(kind, n), shown(n, fields[n].get("value")), shown(n, fields[n].get("raw")),
+    return [FieldRow(field_caption(kind, n), shown(n, fields[n].get("value")), shown(n, fields[n].get("raw")),
                      fields[n].get("confidence"), fields[n].get("source")) for n in names]
+
+
+def holder_differs(
+    holder_name: str | None, holder_id: str | None, printed: dict[str, str], today: date
+) -> dict[str, bool]:
+    """Whether the printed name and ID number differ from the account holder's, by the checks' own
+    rules (``person.same_name``, ``person.same_id_number``), never by string equality.
+
+    >>> holder_differs("张三", "110105491231002", {"name": "张 三", "id_number": "11010519491231002X"},
+    ...                date(2025, 1, 1))
+    {'name_differs': False, 'id_differs': False}
+    """
+    name, number = printed.get("name"), printed.get("id_number")
+    return {
+        "name_differs": bool(holder_name and name and not person.same_name(holder_name, name)),
+        "id_differs": bool(holder_id and number and not person.same_id_number(holder_id, number, today)),
+    }
 
 
 def _render_case(found: review.Case, rendered: list[bytes | None]) -> str:
@@ -218,10 +237,7 @@ def _render_case(found: review.Case, rendered: list[bytes | None]) -> str:
         passes=[c for c in checks if c["status"] == "pass"],
         field_rows=_field_rows(verification.kind, verification.fields or {}, revealed), field_values=values,
         revealed=revealed, holder_id_number=holder_id if revealed else mask_id_number(holder_id),
-        name_differs=bool(verification.holder_name and full.get("name")
-                          and not person.same_name(verification.holder_name, full["name"])),
-        id_differs=bool(holder_id and full.get("id_number")
-                        and not person.same_id_number(holder_id, full["id_number"], ctx.clock().date())),
+        **holder_differs(verification.holder_name, holder_id, full, ctx.clock().date()),
         reuse=verification.reuse or [],
         reasons_by_code=review.REASONS,
         lookups=lookups_for(verification.kind, verification.profession, values),

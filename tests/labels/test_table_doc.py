@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from verify.labels.vocabulary import vocabulary_document
+from verify.labels.table import table_document
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "labels.md"
 COLUMNS = ("kind", "level", "category", "domain", "title", "display", "scope")
@@ -29,7 +29,7 @@ def documented_table(markdown: str) -> tuple[str | None, set[tuple[str | None, .
 
 
 def test_the_documented_label_table_is_the_table_in_code() -> None:
-    code = vocabulary_document()
+    code = table_document()
     in_code = {tuple(row[column] for column in COLUMNS) for row in code["labels"]}
     version, in_doc = documented_table(DOC.read_text(encoding="utf-8"))
     assert version == code["version"]

@@ -1,4 +1,4 @@
-"""The label vocabulary: the rows the brief names, table invariants, unknown vocabulary."""
+"""The label table: the rows the brief names, table invariants, unknown credentials."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import json
 
 import pytest
 
-from verify.domain import CREDENTIAL_FIELDS, CredentialKind
-from verify.labels import VOCABULARY, VOCABULARY_VERSION, LabelText, UnknownLabel, label_text
-from verify.labels.vocabulary import DOMAIN_WORDS, Domain, vocabulary_document
+from verify.domain import CredentialKind
+from verify.kinds import DOCUMENTS
+from verify.kinds.kind import DOMAIN_WORDS, Domain
+from verify.labels import LABEL_TABLE, LABEL_TABLE_VERSION, LabelText, UnknownLabel, label_text
+from verify.labels.table import table_document
 
 K = CredentialKind
 
@@ -36,7 +38,7 @@ def test_named_labels(kind: CredentialKind, fields: dict[str, str], expected: La
 
 
 def test_lawyer_categories() -> None:
-    titles = {row.text.title for row in VOCABULARY if row.kind is K.LAWYER_PRACTICE}
+    titles = {row.text.title for row in LABEL_TABLE if row.kind is K.LAWYER_PRACTICE}
     assert titles == {"专职律师", "兼职律师", "公职律师", "公司律师", "法律援助律师"}
 
 
@@ -56,7 +58,7 @@ def test_lawyer_categories() -> None:
     ],
 )
 def test_unknown_vocabulary_is_never_invented(kind: CredentialKind, fields: dict[str, str]) -> None:
-    with pytest.raises(UnknownLabel, match=f"vocabulary {VOCABULARY_VERSION}"):
+    with pytest.raises(UnknownLabel, match=f"vocabulary {LABEL_TABLE_VERSION}"):
         label_text(kind, fields)
 
 
@@ -66,31 +68,31 @@ def test_surrounding_whitespace_is_ignored_and_kind_may_be_a_string() -> None:
 
 
 def test_every_row_is_consistent() -> None:
-    keys = [(row.kind, row.level, row.category) for row in VOCABULARY]
+    keys = [(row.kind, row.level, row.category) for row in LABEL_TABLE]
     assert len(keys) == len(set(keys))
-    for row in VOCABULARY:
+    for row in LABEL_TABLE:
         domain = Domain(row.text.domain)
         assert row.text.display.startswith(f"{DOMAIN_WORDS[domain]} · {row.text.title}")
-        assert row.kind in CREDENTIAL_FIELDS
-        assert ("level" in CREDENTIAL_FIELDS[row.kind]) == (row.level is not None)
+        assert row.kind in DOCUMENTS
+        assert ("level" in DOCUMENTS[row.kind].fields) == (row.level is not None)
         assert label_text(row.kind, {"level": row.level or "", "category": row.category}) == row.text
 
 
 def test_a_qualification_never_claims_practice_rights() -> None:
-    rows = [row for row in VOCABULARY if row.kind is K.PHYSICIAN_QUALIFICATION]
+    rows = [row for row in LABEL_TABLE if row.kind is K.PHYSICIAN_QUALIFICATION]
     assert rows and all("执业" not in row.text.display and "资格" in row.text.title for row in rows)
 
 
 def test_domains_follow_the_kind() -> None:
     expected = {K.PHYSICIAN_PRACTICE: "medical", K.PHYSICIAN_QUALIFICATION: "medical",
                 K.LAWYER_PRACTICE: "legal", K.TEACHER_QUALIFICATION: "education"}
-    assert all(row.text.domain == expected[row.kind] for row in VOCABULARY)
+    assert all(row.text.domain == expected[row.kind] for row in LABEL_TABLE)
 
 
-def test_vocabulary_document_is_json() -> None:
-    document = json.loads(json.dumps(vocabulary_document(), ensure_ascii=False))
-    assert document["version"] == VOCABULARY_VERSION
-    assert len(document["labels"]) == len(VOCABULARY)
+def test_table_document_is_json() -> None:
+    document = json.loads(json.dumps(table_document(), ensure_ascii=False))
+    assert document["version"] == LABEL_TABLE_VERSION
+    assert len(document["labels"]) == len(LABEL_TABLE)
     assert document["labels"][0] == {
         "kind": "physician_practice", "level": "执业医师", "category": "临床", "domain": "medical",
         "title": "执业医师", "display": "医疗卫生 · 执业医师（临床）", "scope": "临床",
