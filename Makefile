@@ -18,8 +18,10 @@ run: system-run $(VENV)/.run-deps
 	$(VENV)/bin/flask --app wsgi setup
 	exec $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
+# The whole suite, one test process per core (each file stays in one process: its fixtures are built once).
+TEST_WORKERS ?= auto
 test: system-test $(VENV)/.test-deps
-	OMP_THREAD_LIMIT=1 $(VENV)/bin/pytest -q
+	OMP_THREAD_LIMIT=1 $(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 bench: system-test $(VENV)/.test-deps
 	$(VENV)/bin/python bench/pipeline.py
