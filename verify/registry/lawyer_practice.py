@@ -40,11 +40,10 @@ from verify.registry.exceptions import (
     InvalidFormat,
     InvalidLength,
     InvalidSexDigit,
-    RegistryError,
     UnknownProvince,
     YearOutOfRange,
 )
-from verify.registry.util import Coded, Flag, Parsed, clean, matches
+from verify.registry.util import Coded, Flag, Parsed, clean, matches, never_raising
 
 FIRST_YEAR = 1979
 #: Category 0: 粤港澳大湾区律师 (HK/Macao lawyers licensed in the GBA cities) in one code base only.
@@ -68,9 +67,8 @@ class LawyerPractice(Parsed):
     flags: tuple[Flag, ...]
 
 
-def compact(number: str) -> str:
-    """Normalise: full-width to ASCII, no spaces/hyphens/dots."""
-    return clean(number)
+#: python-stdnum's ``compact`` and ``format`` (the printed form): full-width to ASCII, no separators, upper case.
+compact = format = clean
 
 
 def validate(number: str, today: date | None = None) -> LawyerPractice:
@@ -107,14 +105,4 @@ def validate(number: str, today: date | None = None) -> LawyerPractice:
     )
 
 
-def is_valid(number: object) -> bool:
-    """Whether the number is valid; never raises."""
-    try:
-        return bool(validate(number))  # type: ignore[arg-type]
-    except RegistryError:
-        return False
-
-
-def format(number: str) -> str:
-    """The printed form: the compact number."""
-    return compact(number)
+is_valid = never_raising(validate)

@@ -26,8 +26,8 @@ from datetime import date
 
 from verify.kinds.legal_qualification import CLASSES
 from verify.registry import regions
-from verify.registry.exceptions import InvalidLength, RegistryError, YearOutOfRange
-from verify.registry.util import Coded, Flag, Parsed, clean, matches
+from verify.registry.exceptions import InvalidLength, YearOutOfRange
+from verify.registry.util import Coded, Flag, Parsed, clean, matches, never_raising
 
 FIRST_YEAR = 2002
 
@@ -45,9 +45,8 @@ class LegalQualification(Parsed):
     flags: tuple[Flag, ...]
 
 
-def compact(number: str) -> str:
-    """Normalise: full-width to ASCII, no spaces/hyphens/dots, upper-case letters."""
-    return clean(number)
+#: python-stdnum's ``compact`` and ``format`` (the printed form): full-width to ASCII, no separators, upper case.
+compact = format = clean
 
 
 def validate(number: str, today: date | None = None) -> LegalQualification:
@@ -75,14 +74,4 @@ def validate(number: str, today: date | None = None) -> LegalQualification:
     )
 
 
-def is_valid(number: object) -> bool:
-    """Whether the number is valid; never raises."""
-    try:
-        return bool(validate(number))  # type: ignore[arg-type]
-    except RegistryError:
-        return False
-
-
-def format(number: str) -> str:
-    """The printed form: the compact number."""
-    return compact(number)
+is_valid = never_raising(validate)

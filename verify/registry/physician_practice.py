@@ -32,9 +32,9 @@ from datetime import date
 
 from verify.kinds.physician_qualification import CATEGORIES, LEVELS
 from verify.registry import regions
-from verify.registry.exceptions import InvalidLength, InvalidSerial, RegistryError, UnknownProvince
+from verify.registry.exceptions import InvalidLength, InvalidSerial, UnknownProvince
 from verify.registry.physician_qualification import category_flags, level_flags
-from verify.registry.util import Coded, Flag, Parsed, clean, matches
+from verify.registry.util import Coded, Flag, Parsed, clean, matches, never_raising
 
 _SHAPE = re.compile(r"([0-9])([0-9]{2})([0-9]{6})([0-9]{6})")
 
@@ -51,9 +51,8 @@ class PhysicianPractice(Parsed):
     flags: tuple[Flag, ...]
 
 
-def compact(number: str) -> str:
-    """Normalise: full-width to ASCII, no spaces/hyphens/dots."""
-    return clean(number)
+#: python-stdnum's ``compact`` and ``format`` (the printed form): full-width to ASCII, no separators, upper case.
+compact = format = clean
 
 
 def validate(number: str, today: date | None = None) -> PhysicianPractice:
@@ -81,14 +80,4 @@ def validate(number: str, today: date | None = None) -> PhysicianPractice:
     )
 
 
-def is_valid(number: object) -> bool:
-    """Whether the number is valid; never raises."""
-    try:
-        return bool(validate(number))  # type: ignore[arg-type]
-    except RegistryError:
-        return False
-
-
-def format(number: str) -> str:
-    """The printed form: the compact number."""
-    return compact(number)
+is_valid = never_raising(validate)

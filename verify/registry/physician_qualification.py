@@ -36,7 +36,7 @@ from datetime import date
 from verify.kinds.physician_qualification import CATEGORIES, LEVELS
 from verify.registry import regions, resident_id
 from verify.registry.exceptions import EmbeddedIdInvalid, InvalidLength, RegistryError, YearOutOfRange
-from verify.registry.util import Coded, Flag, Parsed, clean, matches
+from verify.registry.util import Coded, Flag, Parsed, clean, matches, never_raising
 
 FIRST_YEAR = 1998
 #: 级别 (digit 7, ``LEVELS``): 1/2 CONFIRMED; 3/4 (师承和确有专长) are exam codes, unconfirmed on certificates.
@@ -59,9 +59,8 @@ class PhysicianQualification(Parsed):
     flags: tuple[Flag, ...]
 
 
-def compact(number: str) -> str:
-    """Normalise: full-width to ASCII, no spaces/hyphens/dots, upper-case ``X``."""
-    return clean(number)
+#: python-stdnum's ``compact`` and ``format`` (the printed form): full-width to ASCII, no separators, upper case.
+compact = format = clean
 
 
 def level_flags(code: str) -> tuple[Flag, ...]:
@@ -111,14 +110,4 @@ def validate(number: str, today: date | None = None) -> PhysicianQualification:
     )
 
 
-def is_valid(number: object) -> bool:
-    """Whether the number is valid; never raises."""
-    try:
-        return bool(validate(number))  # type: ignore[arg-type]
-    except RegistryError:
-        return False
-
-
-def format(number: str) -> str:
-    """The printed form: the compact number."""
-    return compact(number)
+is_valid = never_raising(validate)

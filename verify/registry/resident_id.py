@@ -45,10 +45,9 @@ from verify.registry.exceptions import (
     FutureDate,
     InvalidChecksum,
     InvalidLength,
-    RegistryError,
     UnknownRegion,
 )
-from verify.registry.util import PRIVATE, Coded, Flag, Parsed, clean, matches, to_date
+from verify.registry.util import PRIVATE, Coded, Flag, Parsed, clean, matches, never_raising, to_date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
@@ -81,9 +80,8 @@ class ResidentId(Parsed):
         return first17 + calc_check_char(first17)
 
 
-def compact(number: str) -> str:
-    """Normalise: full-width to ASCII, no spaces/hyphens/dots, upper-case ``X``."""
-    return clean(number)
+#: python-stdnum's ``compact`` and ``format`` (the printed form): full-width to ASCII, no separators, upper case.
+compact = format = clean
 
 
 def calc_check_char(first17: str) -> str:
@@ -125,14 +123,4 @@ def validate(number: str, today: date | None = None) -> ResidentId:
     )
 
 
-def is_valid(number: object) -> bool:
-    """Whether the number is valid; never raises."""
-    try:
-        return bool(validate(number))  # type: ignore[arg-type]
-    except RegistryError:
-        return False
-
-
-def format(number: str) -> str:
-    """The printed form: the compact number."""
-    return compact(number)
+is_valid = never_raising(validate)

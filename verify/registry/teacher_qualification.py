@@ -30,12 +30,11 @@ from verify.kinds.teacher_qualification import CATEGORIES
 from verify.registry import regions
 from verify.registry.exceptions import (
     InvalidLength,
-    RegistryError,
     UnknownCategory,
     UnknownProvince,
     YearOutOfRange,
 )
-from verify.registry.util import Coded, Flag, Parsed, clean, matches
+from verify.registry.util import Coded, Flag, Parsed, clean, matches, never_raising
 
 FIRST_YEAR = 1996
 #: Best-guess sex digits by era (UNCONFIRMED): from 2009, and before.
@@ -59,9 +58,8 @@ class TeacherQualification(Parsed):
     flags: tuple[Flag, ...]
 
 
-def compact(number: str) -> str:
-    """Normalise: full-width to ASCII, no spaces/hyphens/dots."""
-    return clean(number)
+#: python-stdnum's ``compact`` and ``format`` (the printed form): full-width to ASCII, no separators, upper case.
+compact = format = clean
 
 
 def validate(number: str, today: date | None = None) -> TeacherQualification:
@@ -95,14 +93,4 @@ def validate(number: str, today: date | None = None) -> TeacherQualification:
     )
 
 
-def is_valid(number: object) -> bool:
-    """Whether the number is valid; never raises."""
-    try:
-        return bool(validate(number))  # type: ignore[arg-type]
-    except RegistryError:
-        return False
-
-
-def format(number: str) -> str:
-    """The printed form: the compact number."""
-    return compact(number)
+is_valid = never_raising(validate)

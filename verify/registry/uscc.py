@@ -33,8 +33,8 @@ from datetime import date
 
 from verify.kinds.uscc import DEPARTMENTS, ORG_TYPES
 from verify.registry import regions
-from verify.registry.exceptions import InvalidChecksum, InvalidLength, RegistryError, UnknownCategory
-from verify.registry.util import Coded, Flag, Parsed, clean, matches
+from verify.registry.exceptions import InvalidChecksum, InvalidLength, UnknownCategory
+from verify.registry.util import Coded, Flag, Parsed, clean, matches, never_raising
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
@@ -55,9 +55,8 @@ class Uscc(Parsed):
     flags: tuple[Flag, ...]
 
 
-def compact(number: str) -> str:
-    """Normalise: full-width to ASCII, no spaces/hyphens/dots, upper-case letters."""
-    return clean(number)
+#: python-stdnum's ``compact`` and ``format`` (the printed form): full-width to ASCII, no separators, upper case.
+compact = format = clean
 
 
 def calc_check_char(first17: str) -> str:
@@ -98,14 +97,4 @@ def validate(number: str, today: date | None = None) -> Uscc:
     )
 
 
-def is_valid(number: object) -> bool:
-    """Whether the number is valid; never raises."""
-    try:
-        return bool(validate(number))  # type: ignore[arg-type]
-    except RegistryError:
-        return False
-
-
-def format(number: str) -> str:
-    """The printed form: the compact number."""
-    return compact(number)
+is_valid = never_raising(validate)

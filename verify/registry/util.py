@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from verify.registry.exceptions import InvalidDate, InvalidFormat
+from verify.registry.exceptions import InvalidDate, InvalidFormat, RegistryError
 
 #: Full-width ASCII forms (U+FF01..U+FF5E) and the ideographic space, mapped to ASCII.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -31,6 +32,24 @@ def clean(number: object) -> str:
     text = number.translate(_FULL_WIDTH)
     text = "".join(c for c in text if not c.isspace() and c not in _SEPARATORS)
     return text.translate(_ASCII_UPPER)
+
+
+def never_raising(validate: Callable[[str], object]) -> Callable[[object], bool]:
+    """A module's ``is_valid``: whether ``validate`` takes the number, for any input, never raising.
+
+    >>> is_valid = never_raising(lambda number: matches(re.compile("[0-9]{3}"), clean(number)))
+    >>> is_valid("１２３"), is_valid("12"), is_valid(None)
+    (True, False, False)
+    """
+
+    def is_valid(number: object) -> bool:
+        """Whether the number is valid; never raises."""
+        try:
+            return bool(validate(number))  # type: ignore[arg-type]
+        except RegistryError:
+            return False
+
+    return is_valid
 
 
 def matches(pattern: re.Pattern[str], number: str) -> re.Match[str]:
