@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import Schema, validate
 from marshmallow import fields as ma
 
+from schemas import PAGE_SIZE, PAGE_SIZE_MAX
 from verify.domain import Profession, VerificationStatus
 from verify.masking import mask_field, mask_number
 from verify.services.labels import describe
@@ -32,7 +33,7 @@ class VerificationFormSchema(Schema):
 class VerificationListQuerySchema(Schema):
     account_id = ma.Str(validate=validate.Length(1, 128))
     status = ma.Str(validate=validate.OneOf(_STATUSES))
-    limit = ma.Int(load_default=50, validate=validate.Range(1, 100))
+    limit = ma.Int(load_default=PAGE_SIZE, validate=validate.Range(1, PAGE_SIZE_MAX))
     cursor = ma.Str(validate=validate.Length(1, 200))
 
 

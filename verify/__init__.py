@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from verify.config import Settings, load_settings
+from verify.config import BadSetting, Settings, load_settings
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -17,9 +17,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     ``test_config`` overrides settings by name (``{"data_dir": tmp_path}``). Raises
     ``verify.store.selfcheck.DurabilityError`` when the data dir could lose an acknowledged
-    submission, and ``SystemExit`` with the reason (no traceback) when the service secret is too weak
-    (``verify.keyfile``). The database is not touched here (``flask check`` needs none): whatever serves
-    or processes work runs ``check_database`` first (gunicorn.conf.py, ``flask setup``, ``flask worker``).
+    submission, and ``SystemExit`` with the reason (no traceback) when a setting is unusable
+    (``verify.config.BadSetting``) or the service secret is too weak (``verify.keyfile``). The
+    database is not touched here (``flask check`` needs none): whatever serves or processes work
+    runs ``check_database`` first (gunicorn.conf.py, ``flask setup``, ``flask worker``).
     """
     from verify.api import register
     from verify.api.common import CURSORS
@@ -29,13 +30,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from verify.crypto.envelope import Envelope
     from verify.keyfile import WeakSecret, key_encryption_key
     from verify.labels.keyring import Keyring
+    from verify.reading.ocr import limit_openmp_threads
     from verify.reading.signatures import read_trust_roots
     from verify.services.context import Services
     from verify.store.db import Store
     from verify.store.selfcheck import check_data_dir
     from verify.web.session import session_secret
 
-    settings: Settings = load_settings(overrides=test_config)
+    try:
+        settings: Settings = load_settings(overrides=test_config)
+    except BadSetting as exc:  # refuse to start, saying why (no traceback), like a weak secret below
+        raise SystemExit(f"verify refuses to start: {exc}") from None
+    limit_openmp_threads()  # before Tesseract loads here or in a reading process
     app = Flask(__name__)
     if settings.proxy_hops:  # the client's address from X-Forwarded-For, as the nearest proxies appended it
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops)  # type: ignore[method-assign]
@@ -59,8 +65,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         from verify.jobs.celery_queue import CeleryQueue
 
         app.extensions["verify"].notify = CeleryQueue(settings).notify
-    elif settings.queue != "local":
-        raise ValueError(f"VERIFY_QUEUE must be local or celery, not {settings.queue!r}")
     app.secret_key = session_secret(secret)  # signs the reviewers' console session cookie
     anchor_store(app.extensions["verify"].store, HeadAnchor(settings.data_dir / ANCHOR_FILE, secret))
     register(app)

@@ -133,5 +133,5 @@ def test_the_secure_flag_follows_the_setting(
 
 
 def test_an_unknown_secure_setting_refuses_to_start(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="VERIFY_SESSION_COOKIE_SECURE"):
+    with pytest.raises(SystemExit, match="VERIFY_SESSION_COOKIE_SECURE must be one of auto, always, never"):
         make_app(tmp_path / "data", session_cookie_secure="sometimes")
