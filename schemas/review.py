@@ -11,15 +11,13 @@ from schemas import PAGE_SIZE, PAGE_SIZE_MAX
 from schemas.verification import VerificationSchema, verification_view
 from verify.domain import Profession
 from verify.masking import mask_id_number
-from verify.services.review import (
+from verify.services.review.cases import REVEAL_REASON_MAX, Case
+from verify.services.review.queue import STATES, QueueRow
+from verify.services.review.reasons import (
     DECISIONS,
     MESSAGE_MAX,
     NOTE_MAX,
     REASON_CODES,
-    REVEAL_REASON_MAX,
-    STATES,
-    Case,
-    QueueRow,
     applicant_message,
     internal_note,
 )

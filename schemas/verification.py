@@ -11,8 +11,8 @@ from marshmallow import fields as ma
 from schemas import PAGE_SIZE, PAGE_SIZE_MAX
 from verify.domain import Profession, VerificationStatus
 from verify.masking import mask_field, mask_number
-from verify.services.labels import describe
-from verify.services.review import applicant_review
+from verify.services.labels.views import describe
+from verify.services.review.reasons import applicant_review
 from verify.services.verifications import Record
 
 _PROFESSIONS = [p.value for p in Profession]

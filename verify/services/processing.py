@@ -33,9 +33,9 @@ from verify.pipeline import PipelineResult, run_pipeline_with
 from verify.reasons import Reason
 from verify.services import reuse, webhooks
 from verify.services.context import Services
-from verify.services.labels import issue_for_verification
+from verify.services.labels.issuing import issue_for_verification
 from verify.services.policy import final_decision
-from verify.services.review import open_review_item
+from verify.services.review.queue import open_review_item
 from verify.store.models import Document, Platform, Verification
 
 log = logging.getLogger(__name__)
