@@ -14,6 +14,7 @@ from verify.api.ratelimit import RateLimits
 from verify.crypto.cursor import Cursors
 from verify.errors import InvalidRequest, VerifyError
 from verify.services.context import Services
+from verify.services.keys import Principal
 
 PROBLEM_JSON = "application/problem+json"
 SERVICES, EDGE = "verify", "verify.api"  # app.extensions keys, set once by create_app
@@ -26,7 +27,7 @@ class Edge:
 
     cursors: Cursors
     rate_limits: RateLimits
-    keys: KeyCache
+    keys: KeyCache[Principal]
 
 
 class InMemoryUploads(Request):

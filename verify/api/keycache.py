@@ -23,6 +23,8 @@ _LIMIT = 10_000  # keys that authenticated: as many as there are keys in use
 
 
 class KeyCache(Generic[T]):
+    """What each API key that authenticated is (a principal), for ``seconds`` after it did."""
+
     def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic, limit: int = _LIMIT) -> None:
         self.seconds, self._clock, self._limit = seconds, clock, limit
         self._entries: dict[bytes, tuple[T, float]] = {}

@@ -32,6 +32,8 @@ from verify.web.lookups import lookups_for
 bp = Blueprint("console", __name__, url_prefix="/review", template_folder="templates", static_folder="static",
                static_url_path="/static")
 bp.record_once(lambda state: session.configure(state.app))
+bp.record_once(lambda state: state.app.extensions.update(  # made once, with the app (create_app registers bp)
+    {_PAGES: pages.PageCache(state.app.extensions["verify"].settings.limits)}))
 
 _CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
         "base-uri 'none'; frame-ancestors 'none'")
@@ -59,9 +61,7 @@ def _services() -> Services:
 
 def _document_pages(parts: list[cases.DocumentPart]) -> list[bytes | None]:
     """The pages of a case's parts as PNGs (``pages.PageCache``: rendered off the request threads)."""
-    cache = current_app.extensions.get(_PAGES)
-    if cache is None:
-        cache = current_app.extensions.setdefault(_PAGES, pages.PageCache(_services().settings.limits))
+    cache: pages.PageCache = current_app.extensions[_PAGES]
     return cache.document_pages([(p.sha256, p.media_type, p.content) for p in parts])
 
 
