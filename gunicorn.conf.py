@@ -22,8 +22,9 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 
 def on_starting(server):
-    # The service secret is checked once here, in the master, so that a weak one stops gunicorn with its reason
-    # ("Error: ..." on stderr, exit 1) instead of every worker failing to boot in turn.
+    # The settings and the service secret are checked once here, in the master, so that a bad setting
+    # (verify.config.BadSetting) or a weak secret stops gunicorn with its reason ("Error: ..." on stderr, exit 1)
+    # instead of every worker failing to boot in turn.
     from verify.config import load_settings
     from verify.keyfile import key_encryption_key
 

@@ -177,8 +177,9 @@ def in_process_bench(count: int, rounds: int = 20, chunk: int = 200) -> bool:
 
     from tests.conftest import make_app
     from verify.labels.jwk import b64url_decode
-    from verify.services import labels
     from verify.services.keys import Principal, ensure_platform
+    from verify.services.labels.checking import check
+    from verify.services.labels.issuing import issue_for_verification
     from verify.store.models import Verification
 
     workdir = Path(tempfile.mkdtemp(prefix="verify-bench-inproc-"))
@@ -196,7 +197,7 @@ def in_process_bench(count: int, rounds: int = 20, chunk: int = 200) -> bool:
                     checks=[], reasons=[], attempts=1, created_at=now, updated_at=now)
                 session.add(verification)
                 session.flush()
-                label = labels.issue_for_verification(services, session, verification, now)
+                label = issue_for_verification(services, session, verification, now)
                 assert label is not None
                 tokens.append((label.token, verification.account_id))
         principal = Principal("bench", platform_id, "bench-video", "platform")
@@ -205,8 +206,8 @@ def in_process_bench(count: int, rounds: int = 20, chunk: int = 200) -> bool:
         for token, _ in tokens:
             header, payload, signature = token.encode().split(b".")
             signed.append((b64url_decode(signature), header + b"." + payload))
-        caches = labels.label_caches(services)
-        assert labels.check(services, principal, tokens[0][0], tokens[0][1]).valid  # loads the status board
+        caches = services.label_caches
+        assert check(services, principal, tokens[0][0], tokens[0][1]).valid  # loads the status board
 
         def raw(start: int) -> None:
             for signature, message in signed[start:start + chunk]:
@@ -214,11 +215,11 @@ def in_process_bench(count: int, rounds: int = 20, chunk: int = 200) -> bool:
 
         def miss(start: int) -> None:
             for token, account in tokens[start:start + chunk]:
-                labels.check(services, principal, token, account)
+                check(services, principal, token, account)
 
         def hit(start: int) -> None:
             for token, account in tokens[start:start + chunk]:
-                labels.check(services, principal, token, account)
+                check(services, principal, token, account)
 
         best = {"raw": float("inf"), "miss": float("inf"), "hit": float("inf")}
         for round_number in range(rounds):  # interleaved, so a slow spell slows all three alike

@@ -176,7 +176,7 @@ def run_case(case: Case, today: date | None = None, *, compare_cli: bool = True)
     if case.condition == "pdf_signed" or (case.condition == "pdf_two_page" and not upload.ocr_images):
         data = sign_pdf(data)
     result = Result(case, dict(cert.fields), {}, {}, {}, 0.0, upload.pages)
-    ocr = make_ocr_engine(settings.ocr_engine)
+    ocr = make_ocr_engine(settings.ocr_engine, settings.tessdata_dir)
     trust_roots = read_trust_roots([trusted_signers_file()])
     for number, setting in enumerate(setting_names):
         holder = real_name if setting == "holder" else Holder()

@@ -7,18 +7,17 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from schemas import PAGE_SIZE, PAGE_SIZE_MAX
 from schemas.verification import VerificationSchema, verification_view
 from verify.domain import Profession
 from verify.masking import mask_id_number
-from verify.services.review import (
+from verify.services.review.cases import REVEAL_REASON_MAX, Case
+from verify.services.review.queue import STATES, QueueRow
+from verify.services.review.reasons import (
     DECISIONS,
     MESSAGE_MAX,
     NOTE_MAX,
     REASON_CODES,
-    REVEAL_REASON_MAX,
-    STATES,
-    Case,
-    QueueRow,
     applicant_message,
     internal_note,
 )
@@ -35,7 +34,7 @@ class ReviewListQuerySchema(Schema):
     platform = fields.Str(validate=validate.Length(1, 128),
                           metadata={"description": "Platform name; admin keys of every platform see every platform, "
                                                    "other keys their own"})
-    limit = fields.Int(load_default=50, validate=validate.Range(1, 100))
+    limit = fields.Int(load_default=PAGE_SIZE, validate=validate.Range(1, PAGE_SIZE_MAX))
 
 
 class ClaimNextRequestSchema(Schema):

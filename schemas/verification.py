@@ -8,10 +8,11 @@ from typing import Any
 from marshmallow import Schema, validate
 from marshmallow import fields as ma
 
+from schemas import PAGE_SIZE, PAGE_SIZE_MAX
 from verify.domain import Profession, VerificationStatus
 from verify.masking import mask_field, mask_number
-from verify.services.labels import describe
-from verify.services.review import applicant_review
+from verify.services.labels.views import describe
+from verify.services.review.reasons import applicant_review
 from verify.services.verifications import Record
 
 _PROFESSIONS = [p.value for p in Profession]
@@ -32,7 +33,7 @@ class VerificationFormSchema(Schema):
 class VerificationListQuerySchema(Schema):
     account_id = ma.Str(validate=validate.Length(1, 128))
     status = ma.Str(validate=validate.OneOf(_STATUSES))
-    limit = ma.Int(load_default=50, validate=validate.Range(1, 100))
+    limit = ma.Int(load_default=PAGE_SIZE, validate=validate.Range(1, PAGE_SIZE_MAX))
     cursor = ma.Str(validate=validate.Length(1, 200))
 
 

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from schemas import PAGE_SIZE, PAGE_SIZE_MAX
 from verify.webhooks.events import DECIDED_BY, EVENT_TYPES, LABEL_EVENTS, LABEL_REASONS, TEST_EVENT, VERIFICATION_EVENTS
 
 DELIVERY_STATES = ["pending", "sending", "succeeded", "failed", "cancelled"]
@@ -84,7 +85,7 @@ class DeliveryPageSchema(Schema):
 class DeliveryListQuerySchema(Schema):
     endpoint_id = fields.Str(validate=_ID)
     state = fields.Str(validate=validate.OneOf(DELIVERY_STATES))
-    limit = fields.Int(load_default=50, validate=validate.Range(1, 100))
+    limit = fields.Int(load_default=PAGE_SIZE, validate=validate.Range(1, PAGE_SIZE_MAX))
     cursor = fields.Str(validate=validate.Length(1, 200))
 
 

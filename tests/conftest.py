@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.clock import TestClock
 from tests.signing import trusted_signers_file
 from verify import create_app
 from verify.services.context import Services
@@ -23,8 +24,9 @@ TEST_SETTINGS: dict[str, Any] = {"job_lease_seconds": 5.0, "ocr_engine": "tesser
                                  "trusted_signers": str(trusted_signers_file())}
 
 
-def make_app(data_dir: Path, **overrides: Any) -> Flask:
-    app = create_app({"data_dir": data_dir, **TEST_SETTINGS, **overrides})
+def make_app(data_dir: Path, *, clock: TestClock | None = None, **overrides: Any) -> Flask:
+    """An app over ``data_dir`` with these settings, its clock a :class:`TestClock` (``clock`` or a new one)."""
+    app = create_app({"data_dir": data_dir, **TEST_SETTINGS, **overrides}, clock=clock or TestClock())
     upgrade(app.extensions["verify"].settings.database)
     return app
 
@@ -39,6 +41,13 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 @pytest.fixture
 def services(app: Flask) -> Services:
     return app.extensions["verify"]
+
+
+@pytest.fixture
+def clock(services: Services) -> TestClock:
+    """The app's clock: the real time until the test sets it."""
+    assert isinstance(services.clock, TestClock)
+    return services.clock
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, process_all
 from tests.test_api_verifications import submit
 from verify.services.context import Services
-from verify.services.review import open_review_item
+from verify.services.review.queue import open_review_item
 from verify.store.models import Document, Platform, ReviewItem, Verification
 
 MISMATCHED_NAME = "王小明"

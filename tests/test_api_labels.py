@@ -20,16 +20,18 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
 from tests.certificates import make_certificate
+from tests.clock import TestClock
 from tests.conftest import bearer, make_app, new_key, process_all
 from tests.test_api_verifications import submit
 from tests.uploads import holder_form, signed_pdf
 from verify import audit
 from verify.audit import verify_chain
 from verify.domain import CredentialKind
-from verify.services import labels as labels_service
 from verify.services.context import Services
 from verify.services.keys import ensure_platform
-from verify.services.labels import allocate_status_index, issue_for_verification, label_caches
+from verify.services.labels import issuing
+from verify.services.labels import state as label_state
+from verify.services.labels.issuing import allocate_status_index, issue_for_verification
 from verify.store.models import AuditEvent, Label, Verification
 
 
@@ -90,17 +92,10 @@ def test_revoked_label_is_refused_at_once(client: FlaskClient, platform_key: str
 # --- lifecycle, status lists, the hot path: labels issued directly through the service -------------------
 
 
-class Clock:
-    """A settable ``services.clock``."""
-
-    def __init__(self) -> None:
-        self.at = datetime.now(UTC).replace(microsecond=0)
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def advance(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
+def pin(clock: TestClock) -> TestClock:
+    """``clock`` stopped at the current whole second (labels' times are whole seconds); tests move it on."""
+    clock.set(datetime.now(UTC).replace(microsecond=0))
+    return clock
 
 
 def issue(services: Services, account_id: str, *, platform: str = "acme-video",
@@ -160,7 +155,7 @@ def label_events(services: Services, label_id: str) -> list[AuditEvent]:
 @pytest.fixture
 def second(services: Services) -> Iterator[Flask]:
     """Another app instance (another worker process) on the same database and keys."""
-    other = make_app(services.settings.data_dir)
+    other = make_app(services.settings.data_dir, clock=services.clock)  # one machine: one time
     yield other
     other.extensions["verify"].store.dispose()
 
@@ -267,7 +262,7 @@ def test_every_change_is_audited(app: Flask, client: FlaskClient, services: Serv
 
 def test_the_status_list_is_signed_cacheable_and_referenced_by_labels(client: FlaskClient,
                                                                       services: Services) -> None:
-    services.clock = Clock()
+    pin(services.clock)
     label = issue(services, "listed-1")
     ref = reference(label["token"])
     assert ref["uri"] == f"{services.settings.issuer}/v1/status-lists/1"
@@ -291,8 +286,7 @@ def test_the_status_list_is_signed_cacheable_and_referenced_by_labels(client: Fl
 
 def test_a_revocation_shows_in_the_status_list_within_its_ttl(client: FlaskClient, services: Services,
                                                               second: Flask, platform_key: str) -> None:
-    clock = Clock()
-    services.clock = second.extensions["verify"].clock = clock
+    clock = pin(services.clock)  # the second app's too
     label = issue(services, "listed-2")
     idx, ttl = reference(label["token"])["idx"], services.settings.status_list_ttl_seconds
     assert entry(status_list(client)["claims"], idx) == 0
@@ -313,8 +307,7 @@ def test_a_change_in_another_process_reaches_checks_before_the_change_call_answe
     client: FlaskClient, services: Services, second: Flask, platform_key: str
 ) -> None:
     """The contract: after the change call answers, every serving process answers the new state; no clock moves."""
-    clock = Clock()
-    services.clock = second.extensions["verify"].clock = clock
+    pin(services.clock)  # the second app's too
     label, other = issue(services, "moved-on"), issue(services, "moved-too")
     assert _check(client, platform_key, label["token"])["valid"] is True  # this process has read the states
     elsewhere = second.test_client()
@@ -335,15 +328,14 @@ def test_a_change_the_counter_does_not_carry_reaches_checks_within_the_refresh_i
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
     """A change written where this machine's counter is not bumped (a worker on another machine): the timed refresh."""
-    clock = Clock()
-    services.clock = clock
+    clock = pin(services.clock)
     label = issue(services, "far-away")
     assert _check(client, platform_key, label["token"])["valid"] is True
     with services.store.write() as session:  # as another machine would: the row and its audit entry, no bump
         row = session.get(Label, label["id"])
         assert row is not None
         row.revoked_at = clock()
-        audit.record(session, actor="elsewhere", action="label.revoke", subject_type=labels_service.SUBJECT,
+        audit.record(session, actor="elsewhere", action="label.revoke", subject_type=label_state.SUBJECT,
                      subject_id=row.id, now=clock(), platform_id=row.platform_id, before={"state": "active"},
                      after={"state": "revoked"})
     interval = services.settings.label_status_refresh_seconds
@@ -355,8 +347,7 @@ def test_a_change_the_counter_does_not_carry_reaches_checks_within_the_refresh_i
 
 def test_checks_read_no_database_and_judge_every_request(client: FlaskClient, services: Services,
                                                         platform_key: str) -> None:
-    clock = Clock()
-    services.clock = clock
+    clock = pin(services.clock)
     label = issue(services, "hot-1")
     first = _check(client, platform_key, label["token"], "hot-1")
     assert first["label"]["id"] == label["id"] and first["label"]["state"] == "active"
@@ -382,7 +373,7 @@ def test_the_verified_token_cache_is_bounded(tmp_path: Path) -> None:
     tokens = [issue(services, f"bounded-{n}")["token"] for n in range(4)]
     for token in tokens:
         assert _check(client, key, token)["valid"] is True
-    assert len(label_caches(services).tokens) == 2
+    assert len(services.label_caches.tokens) == 2
     app.extensions["verify"].store.dispose()
 
 
@@ -418,13 +409,13 @@ def test_a_taken_index_is_picked_again(services: Services, monkeypatch: pytest.M
     new_key(services, "acme-video", "platform")
     taken = issue(services, "first")["status_index"]
     picks = iter([taken])
-    real = labels_service.allocate_status_index
+    real = allocate_status_index
 
     def racing(session: Any, size: int) -> int:  # as if another transaction had just taken it
         pick = next(picks, None)
         return real(session, size) if pick is None else pick
 
-    monkeypatch.setattr(labels_service, "allocate_status_index", racing)
+    monkeypatch.setattr(issuing, "allocate_status_index", racing)
     second_label = issue(services, "second")  # the unique column refuses it; the savepoint retries
     assert second_label["status_index"] not in (None, taken)
     with services.store.read() as session:

@@ -17,9 +17,9 @@ from tests.conftest import bearer, make_app, new_key
 from tests.review_cases import copy_case, item_of, needs_review, set_status
 from tests.test_api_verifications import submit
 from verify.errors import AlreadyClaimed
-from verify.services import review
 from verify.services.context import Services
 from verify.services.keys import authenticate
+from verify.services.review import leases
 from verify.store.models import AuditEvent, Label
 
 
@@ -33,7 +33,7 @@ def _decide(client: FlaskClient, key: str, item_id: str, **body: Any) -> Any:
 
 def _advance(services: Services, **delta: float) -> None:
     later = services.clock() + timedelta(**delta)
-    services.clock = lambda: later
+    services.clock.set(later)
 
 
 def test_a_name_mismatch_case_is_approved_by_a_reviewer(
@@ -110,7 +110,7 @@ def test_two_reviewers_claiming_at_the_same_instant_get_one_holder(
     def race(principal: Any) -> None:
         start.wait()
         try:
-            outcomes.append(review.claim(services, principal, item_id).item.claimed_by)
+            outcomes.append(leases.claim(services, principal, item_id).item.claimed_by)
         except AlreadyClaimed:
             outcomes.append(None)
 

@@ -25,9 +25,10 @@ from standardwebhooks.webhooks import WebhookVerificationError
 
 from schemas.webhook import LabelEventSchema, VerificationEventSchema, WebhookTestEventSchema
 from tests.certificates import make_certificate
+from tests.clock import TestClock
 from tests.conftest import bearer, make_app, new_key, process_all
 from tests.review_cases import MISMATCHED_NAME, item_of, needs_review
-from tests.test_api_labels import Clock, issue
+from tests.test_api_labels import issue, pin
 from tests.test_api_verifications import submit
 from tests.uploads import holder_form, signed_pdf
 from tests.webhooks.receiver import Received, Receiver, Reply
@@ -52,9 +53,8 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def clock(services: Services) -> Clock:
-    services.clock = Clock()
-    return services.clock
+def clock(services: Services) -> TestClock:
+    return pin(services.clock)
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_an_approval_delivers_verification_approved_that_standardwebhooks_verifi
 
 
 def test_a_receiver_answering_500_then_200_gets_the_same_webhook_id_twice(
-    client: FlaskClient, services: Services, platform_key: str, clock: Clock,
+    client: FlaskClient, services: Services, platform_key: str, clock: TestClock,
 ) -> None:
     with Receiver([Reply(500, b"try later"), Reply(200)]) as receiver:
         endpoint = register(client, platform_key, receiver.url)
@@ -141,9 +141,9 @@ def test_a_receiver_answering_500_then_200_gets_the_same_webhook_id_twice(
 
 
 def test_a_receiver_slower_than_the_timeout_is_retried(
-    client: FlaskClient, services: Services, platform_key: str, clock: Clock,
+    client: FlaskClient, services: Services, platform_key: str, clock: TestClock,
 ) -> None:
-    services.settings = replace(services.settings, webhook_timeout_seconds=0.5)
+    services = replace(services, settings=replace(services.settings, webhook_timeout_seconds=0.5))  # the dispatcher's
     with Receiver([Reply(200, delay=2.0), Reply(200)]) as receiver:
         endpoint = register(client, platform_key, receiver.url)
         client.post(f"/v1/webhooks/endpoints/{endpoint['id']}/test", headers=bearer(platform_key))
@@ -222,7 +222,7 @@ def test_no_payload_holds_personal_data(
 
 # --- events from every kind of change -----------------------------------------------------------------------------
 def test_label_changes_are_told_with_their_reason(
-    client: FlaskClient, services: Services, platform_key: str, receiver: Receiver, clock: Clock,
+    client: FlaskClient, services: Services, platform_key: str, receiver: Receiver, clock: TestClock,
 ) -> None:
     endpoint = register(client, platform_key, receiver.url, events=[
         "label.revoked", "label.suspended", "label.resumed", "label.expired"])
@@ -296,7 +296,7 @@ def test_the_event_commits_with_its_change_or_not_at_all(
 def test_the_dispatcher_thread_is_woken_by_a_commit_in_its_own_process(
     client: FlaskClient, services: Services, platform_key: str, receiver: Receiver,
 ) -> None:
-    services.settings = replace(services.settings, webhook_poll_seconds=60.0)
+    services = replace(services, settings=replace(services.settings, webhook_poll_seconds=60.0))  # the dispatcher's
     register(client, platform_key, receiver.url)
     label = issue(services, "lawyer-1")
     dispatcher = Dispatcher(services, threads=2).start()
@@ -375,7 +375,7 @@ def test_a_url_that_is_not_public_https_is_refused(tmp_path: Path, url: str, det
 
 
 def test_rotating_the_secret_signs_with_old_and_new_for_the_grace_period(
-    client: FlaskClient, services: Services, platform_key: str, receiver: Receiver, clock: Clock,
+    client: FlaskClient, services: Services, platform_key: str, receiver: Receiver, clock: TestClock,
 ) -> None:
     endpoint = register(client, platform_key, receiver.url)
     rotated = client.post(f"/v1/webhooks/endpoints/{endpoint['id']}/rotate-secret", json={"grace_seconds": 60},
@@ -419,9 +419,9 @@ def test_410_disables_the_endpoint_the_platform_sees_why_and_can_enable_and_rede
 
 
 def test_an_endpoint_failing_for_days_is_disabled_and_says_since_when(
-    client: FlaskClient, services: Services, platform_key: str, clock: Clock,
+    client: FlaskClient, services: Services, platform_key: str, clock: TestClock,
 ) -> None:
-    services.settings = replace(services.settings, webhook_disable_after_days=2.0)
+    services = replace(services, settings=replace(services.settings, webhook_disable_after_days=2.0))
     with Receiver(default=Reply(503)) as receiver:
         endpoint = register(client, platform_key, receiver.url)
         client.post(f"/v1/webhooks/endpoints/{endpoint['id']}/test", headers=bearer(platform_key))
@@ -453,7 +453,7 @@ def test_an_exhausted_schedule_ends_the_delivery_failed(tmp_path: Path) -> None:
 
 
 def test_a_lapsed_lease_is_claimed_again_and_the_late_dispatcher_is_fenced_off(
-    client: FlaskClient, services: Services, platform_key: str, receiver: Receiver, clock: Clock,
+    client: FlaskClient, services: Services, platform_key: str, receiver: Receiver, clock: TestClock,
 ) -> None:
     endpoint = register(client, platform_key, receiver.url)
     client.post(f"/v1/webhooks/endpoints/{endpoint['id']}/test", headers=bearer(platform_key))
@@ -574,7 +574,7 @@ def test_the_openapi_document_describes_every_event_and_route(client: FlaskClien
 
 
 def test_the_log_keeps_finished_deliveries_for_its_days_and_metrics_count_them(
-    client: FlaskClient, services: Services, platform_key: str, receiver: Receiver, clock: Clock,
+    client: FlaskClient, services: Services, platform_key: str, receiver: Receiver, clock: TestClock,
 ) -> None:
     endpoint = register(client, platform_key, receiver.url)
     for _ in range(2):

@@ -137,7 +137,7 @@ def test_an_expired_key_is_401_on_every_route(app: Flask, client: FlaskClient, s
     key = create_key(services.store, "operator", "admin", now, all_platforms=True,
                      expires_at=now + timedelta(hours=1))[1]
     assert client.get("/v1/verifications", headers=bearer(key)).status_code == 200  # valid, and now cached
-    services.clock = lambda: now + timedelta(hours=1)
+    services.clock.set(now + timedelta(hours=1))
     routes = sorted({(method, _fill(rule.rule)) for rule in app.url_map.iter_rules()
                      for method in rule.methods - {"HEAD", "OPTIONS"} if rule.rule.startswith("/v1/")})
     guarded = 0
@@ -157,7 +157,7 @@ def test_an_expired_reviewer_key_cannot_sign_in_and_its_console_session_ends(
     key = create_key(services.store, "acme-video", "reviewer", now, expires_at=now + timedelta(hours=2))[1]
     sign_in(client, key)
     assert client.get("/review/").status_code == 200
-    services.clock = lambda: now + timedelta(hours=2)
+    services.clock.set(now + timedelta(hours=2))
     assert client.get("/review/").status_code == 302
     token = csrf_of(client.get("/review/login").text)
     assert client.post("/review/login", data={"api_key": key, "csrf_token": token}).status_code == 401

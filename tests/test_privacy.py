@@ -26,7 +26,7 @@ from verify.crypto.envelope import Envelope, SealBroken, Sealed, derive_kek
 from verify.masking import mask_id_number
 from verify.services.context import Services
 from verify.services.privacy import purge_expired
-from verify.services.review import REASONS
+from verify.services.review.reasons import REASONS
 from verify.store.models import AuditEvent, Document, Label, Verification
 
 
@@ -470,12 +470,12 @@ def test_79_retention_purges_after_the_decision_and_not_before(
     pending = submit(client, platform_key, _signed(43), **_holder(43),
                      account_id="acct-3").json["id"]
     retention = timedelta(days=services.settings.retention_days)
-    services.clock = lambda: decided + retention - timedelta(minutes=1)
+    services.clock.set(decided + retention - timedelta(minutes=1))
     assert purge_expired(services) == 0
     with services.store.write() as session:  # ``fresh`` decided just now, ``pending`` never
         processed_later = session.get(Verification, fresh)
         processed_later.status, processed_later.finished_at = "rejected", decided + retention
-    services.clock = lambda: decided + retention + timedelta(minutes=1)
+    services.clock.set(decided + retention + timedelta(minutes=1))
     assert purge_expired(services) == 1
     _assert_redacted(services, old)
     with services.store.read() as session:

@@ -52,7 +52,7 @@ def test_a_lapsed_lease_is_claimed_again_and_the_stale_worker_cannot_write(
     stale = claim_next(services)
     assert stale is not None and claim_next(services) is None  # leased
     later = services.clock() + timedelta(seconds=services.settings.job_lease_seconds + 1)
-    services.clock = lambda: later
+    services.clock.set(later)
     fresh = claim_next(services)
     assert fresh is not None and fresh.verification_id == stale.verification_id and fresh.attempts == 2
     result = run_job(services, fresh)
@@ -69,9 +69,9 @@ def test_a_job_that_keeps_dying_ends_in_review_not_in_a_loop(
     start = services.clock()
     for attempt in range(services.settings.job_max_attempts):
         moment = start + timedelta(seconds=(services.settings.job_lease_seconds + 1) * attempt)
-        services.clock = lambda moment=moment: moment
+        services.clock.set(moment)
         assert claim_next(services) is not None  # then "dies" without completing
-    services.clock = lambda: start + timedelta(hours=1)
+    services.clock.set(start + timedelta(hours=1))
     assert process_all(services) == 1
     with services.store.read() as session:
         verification = session.query(Verification).one()
@@ -83,7 +83,8 @@ def test_a_job_that_keeps_dying_ends_in_review_not_in_a_loop(
 def test_a_document_that_takes_too_long_ends_with_a_clear_reason(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
-    services.settings = replace(services.settings, limits=replace(services.settings.limits, job_seconds=0.05))
+    services = replace(services, settings=replace(services.settings, limits=replace(services.settings.limits,
+                                                                                   job_seconds=0.05)))
     submit(client, platform_key, _pdf())
     process_all(services)
     with services.store.read() as session:

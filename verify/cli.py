@@ -27,10 +27,11 @@ from verify.durable import replace_file
 from verify.errors import NotFound
 from verify.jobs.runner import JobRunner
 from verify.keyfile import WeakSecret, check_strength, key_encryption_key, new_secret
-from verify.pipeline import PipelineResult, make_ocr_engine, run_pipeline
+from verify.pipeline import PipelineResult, run_pipeline
 from verify.services import claims as claims_service
-from verify.services import keys, labels, policy, privacy
+from verify.services import keys, policy, privacy
 from verify.services.context import Services
+from verify.services.labels import compromise
 from verify.store.db import upgrade
 from verify.store.selfcheck import check_database
 
@@ -175,7 +176,7 @@ def signing_rotate() -> None:
 @click.argument("kid")
 def signing_compromised(kid: str) -> None:
     """Withdraw KID at once (its private key leaked) and sign its live labels again with the current key."""
-    current, count = labels.withdraw_signing_key(_services(), kid)
+    current, count = compromise.withdraw_signing_key(_services(), kid)
     click.echo(f"Signing key {kid} withdrawn; current key {current}; {count} label(s) signed again.")
 
 
@@ -268,14 +269,13 @@ def check(files: tuple[Path, ...], profession: str | None, holder_name: str | No
     """Run the whole document pipeline offline on FILES and print fields, checks and decision."""
     ctx = _services()
     settings = ctx.settings
-    ocr = make_ocr_engine(settings.ocr_engine)
     holder = Holder(name=holder_name, id_number=holder_id_number)
     reports = []
     with click.progressbar(files, label="checking", file=sys.stderr) if len(files) > 1 else _plain(files) as bar:
         for path in bar:
             started = time.perf_counter()
             result = run_pipeline(
-                [path.read_bytes()], Profession(profession) if profession else None, holder, ocr=ocr,
+                [path.read_bytes()], Profession(profession) if profession else None, holder, ocr=ctx.ocr,
                 limits=settings.limits, today=date.today(), confidence_floor=settings.ocr_confidence_floor,
                 trust_roots=ctx.trust_roots,
             )

@@ -17,6 +17,18 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 
+#: What ``VERIFY_QUEUE``, ``VERIFY_OCR_ENGINE`` and ``VERIFY_SESSION_COOKIE_SECURE`` may be.
+QUEUES = ("local", "celery")
+OCR_ENGINES = ("tesseract", "ppocr", "none")
+COOKIE_SECURE = ("auto", "always", "never")
+
+
+class BadSetting(RuntimeError):
+    """A setting the service cannot run with; the message names its ``VERIFY_*`` variable and what it may be.
+
+    A ``RuntimeError``, so gunicorn's master prints it as one line and stops, like ``verify.keyfile.WeakSecret``.
+    """
+
 
 def usable_cores() -> int:
     """The CPUs this process may run on (its affinity mask; a cgroup CPU quota is not seen)."""
@@ -86,8 +98,10 @@ class Settings:
     job_poll_seconds: float = 1.0
     ocr_engine: str = "tesseract"  # tesseract (PP-OCR re-reads doubtful fields) | ppocr (whole page) | none
     ocr_confidence_floor: float = 0.80  # below this a failed check goes to review, not rejection
+    # Tesseract's language data (chi_sim): where Debian's tesseract-ocr-chi-sim puts it (the tesserocr wheel brings
+    # Tesseract itself, not the data)
+    tessdata_dir: str = "/usr/share/tesseract-ocr/5/tessdata/"
     trusted_signers: str = ""  # comma-separated PEM files of CAs whose whole-file PDF signatures may approve
-    page_size_max: int = 100
     auth_cache_seconds: float = 5.0
     proxy_hops: int = 0  # reverse proxies in front that append X-Forwarded-For; 0: the header is ignored
     metrics_token: str = ""  # bearer token for GET /metrics (Prometheus); admin API keys are also accepted
@@ -118,7 +132,21 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
-        self.webhook_schedule, self.webhook_networks  # noqa: B018 (ValueError now, not at the first delivery)
+        """``BadSetting`` for a value the service cannot run with: at start-up, not at the first upload or delivery.
+
+        >>> Settings(queue="rabbit")
+        Traceback (most recent call last):
+        ...
+        verify.config.BadSetting: VERIFY_QUEUE must be one of local, celery, not 'rabbit'
+        """
+        for name, allowed in (("queue", QUEUES), ("ocr_engine", OCR_ENGINES), ("session_cookie_secure", COOKIE_SECURE)):
+            if getattr(self, name) not in allowed:
+                raise BadSetting(f"VERIFY_{name.upper()} must be one of {', '.join(allowed)}, "
+                                 f"not {getattr(self, name)!r}")
+        try:
+            self.webhook_schedule, self.webhook_networks  # noqa: B018
+        except ValueError as exc:
+            raise BadSetting(str(exc)) from None
 
     @property
     def database(self) -> str:
@@ -153,19 +181,36 @@ class Settings:
     @property
     def webhook_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
         """The allowed networks; ValueError for a malformed CIDR."""
-        return tuple(ip_network(cidr.strip()) for cidr in self.webhook_allowed_networks.split(",") if cidr.strip())
+        try:
+            return tuple(ip_network(cidr.strip()) for cidr in self.webhook_allowed_networks.split(",") if cidr.strip())
+        except ValueError as exc:
+            raise ValueError(f"VERIFY_WEBHOOK_ALLOWED_NETWORKS: {exc}") from None
 
 
-def _coerce(value: str, like: Any) -> Any:
+def _coerce(name: str, value: str, like: Any) -> Any:
+    """``value`` as the type of the default ``like``; ``BadSetting`` naming ``name`` when it is not a number."""
     if isinstance(like, bool):
         return value.strip().lower() in ("1", "true", "yes", "on")
-    if isinstance(like, int):
-        return int(value)
-    if isinstance(like, float):
-        return float(value)
+    try:
+        if isinstance(like, int):
+            return int(value)
+        if isinstance(like, float):
+            return float(value)
+    except ValueError:
+        raise BadSetting(f"{name} must be a number, not {value!r}") from None
     if isinstance(like, Path) or like is None:
         return Path(value)
     return value
+
+
+def variable_names() -> list[str]:
+    """Every ``VERIFY_*`` variable ``load_settings`` reads (README's configuration table documents each).
+
+    >>> "VERIFY_LIMITS_MAX_PAGES" in variable_names()
+    True
+    """
+    return ([f"VERIFY_{f.name.upper()}" for f in fields(Settings) if f.name != "limits"]
+            + [f"VERIFY_LIMITS_{f.name.upper()}" for f in fields(Limits)])
 
 
 def load_settings(
@@ -173,7 +218,8 @@ def load_settings(
 ) -> Settings:
     """Build settings from defaults, ``VERIFY_*`` variables and explicit overrides.
 
-    ``VERIFY_LIMITS_MAX_PAGES=5`` sets ``limits.max_pages``.
+    ``VERIFY_LIMITS_MAX_PAGES=5`` sets ``limits.max_pages``. ``BadSetting`` for a value the service cannot
+    run with (``create_app`` and gunicorn then refuse to start, saying which and why).
 
     >>> load_settings({"VERIFY_WORKERS": "3"}).workers
     3
@@ -187,11 +233,11 @@ def load_settings(
     for f in fields(Settings):
         name = "VERIFY_" + f.name.upper()
         if f.name != "limits" and name in environ:
-            values[f.name] = _coerce(environ[name], getattr(base, f.name))
+            values[f.name] = _coerce(name, environ[name], getattr(base, f.name))
     for f in fields(Limits):
         name = "VERIFY_LIMITS_" + f.name.upper()
         if name in environ:
-            limit_values[f.name] = _coerce(environ[name], getattr(limits, f.name))
+            limit_values[f.name] = _coerce(name, environ[name], getattr(limits, f.name))
     for key, value in (overrides or {}).items():
         if key == "limits" and isinstance(value, Mapping):
             limit_values.update(value)

@@ -14,7 +14,7 @@ to another field, to the holder or to a check character (a misread that still ag
 is very unlikely).
 
 >>> from verify.domain import Check, CheckStatus as S
->>> decide(None, []).outcome
+>>> decide(None, [], confidence_floor=0.8).outcome
 <Outcome.NEEDS_REVIEW: 'needs_review'>
 """
 
@@ -61,19 +61,21 @@ def decide(
     extraction: Extraction | None,
     checks: list[Check],
     *,
-    confidence_floor: float = 0.9,
+    confidence_floor: float,
     disputed: frozenset[str] = frozenset(),
     holds: tuple[str, ...] = (),
 ) -> Decision:
     """The outcome of a document's checks.
 
-    ``confidence_floor`` applies to OCR-read fields only (a text layer has 1.0).
+    ``confidence_floor`` (``VERIFY_OCR_CONFIDENCE_FLOOR``) applies to OCR-read fields only (a text layer
+    has 1.0).
     ``disputed`` fields were read differently by two OCR readings (verify.fields.reread):
     a failure on one goes to review, and a decisive one holds approval back whatever
     checks it passes. ``holds`` are reasons to send the case to review that the checks do
     not see; they follow the checks' own reasons.
 
-    >>> decide(None, [], holds=("holder_unknown",)).reasons == ("kind_not_recognised", "holder_unknown")
+    >>> decision = decide(None, [], confidence_floor=0.8, holds=("holder_unknown",))
+    >>> decision.reasons == ("kind_not_recognised", "holder_unknown")
     True
     """
     if extraction is None or extraction.kind is None:

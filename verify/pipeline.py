@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time
 
 from verify import provenance
 from verify.checks import check_credential, person
-from verify.config import Limits
+from verify.config import Limits, Settings
 from verify.decide import DECISIVE_FIELDS, decide, decide_unreadable
 from verify.domain import (
     DOCUMENT_KINDS,
@@ -38,17 +38,22 @@ from verify.reading.prints import ImagePrint
 from verify.reasons import Reason
 
 
-def make_ocr_engine(name: str) -> OcrEngine:
-    """The OCR engine called ``name`` in settings.
+def make_ocr_engine(name: str, tessdata: str = Settings.tessdata_dir) -> OcrEngine:
+    """The OCR engine ``name`` (one of ``verify.config.OCR_ENGINES``), Tesseract's data in ``tessdata``.
 
     ``tesseract`` (default): Tesseract reads the page; PP-OCR's recogniser, then Tesseract
     as a single line, re-read the doubtful decisive fields from their regions. ``ppocr``:
     PP-OCR detection and recognition on the whole page (2-3x slower). ``none``: no OCR.
+    ``ValueError`` for another name (``load_settings`` refuses one before this is reached).
+
+    >>> make_ocr_engine("none").name
+    'none'
     """
     if name == "none":
         return NullEngine()
     if name == "tesseract":
-        return TesseractEngine(rereaders=(PpOcrRecogniser(), TesseractEngine(prepare=False)))
+        return TesseractEngine(tessdata=tessdata,
+                               rereaders=(PpOcrRecogniser(), TesseractEngine(tessdata=tessdata, prepare=False)))
     if name == "ppocr":
         return PpOcrEngine()
     raise ValueError(f"unknown OCR engine {name!r}")
@@ -100,7 +105,7 @@ def run_pipeline(
         return PipelineResult(decide_unreadable(exc.type_slug))
     kind = detect_kind(pages, None)
     if kind is None:
-        return PipelineResult(decide(None, []), pages=len(pages))
+        return PipelineResult(decide(None, [], confidence_floor=confidence_floor), pages=len(pages))
     credential = credential_pages(kind, pages)
     extraction, located = extract_located(kind, credential)
     extraction, disputed = reread_fields(
@@ -119,15 +124,15 @@ def run_pipeline(
 
 
 def run_pipeline_with(
-    parts: list[bytes], profession: Profession, holder: Holder, ocr_name: str, limits: Limits, today: date,
-    confidence_floor: float, trust_roots: tuple[bytes, ...],
+    parts: list[bytes], profession: Profession, holder: Holder, ocr_name: str, tessdata: str, limits: Limits,
+    today: date, confidence_floor: float, trust_roots: tuple[bytes, ...],
 ) -> PipelineResult:
     """``run_pipeline`` with the OCR engine named in settings: what a job's isolated process runs.
 
     It lives here, in a module the job forkserver preloads (verify.jobs.isolate), so a job process
     starts reading at once instead of importing the service layer first (about half a second).
     """
-    return run_pipeline(parts, profession, holder, ocr=make_ocr_engine(ocr_name), limits=limits, today=today,
+    return run_pipeline(parts, profession, holder, ocr=make_ocr_engine(ocr_name, tessdata), limits=limits, today=today,
                         confidence_floor=confidence_floor, trust_roots=trust_roots)
 
 

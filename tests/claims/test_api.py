@@ -179,5 +179,5 @@ def test_an_expired_label_covers_nothing(services: Services) -> None:
     account = [Account("law-9", "张律师")]
     assert scan_accounts(services, platform_id, account)[0].claims[0].covered_by is not None
     later = services.clock() + timedelta(days=services.settings.label_lifetime_days + 1)
-    services.clock = lambda: later
+    services.clock.set(later)
     assert scan_accounts(services, platform_id, account)[0].claims[0].covered_by is None

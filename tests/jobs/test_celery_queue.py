@@ -18,7 +18,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import psutil
@@ -95,7 +94,8 @@ def broker(redis_url: str) -> Iterator[redis.Redis]:
 
 @pytest.fixture
 def app(tmp_path: Path, broker: redis.Redis, redis_url: str) -> Iterator[Flask]:
-    app = make_app(tmp_path / "data", queue="celery", redis_url=redis_url, job_lease_seconds=LEASE_SECONDS)
+    app = make_app(tmp_path / "data", queue="celery", redis_url=redis_url, job_lease_seconds=LEASE_SECONDS,
+                   webhook_allowed_networks="127.0.0.0/8", webhook_allow_http=True)  # the webhook receiver
     yield app
     app.extensions["verify"].store.dispose()
 
@@ -281,7 +281,6 @@ def test_celery_workers_deliver_the_webhooks_the_api_processes_commit(
     """In Celery mode only the workers run a dispatcher: an approval made by a worker and a revocation made
     by the API process both reach the receiver."""
     loopback = {"VERIFY_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8", "VERIFY_WEBHOOK_ALLOW_HTTP": "1"}
-    services.settings = replace(services.settings, webhook_allowed_networks="127.0.0.0/8", webhook_allow_http=True)
     with Receiver() as receiver:
         endpoint = client.post("/v1/webhooks/endpoints", json={"url": receiver.url}, headers=bearer(platform_key)).json
         workers.start(**loopback)

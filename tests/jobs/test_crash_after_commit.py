@@ -27,7 +27,6 @@ from tests.conftest import bearer, make_app, new_key, process_all
 from tests.review_cases import MISMATCHED_NAME
 from tests.test_api_verifications import submit
 from tests.uploads import holder_form, signed_pdf
-from verify.services.labels import label_caches
 from verify.services.processing import process_next
 from verify.store.models import AuditEvent, Label, ReviewItem, Verification
 
@@ -126,7 +125,7 @@ def test_88_a_crash_right_after_a_result_commits_leaves_it_whole(tmp_path: Path,
         check = client.post("/v1/labels/check", json={"token": labels[0].token}, headers=bearer(key)).json
         assert check["valid"] is True
         assert client.get("/v1/status-lists/1").status_code == 200  # the label's list exists after restart
-        assert label_caches(services).board.status(labels[0].id).name == "VALID"
+        assert services.label_caches.board.status(labels[0].id).name == "VALID"
     else:
         assert not labels and len(reviews) == 1 and reviews[0].state == "open" and issued == 0
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from verify.jobs.isolate import run_isolated
+from verify.jobs.warm import warm
 
 
 def _models_loaded() -> tuple[bool, bool]:
@@ -24,3 +27,23 @@ def _validator_loaded() -> bool:
 
 def test_a_reading_process_starts_with_the_signature_validator_imported() -> None:
     assert run_isolated(_validator_loaded, timeout=60) is True
+
+
+def test_warming_without_the_language_data_is_not_an_error_and_logs_nothing(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("VERIFY_TESSDATA_DIR", "/nonexistent/tessdata/")
+    warm()  # OcrUnavailable: expected, the job that needs the engine reports it
+    assert not [record for record in caplog.records if record.name == "verify.jobs.warm"]
+
+
+def test_a_fault_while_warming_is_logged_with_its_traceback(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*_args: object) -> object:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr("verify.jobs.warm.make_ocr_engine", broken)
+    warm()
+    logged = [record for record in caplog.records if record.name == "verify.jobs.warm"]
+    assert logged and logged[0].exc_info is not None and logged[0].exc_info[0] is ZeroDivisionError

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from tests.conftest import bearer, make_app
 from tests.test_api_labels import change, entry, issue, status_list
-from verify.services import labels
 from verify.services.context import Services
 from verify.services.keys import authenticate
+from verify.services.labels import checking
 from verify.store.models import AuditEvent, Label
 
 
@@ -33,7 +33,7 @@ def test_69_a_compromised_key_is_refused_at_once_and_its_labels_work_again_signe
     principal = authenticate(services.store, platform_key)
     assert principal is not None
     other_worker = make_app(services.settings.data_dir).extensions["verify"]  # another process, same data
-    assert labels.check(other_worker, principal, first["token"], None).valid  # verified and cached there
+    assert checking.check(other_worker, principal, first["token"], None).valid  # verified and cached there
     assert _check(client, platform_key, first["token"])["valid"] is True
 
     result = app.test_cli_runner().invoke(args=["signing", "compromised", leaked])
@@ -67,8 +67,8 @@ def test_69_a_compromised_key_is_refused_at_once_and_its_labels_work_again_signe
     assert entry(listed, rows[revoked["id"]].status_index) == 1 and entry(listed, first["status_index"]) == 0
 
     # Another process on this machine, which had the leaked key loaded and the token cached, refuses it at once.
-    assert labels.check(other_worker, principal, first["token"], None).reason == "unknown_key"
-    assert labels.check(other_worker, principal, rows[first["id"]].token, None).valid
+    assert checking.check(other_worker, principal, first["token"], None).reason == "unknown_key"
+    assert checking.check(other_worker, principal, rows[first["id"]].token, None).valid
 
     again = app.test_cli_runner().invoke(args=["signing", "compromised", leaked])
     assert again.exit_code == 0 and "0 label(s) signed again" in again.output

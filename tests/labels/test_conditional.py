@@ -9,14 +9,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import make_app, new_key
-from tests.test_api_labels import Clock, change, issue
+from tests.test_api_labels import change, issue, pin
 from verify.services.context import Services
 
 
 @pytest.fixture
 def second(services: Services) -> Iterator[Flask]:
     """Another worker process's app on the same database and keys."""
-    other = make_app(services.settings.data_dir)
+    other = make_app(services.settings.data_dir, clock=services.clock)  # one machine: one time
     yield other
     other.extensions["verify"].store.dispose()
 
@@ -42,7 +42,7 @@ def test_the_jwks_tag_is_the_same_in_every_worker(client: FlaskClient, second: F
 
 def test_a_status_list_is_304_while_its_statuses_are_unchanged(client: FlaskClient, services: Services,
                                                                second: Flask) -> None:
-    clock = services.clock = second.extensions["verify"].clock = Clock()
+    clock = pin(services.clock)  # the second app's too
     label = issue(services, "tagged-1")
     first = client.get("/v1/status-lists/1")
     tag = first.headers["ETag"]

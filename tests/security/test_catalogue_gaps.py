@@ -38,7 +38,6 @@ from tests.web.console import sign_in
 from verify.labels import Keyring, check_label
 from verify.labels import keyring as keyring_module
 from verify.services.context import Services
-from verify.services.labels import label_caches
 from verify.services.processing import claim_next, complete, run_job
 from verify.store.models import AuditEvent, Document, Label, ReviewItem, Verification
 
@@ -110,7 +109,7 @@ def test_21_a_label_cached_for_one_platform_answers_another_exactly_as_a_cold_ca
         assert answer.status_code == 200
         return answer.get_data(as_text=True), answer.json
 
-    caches = label_caches(services)
+    caches = services.label_caches
     caches.tokens._entries.clear()
     cold_b = [check(other_platform_key, mine["token"], account) for account in ("shared-account", None)]
     assert all(json["valid"] is False and json["reason"] == "wrong_platform" and json["label"] is None
@@ -300,14 +299,14 @@ def test_100_a_restart_with_jobs_in_every_state_reruns_nothing_done_and_loses_no
 
     # dead-lettered: its worker died on every attempt, so it went to review with processing_failed
     dead = send(101, "dead")
-    real_clock, start = services.clock, services.clock()
+    start = services.clock()
     for attempt in range(services.settings.job_max_attempts):
         moment = start + timedelta(seconds=(services.settings.job_lease_seconds + 1) * attempt)
-        services.clock = lambda moment=moment: moment
+        services.clock.set(moment)
         assert claim_next(services) is not None
-    services.clock = lambda: start + timedelta(minutes=10)
+    services.clock.set(start + timedelta(minutes=10))
     assert process_all(services) == 1
-    services.clock = real_clock
+    services.clock.release()
     done = send(102, "done")  # done: approved, with its label
     assert process_all(services) == 1
     leased = send(103, "leased")  # leased by a worker that then died with the stack

@@ -116,7 +116,7 @@ def test_90_91_two_workers_racing_for_one_job_produce_one_result(
     submit(client, platform_key, PDF, **HOLDER)
     stale = claim_next(services)
     later = services.clock() + timedelta(seconds=services.settings.job_lease_seconds + 1)
-    services.clock = lambda: later  # the first worker looks dead: its lease lapsed
+    services.clock.set(later)  # the first worker looks dead: its lease lapsed
     fresh = claim_next(services)
     assert stale is not None and fresh is not None and fresh.attempts == 2
     outcomes: list[bool] = []

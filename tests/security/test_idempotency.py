@@ -102,14 +102,14 @@ def test_87_a_key_is_forgotten_after_the_configured_window(one_upload_left: tupl
     start = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
     client = app.test_client()
 
-    services.clock = lambda: start
+    services.clock.set(start)
     first = submit(client, key, PDF, headers={"Idempotency-Key": "k-87"})
-    services.clock = lambda: start + window - timedelta(seconds=1)
+    services.clock.set(start + window - timedelta(seconds=1))
     replayed = submit(client, key, PDF, headers={"Idempotency-Key": "k-87"})
     assert replayed.json["id"] == first.json["id"]
     assert submit(client, key, OTHER_PDF, headers={"Idempotency-Key": "k-87"}).status_code == 409
 
-    services.clock = lambda: start + window + timedelta(seconds=1)
+    services.clock.set(start + window + timedelta(seconds=1))
     fresh = submit(client, key, OTHER_PDF, headers={"Idempotency-Key": "k-87"})  # another request: no 409 now
     assert fresh.status_code == 202 and fresh.json["id"] != first.json["id"]
     assert submit(client, key, OTHER_PDF, headers={"Idempotency-Key": "k-87"}).json["id"] == fresh.json["id"]
@@ -121,12 +121,12 @@ def test_87_expired_keys_are_purged_with_retention(one_upload_left: tuple[Flask,
     window = timedelta(hours=services.settings.idempotency_key_hours)
     start = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
     client = app.test_client()
-    services.clock = lambda: start
+    services.clock.set(start)
     submit(client, key, PDF, headers={"Idempotency-Key": "old"})
-    services.clock = lambda: start + window / 2
+    services.clock.set(start + window / 2)
     submit(client, key, OTHER_PDF, account_id="acct-2", headers={"Idempotency-Key": "young"})
 
-    services.clock = lambda: start + window + timedelta(minutes=1)
+    services.clock.set(start + window + timedelta(minutes=1))
     privacy.purge_expired(services)
     with services.store.read() as session:
         assert session.scalars(select(IdempotencyRecord.key)).all() == ["young"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -21,7 +22,6 @@ from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, make_app, new_key, process_all
 from tests.security.client import submit
 from tests.uploads import holder_form, signed_pdf
-from verify import pipeline
 from verify.domain import Holder, Profession
 from verify.errors import PROBLEM_BASE, OcrUnavailable
 from verify.reading.ocr import FailingEngine, NullEngine
@@ -125,8 +125,7 @@ def test_46_without_ocr_a_submission_is_refused_and_nothing_is_stored(outage_app
     submission = verifications.Submission("acct-46", Profession.DOCTOR, Holder(), [verifications.UploadPart(PDF)])
 
     def send(ocr: Any, idempotency_key: str | None = None) -> verifications.Accepted:
-        return verifications.submit(services.store, principal, submission, limits=services.settings.limits,
-                                    now=services.clock(), ocr=ocr, idempotency_key=idempotency_key,
+        return verifications.submit(replace(services, ocr=ocr), principal, submission, idempotency_key=idempotency_key,
                                     render=lambda record: {"id": record.verification.id})
 
     with pytest.raises(OcrUnavailable):
@@ -137,15 +136,18 @@ def test_46_without_ocr_a_submission_is_refused_and_nothing_is_stored(outage_app
     assert send(FailingEngine(), "k-46").replay == {"id": first.record.verification.id}  # an answer given stands
 
 
-def test_46_without_ocr_uploads_answer_503_and_health_says_why(
-    outage_app: tuple[Flask, str], monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    app, key = outage_app
+def test_46_without_ocr_uploads_answer_503_and_health_says_why(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    app = make_app(data_dir, tessdata_dir=str(tmp_path / "no-tessdata"))  # no chi_sim: Tesseract cannot start
+    key = new_key(app.extensions["verify"], "acme-video", "platform")
     client = app.test_client()
-    monkeypatch.setattr(pipeline, "make_ocr_engine", lambda _name: FailingEngine())  # no binary or no chi_sim
     _assert_unavailable(submit(client, key, PDF), "ocr_unavailable")
     health = client.get("/healthz")
     assert health.status_code == 503 and health.json["checks"] == {"database": "ok", "ocr": "unavailable"}
     assert _counts(app) == (0, 0)
-    monkeypatch.undo()
-    assert submit(client, key, PDF).status_code == 202
+    app.extensions["verify"].store.dispose()
+    installed = make_app(data_dir)  # the language data installed, the service started again
+    try:
+        assert submit(installed.test_client(), key, PDF).status_code == 202
+    finally:
+        installed.extensions["verify"].store.dispose()

@@ -150,15 +150,15 @@ def _guesses(world: World, count: int) -> list[str]:
 
 
 def test_16_ten_thousand_guessed_ids_find_nothing_of_anyone_else(world: World) -> None:
-    store, a = world.app.extensions["verify"].store, world.a
+    services, a = world.app.extensions["verify"], world.a
     guesses = _guesses(world, 10_000)
     assert len(guesses) > 9_000
     found = []
     for guess in guesses:
         with contextlib.suppress(NotFound):
-            found.append(verifications.get(store, a.principal, guess).verification.id)
+            found.append(verifications.get(services, a.principal, guess).verification.id)
     assert found == []
-    assert all(verifications.get(store, a.principal, own).verification.platform_id == a.principal.platform_id
+    assert all(verifications.get(services, a.principal, own).verification.platform_id == a.principal.platform_id
                for own in a.verification_ids)
 
 

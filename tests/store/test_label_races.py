@@ -23,9 +23,9 @@ from sqlalchemy import event, select
 from tests.conftest import make_app, new_key
 from tests.test_api_labels import issue
 from verify.errors import Conflict
-from verify.services import labels
 from verify.services.context import Services
 from verify.services.keys import Principal, authenticate
+from verify.services.labels import changes, checking
 from verify.store.models import AuditEvent, Label
 
 #: The reads that decide a change: the label by its id (revoke, suspend, resume) or by its account (supersede).
@@ -83,7 +83,7 @@ def _assert_consistent(services: Services, principal: Principal, label: dict[str
         assert row is not None and row.revoked_at is not None
         events = session.scalars(select(AuditEvent).where(AuditEvent.subject_id == label["id"])
                                  .order_by(AuditEvent.id)).all()
-    assert labels.check(services, principal, label["token"], None).reason == "revoked"
+    assert checking.check(services, principal, label["token"], None).reason == "revoked"
     for earlier, later in itertools.pairwise(events):
         assert earlier.after is not None and later.before is not None
         assert earlier.after["state"] != "revoked", f"{later.action} after the revocation"
@@ -98,9 +98,9 @@ def test_a_revoke_racing_another_change_leaves_one_revoked_label_and_a_true_audi
     principal = authenticate(services.store, new_key(services, "acme-video", "platform"))
     assert principal is not None
     label = issue(services, "raced-1")
-    labels.suspend(services, principal, label["id"], None)
-    errors = _race(services, lambda: labels.revoke(services, principal, label["id"], "licence withdrawn"),
-                   lambda: getattr(labels, other)(services, principal, label["id"], "again"))
+    changes.suspend(services, principal, label["id"], None)
+    errors = _race(services, lambda: changes.revoke(services, principal, label["id"], "licence withdrawn"),
+                   lambda: getattr(changes, other)(services, principal, label["id"], "again"))
     assert errors[0] is None
     assert errors[1] is None or isinstance(errors[1], Conflict)
     actions = _assert_consistent(services, principal, label)
@@ -113,9 +113,9 @@ def test_a_superseding_label_racing_a_resume_leaves_a_true_audit_log(services: S
     principal = authenticate(services.store, new_key(services, "acme-video", "platform"))
     assert principal is not None
     label = issue(services, "raced-2")
-    labels.suspend(services, principal, label["id"], None)
+    changes.suspend(services, principal, label["id"], None)
     errors = _race(services, lambda: issue(services, "raced-2", category="兼职律师"),
-                   lambda: labels.resume(services, principal, label["id"], None))
+                   lambda: changes.resume(services, principal, label["id"], None))
     assert errors[0] is None
     assert errors[1] is None or isinstance(errors[1], Conflict)
     assert _assert_consistent(services, principal, label)[-1] == "label.revoke"

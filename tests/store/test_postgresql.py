@@ -34,9 +34,10 @@ from tests.webhooks.receiver import Receiver, Reply
 from verify import audit
 from verify.audit import check_log
 from verify.errors import PROBLEM_BASE, AlreadyClaimed
-from verify.services import dispatch, privacy, processing, review
+from verify.services import dispatch, privacy, processing
 from verify.services.context import Services
 from verify.services.keys import authenticate
+from verify.services.review import decisions, leases, queue
 from verify.store.db import Store, alembic_config, make_engine, upgrade
 from verify.store.models import AuditEvent, Base, Document, IdempotencyRecord, ReviewItem, Verification
 from verify.store.selfcheck import DurabilityError, check_database
@@ -199,7 +200,7 @@ def test_submit_process_approve_check_revoke(client: FlaskClient, services: Serv
     assert [item["state"] for item in labels["labels"]] == ["revoked"]
     assert privacy.purge_expired(services) == 0  # decided just now
     later = datetime.now(UTC) + timedelta(days=services.settings.retention_days + 1)
-    services.clock = lambda: later
+    services.clock.set(later)
     assert privacy.purge_expired(services) == 1
     assert _intact_audit_log(services) >= 3  # label.issue, label.revoke, the redaction
 
@@ -214,14 +215,14 @@ def test_review_claims_race_to_one_winner_and_the_approval_issues_a_label(
     assert len([w for w in winners if w is not None]) == 1
 
     copies = [copy_case(services, _verification_of(services, item_id)) for _ in range(2)]
-    taken = _race(2, lambda i: review.claim_next(services, reviewers[i]))
+    taken = _race(2, lambda i: leases.claim_next(services, reviewers[i]))
     assert sorted(row.item.id for row in taken if row is not None) == sorted(copies)  # SKIP LOCKED: one each
 
     winner = next(r for r in reviewers if r is not None and r.key_id in winners)
-    reason = review.list_items(services, winner, "claimed")[0].item.reasons[0]
-    assert len(review.list_items(services, winner, "claimed", reason=reason)) == 3  # a LIKE over the JSON's text
-    assert review.list_items(services, winner, "claimed", reason=reason[:-1]) == []  # whole codes only
-    decided = review.decide(services, winner, item_id, decision="approve", reason_code="name_difference_explained")
+    reason = queue.list_items(services, winner, "claimed")[0].item.reasons[0]
+    assert len(queue.list_items(services, winner, "claimed", reason=reason)) == 3  # a LIKE over the JSON's text
+    assert queue.list_items(services, winner, "claimed", reason=reason[:-1]) == []  # whole codes only
+    decided = decisions.decide(services, winner, item_id, decision="approve", reason_code="name_difference_explained")
     assert decided.row.item.state == "decided" and decided.label is not None
     with services.store.read() as session:
         claims = session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "review.claim")).all()
@@ -231,7 +232,7 @@ def test_review_claims_race_to_one_winner_and_the_approval_issues_a_label(
 
 def _claimed_by(services: Services, principal: Any, item_id: str) -> str | None:
     try:
-        return review.claim(services, principal, item_id).item.claimed_by
+        return leases.claim(services, principal, item_id).item.claimed_by
     except AlreadyClaimed:
         return None
 
@@ -302,7 +303,7 @@ def test_workers_draining_the_queue_take_each_job_once(client: FlaskClient, serv
 def test_concurrent_dispatchers_claim_each_webhook_delivery_once(
     client: FlaskClient, services: Services, platform_key: str,
 ) -> None:
-    services.settings = replace(services.settings, webhook_endpoint_in_flight=100)  # claims only: nothing is sent
+    services = replace(services, settings=replace(services.settings, webhook_endpoint_in_flight=100))  # claims only
     endpoints = [client.post("/v1/webhooks/endpoints", json={"url": f"https://hooks.example.com/{n}"},
                              headers=bearer(platform_key)).json["id"] for n in range(2)]
     for n in range(20):
@@ -334,7 +335,7 @@ def test_a_decision_is_delivered_as_a_signed_webhook_from_postgresql(tmp_path: P
             process_all(services)
             assert dispatch.deliver_due(services) == 1  # 500: retried in about 5 s
             later = datetime.now(UTC) + timedelta(seconds=10)
-            services.clock = lambda: later
+            services.clock.set(later)
             assert dispatch.deliver_due(services) == 1
         first, second = receiver.received
         assert first.headers["webhook-id"] == second.headers["webhook-id"]

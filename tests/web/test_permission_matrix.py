@@ -21,9 +21,10 @@ from flask.testing import FlaskClient
 
 from tests.conftest import bearer, make_app, new_key
 from tests.review_cases import copy_case, needs_review
-from verify.services import console_sessions, review
+from verify.services import console_sessions
 from verify.services.context import Services
 from verify.services.keys import authenticate
+from verify.services.review import leases
 
 MATRIX = """
 route                               | anonymous | platform | reviewer | other_reviewer | admin | own_admin | other_admin
@@ -92,7 +93,7 @@ def _prepare(world: dict[str, Any], actor: str, path: str) -> str:
         claimant = actor if actor in ("reviewer", "admin", "own_admin") else "holder"
         principal = authenticate(services.store, world["keys"][claimant])
         assert principal is not None
-        review.claim(services, principal, item_id)
+        leases.claim(services, principal, item_id)
     return item_id
 
 

@@ -9,7 +9,7 @@ Secure behind a proxy that terminates TLS, where the service itself sees plain H
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,22 +17,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from tests.clock import TestClock
 from tests.conftest import make_app, new_key
 from tests.web.console import csrf_of, post, sign_in
 from verify.services.context import Services
 from verify.store.models import ConsoleSession
 
 COOKIE = "verify_review"
-
-
-class Clock:
-    """The service's clock, moved by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def _cookie(client: FlaskClient) -> str:
@@ -73,38 +64,36 @@ def test_signing_out_ends_only_that_session(app: Flask, services: Services) -> N
 
 
 @pytest.fixture
-def clocked(tmp_path: Path) -> Iterator[tuple[Flask, Clock]]:
-    app = make_app(tmp_path / "data", session_hours=2.0)
-    services: Services = app.extensions["verify"]
-    clock = Clock(services.clock())
-    services.clock = clock
+def clocked(tmp_path: Path) -> Iterator[tuple[Flask, TestClock]]:
+    clock = TestClock(datetime.now(UTC))
+    app = make_app(tmp_path / "data", session_hours=2.0, clock=clock)
     yield app, clock
-    services.store.dispose()
+    app.extensions["verify"].store.dispose()
 
 
-def test_a_session_ends_its_lifetime_after_sign_in_however_busy(clocked: tuple[Flask, Clock]) -> None:
+def test_a_session_ends_its_lifetime_after_sign_in_however_busy(clocked: tuple[Flask, TestClock]) -> None:
     app, clock = clocked
     client = app.test_client()
     sign_in(client, new_key(app.extensions["verify"], "acme-video", "reviewer"))
-    started = clock.now
+    started = clock.at
     for minutes in range(0, 120, 10):  # a page every ten minutes: each answer sets the cookie again
-        clock.now = started + timedelta(minutes=minutes)
+        clock.at = started + timedelta(minutes=minutes)
         assert client.get("/review/").status_code == 200, minutes
     latest = _cookie(client)
-    clock.now = started + timedelta(hours=2)
+    clock.at = started + timedelta(hours=2)
     assert _copy(app, latest).get("/review/").status_code == 302
     assert client.get("/review/").status_code == 302
 
 
-def test_a_new_sign_in_starts_a_new_lifetime(clocked: tuple[Flask, Clock]) -> None:
+def test_a_new_sign_in_starts_a_new_lifetime(clocked: tuple[Flask, TestClock]) -> None:
     app, clock = clocked
     client = app.test_client()
     key = new_key(app.extensions["verify"], "acme-video", "reviewer")
     sign_in(client, key)
-    clock.now += timedelta(hours=2)
+    clock.at += timedelta(hours=2)
     assert client.get("/review/").status_code == 302
     sign_in(client, key)
-    clock.now += timedelta(hours=1)
+    clock.at += timedelta(hours=1)
     assert client.get("/review/").status_code == 200
 
 
@@ -133,5 +122,5 @@ def test_the_secure_flag_follows_the_setting(
 
 
 def test_an_unknown_secure_setting_refuses_to_start(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="VERIFY_SESSION_COOKIE_SECURE"):
+    with pytest.raises(SystemExit, match="VERIFY_SESSION_COOKIE_SECURE must be one of auto, always, never"):
         make_app(tmp_path / "data", session_cookie_secure="sometimes")

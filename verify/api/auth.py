@@ -11,24 +11,18 @@ good ones nor costs a query each. Each authorised call is then charged to its ke
 
 from __future__ import annotations
 
-import hashlib
-import threading
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
 from flask import g, request
 
-from verify.api import ratelimit
-from verify.api.common import services
+from verify.api.common import edge, services
+from verify.api.ratelimit import source
 from verify.errors import Forbidden, Unauthorized
 from verify.services.keys import Principal, authenticate
 
 F = TypeVar("F", bound=Callable[..., Any])
-_CACHE_LIMIT = 10_000  # keys that authenticated: as many as there are keys in use
-_cache: dict[bytes, tuple[Principal, float]] = {}
-_cache_lock = threading.Lock()
 
 
 def bearer_token() -> str:
@@ -42,33 +36,19 @@ def bearer_token() -> str:
 def principal_for(token: str) -> Principal | None:
     """The principal of an API key, ``None`` for a bad one (counted against the caller's address: past its
     limit, ``RateLimited`` before the key is looked up)."""
-    key, now = hashlib.sha256(token.encode()).digest(), time.monotonic()
-    cached = _cache.get(key)
-    if cached is not None and cached[1] > now:
-        principal = cached[0]
-        if principal.expires_at is not None and principal.expired(services().clock()):
+    ctx, cache, limits = services(), edge().keys, edge().rate_limits
+    principal = cache.get(token)
+    if principal is not None:
+        if principal.expires_at is not None and principal.expired(ctx.clock()):
             return None  # expired since it was cached
         return principal
-    ctx = services()
-    ratelimit.refuse_failing_source(ctx.settings.limits)  # 429 before the database is asked
+    limits.refuse_failing_source(source())  # 429 before the database is asked
     principal = authenticate(ctx.store, token, ctx.clock())
     if principal is None:
-        ratelimit.count_failed_authentication(ctx.settings.limits)
+        limits.count_failed_authentication(source())
         return None
-    _remember(key, principal, now + ctx.settings.auth_cache_seconds)
+    cache.remember(token, principal)
     return principal
-
-
-def _remember(key: bytes, principal: Principal, until: float) -> None:
-    """Cache a key that authenticated; when full, the expired entries go, then the oldest."""
-    with _cache_lock:
-        if len(_cache) >= _CACHE_LIMIT:
-            now = time.monotonic()
-            for stale in [k for k, (_, expires) in _cache.items() if expires <= now]:
-                del _cache[stale]
-            while len(_cache) >= _CACHE_LIMIT:
-                del _cache[next(iter(_cache))]
-        _cache[key] = (principal, until)
 
 
 def current_principal() -> Principal:
@@ -87,7 +67,7 @@ def require(*roles: str) -> Callable[[F], F]:
             if principal.role not in roles and not principal.is_admin:
                 raise Forbidden(f"This needs the role {' or '.join(roles)}.")
             g.principal = principal
-            ratelimit.charge(principal, services().settings.limits)
+            edge().rate_limits.charge(principal, request.endpoint or "")
             return view(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

@@ -15,9 +15,8 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from schemas.claims import AccountSchema, ScanBatchRequestSchema
-from verify.api import ratelimit
 from verify.api.auth import current_principal, require
-from verify.api.common import load, services
+from verify.api.common import edge, load, services
 from verify.claims import Account
 from verify.errors import TooManyAccounts
 from verify.services import claims
@@ -58,6 +57,6 @@ def scan_batch() -> Response:
                               f"this one has {len(sent)}.")
     body = load(_BATCH, raw)
     claims.check_input(limits, body["accounts"], batch=True)
-    ratelimit.charge(current_principal(), limits, cost=len(body["accounts"]) - 1)
+    edge().rate_limits.charge(current_principal(), request.endpoint or "", cost=len(body["accounts"]) - 1)
     results = claims.scan_accounts(ctx, current_principal().platform_id, [_account(a) for a in body["accounts"]])
     return _json({"results": [result.as_dict() for result in results]})

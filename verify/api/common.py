@@ -1,23 +1,33 @@
-"""What every blueprint shares: the services, request parsing and problem answers."""
+"""What every blueprint shares: the services, the HTTP layer's own collaborators, request parsing, problems."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import IO, Any
 
 from flask import Request, Response, current_app, jsonify
 from marshmallow import Schema, ValidationError
 
-from verify import pipeline
+from verify.api.keycache import KeyCache
+from verify.api.ratelimit import RateLimits
 from verify.crypto.cursor import Cursors
 from verify.errors import InvalidRequest, VerifyError
-from verify.reading.ocr import OcrEngine
 from verify.services.context import Services
+from verify.services.keys import Principal
 
 PROBLEM_JSON = "application/problem+json"
+SERVICES, EDGE = "verify", "verify.api"  # app.extensions keys, set once by create_app
 
 
-CURSORS = "verify.cursors"  # app.extensions key, set by create_app
+@dataclass(frozen=True)
+class Edge:
+    """The HTTP layer's own collaborators, built once by ``create_app``: what seals the list routes' page
+    cursors, this process's rate limits, and its cache of API keys that authenticated."""
+
+    cursors: Cursors
+    rate_limits: RateLimits
+    keys: KeyCache[Principal]
 
 
 class InMemoryUploads(Request):
@@ -35,17 +45,11 @@ class InMemoryUploads(Request):
 
 
 def services() -> Services:
-    return current_app.extensions["verify"]
+    return current_app.extensions[SERVICES]
 
 
-def ocr_engine() -> OcrEngine:
-    """The configured OCR engine (``VERIFY_OCR_ENGINE``): Tesseract with chi_sim, or none."""
-    return pipeline.make_ocr_engine(services().settings.ocr_engine)
-
-
-def cursors() -> Cursors:
-    """What seals and opens the list routes' page cursors."""
-    return current_app.extensions[CURSORS]
+def edge() -> Edge:
+    return current_app.extensions[EDGE]
 
 
 def load(schema: Schema, data: Any) -> dict[str, Any]:

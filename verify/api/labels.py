@@ -18,7 +18,7 @@ from schemas.label import (
 from verify.api.auth import current_principal, require
 from verify.api.common import load, services
 from verify.labels.status_list import MEDIA_TYPE
-from verify.services import labels
+from verify.services.labels import changes, checking, reading, status_lists, views
 from verify.store.models import Label
 
 bp = Blueprint("labels", __name__)
@@ -52,14 +52,14 @@ def _check_body() -> dict[str, Any]:
 def check() -> Response:
     """The hot path: the body is checked without a schema and the answer (``LabelCheckResponse``) dumped as it is."""
     body = _check_body()
-    result = labels.check(services(), current_principal(), body["token"], body.get("account_id"))
+    result = checking.check(services(), current_principal(), body["token"], body.get("account_id"))
     answer = {"valid": result.valid, "reason": result.reason, "label": result.label}
     return Response(json.dumps(answer, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
 
 
 def _label_answer(label: Label, now: datetime) -> Response:
     """The label after a lifecycle change, as every change route answers it."""
-    return jsonify(_label.dump(labels.describe(label, now)))
+    return jsonify(_label.dump(views.describe(label, now)))
 
 
 @bp.post("/v1/labels/<label_id>/revoke")
@@ -67,7 +67,7 @@ def _label_answer(label: Label, now: datetime) -> Response:
 def revoke(label_id: str) -> Response:
     body = load(_revoke_request, request.get_json(silent=True))
     ctx = services()
-    label = labels.revoke(ctx, current_principal(), label_id, body["reason"])
+    label = changes.revoke(ctx, current_principal(), label_id, body["reason"])
     return _label_answer(label, ctx.clock())
 
 
@@ -76,7 +76,7 @@ def revoke(label_id: str) -> Response:
 def suspend(label_id: str) -> Response:
     body = load(_change_request, request.get_json(silent=True) or {})
     ctx = services()
-    label = labels.suspend(ctx, current_principal(), label_id, body.get("reason"))
+    label = changes.suspend(ctx, current_principal(), label_id, body.get("reason"))
     return _label_answer(label, ctx.clock())
 
 
@@ -85,7 +85,7 @@ def suspend(label_id: str) -> Response:
 def resume(label_id: str) -> Response:
     body = load(_change_request, request.get_json(silent=True) or {})
     ctx = services()
-    label = labels.resume(ctx, current_principal(), label_id, body.get("reason"))
+    label = changes.resume(ctx, current_principal(), label_id, body.get("reason"))
     return _label_answer(label, ctx.clock())
 
 
@@ -94,8 +94,8 @@ def resume(label_id: str) -> Response:
 def for_account(account_id: str) -> Response:
     ctx = services()
     now = ctx.clock()
-    rows = labels.for_account(ctx, current_principal(), account_id)
-    body = {"account_id": account_id, "labels": [labels.describe(label, now) for label in rows]}
+    rows = reading.for_account(ctx, current_principal(), account_id)
+    body = {"account_id": account_id, "labels": [views.describe(label, now) for label in rows]}
     return jsonify(_account_labels.dump(body))
 
 
@@ -103,7 +103,7 @@ def for_account(account_id: str) -> Response:
 def status_list(list_id: int) -> Response:
     """A Token Status List, ``application/statuslist+jwt``: public, no auth, cacheable for what is left of its ttl."""
     ctx = services()
-    published = labels.status_list(ctx, list_id)
+    published = status_lists.status_list(ctx, list_id)
     response = Response(published.token, mimetype=MEDIA_TYPE)
     response.headers["Cache-Control"] = f"public, max-age={published.max_age(ctx.clock().timestamp())}"
     response.headers["Access-Control-Allow-Origin"] = "*"

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import func, select, text
 
 from verify.api.auth import bearer_token, principal_for
-from verify.api.common import ocr_engine, services
+from verify.api.common import services
 from verify.api.openapi import build_spec
 from verify.errors import Forbidden, Unauthorized
 from verify.store.models import Verification, WebhookDelivery
@@ -53,7 +53,7 @@ def healthz() -> Response:
         checks["database"] = "ok"
     except Exception:
         checks["database"] = "unavailable"
-    checks["ocr"] = "ok" if ocr_engine().check_available() else "unavailable"
+    checks["ocr"] = "ok" if services().ocr.check_available() else "unavailable"
     healthy = all(value == "ok" for value in checks.values())
     response = jsonify({"status": "ok" if healthy else "unavailable", "checks": checks})
     response.status_code = 200 if healthy else 503

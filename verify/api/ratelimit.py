@@ -28,15 +28,13 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
-from flask import current_app, request
+from flask import request
 
 from verify.config import Limits
 from verify.errors import RateLimited
 from verify.services.keys import Principal
 
-_EXTENSION = "verify.ratelimit"
 _MAX_BUCKETS = 100_000  # keys are authenticated, so this is only a backstop
 
 
@@ -95,29 +93,53 @@ def _rules(limits: Limits) -> dict[str, tuple[str, float, int]]:
     return {endpoint: rule for endpoint, rule in rules.items() if rule[1] > 0}
 
 
-def _state(limits: Limits) -> list[Any]:
-    state = current_app.extensions.get(_EXTENSION)
-    if state is None:
-        state = current_app.extensions.setdefault(_EXTENSION, [TokenBuckets(), limits, _rules(limits)])
-    if state[1] is not limits:  # settings were replaced (tests, reload): same buckets, new rules
-        state[1:] = [limits, _rules(limits)]
-    return state
+class RateLimits:
+    """This process's limits (built once by ``create_app``): per API key and route, and failed authentications
+    per source address.
 
-
-def charge(principal: Principal, limits: Limits, cost: float = 1.0) -> None:
-    """Take ``cost`` tokens for this request's route and key; ``RateLimited`` (429) when they are not there.
-
-    Every authorised request is charged one token on its way in (``verify.api.auth``); a claim-scan
-    batch is charged the rest of its accounts once its body is read.
+    >>> limits = RateLimits(Limits(checks_per_second=1, check_burst=1), clock=lambda: 0.0)
+    >>> limits.charge(Principal("k1", "p1", "acme", "platform"), "labels.check")
+    >>> limits.charge(Principal("k1", "p1", "acme", "platform"), "labels.check")
+    Traceback (most recent call last):
+    ...
+    verify.errors.RateLimited: This API key sent too many requests; see Retry-After.
     """
-    state = _state(limits)
-    buckets, rules = state[0], state[2]
-    rule = rules.get(request.endpoint or "")
-    if rule is None or cost <= 0:
-        return
-    wait = buckets.take(f"{principal.key_id}|{rule[0]}", rate=rule[1], burst=rule[2], cost=cost)
-    if wait:
-        raise RateLimited("This API key sent too many requests; see Retry-After.", retry_after=math.ceil(wait))
+
+    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = limits
+        self._buckets = TokenBuckets(clock)
+        self._rules = _rules(limits)
+
+    def charge(self, principal: Principal, endpoint: str, cost: float = 1.0) -> None:
+        """Take ``cost`` tokens for ``endpoint`` and the key; ``RateLimited`` (429) when they are not there.
+
+        Every authorised request is charged one token on its way in (``verify.api.auth``); a claim-scan
+        batch is charged the rest of its accounts once its body is read.
+        """
+        rule = self._rules.get(endpoint)
+        if rule is None or cost <= 0:
+            return
+        wait = self._buckets.take(f"{principal.key_id}|{rule[0]}", rate=rule[1], burst=rule[2], cost=cost)
+        if wait:
+            raise RateLimited("This API key sent too many requests; see Retry-After.", retry_after=math.ceil(wait))
+
+    def refuse_failing_source(self, source: str) -> None:
+        """``RateLimited`` (429) when ``source`` has no failed authentication left: check no key for it."""
+        limits = self.limits
+        if limits.auth_failures_per_minute <= 0:
+            return
+        wait = self._buckets.wait(f"{source}|auth-failures", rate=limits.auth_failures_per_minute / 60.0,
+                                  burst=limits.auth_failure_burst)
+        if wait:
+            raise RateLimited("Too many failed authentications from this address; see Retry-After.",
+                              retry_after=math.ceil(wait))
+
+    def count_failed_authentication(self, source: str) -> None:
+        """Take a token from ``source``'s bucket of failed authentications."""
+        limits = self.limits
+        if limits.auth_failures_per_minute > 0:
+            self._buckets.take(f"{source}|auth-failures", rate=limits.auth_failures_per_minute / 60.0,
+                               burst=limits.auth_failure_burst)
 
 
 def source() -> str:
@@ -136,21 +158,3 @@ def source() -> str:
     if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is None:
         return str(ipaddress.IPv6Network((parsed, 64), strict=False))
     return str(getattr(parsed, "ipv4_mapped", None) or parsed)
-
-
-def refuse_failing_source(limits: Limits) -> None:
-    """``RateLimited`` (429) when this request's source has no failed authentication left: check no key for it."""
-    if limits.auth_failures_per_minute <= 0:
-        return
-    wait = _state(limits)[0].wait(f"{source()}|auth-failures", rate=limits.auth_failures_per_minute / 60.0,
-                                  burst=limits.auth_failure_burst)
-    if wait:
-        raise RateLimited("Too many failed authentications from this address; see Retry-After.",
-                          retry_after=math.ceil(wait))
-
-
-def count_failed_authentication(limits: Limits) -> None:
-    """Take a token from this request's source's bucket of failed authentications."""
-    if limits.auth_failures_per_minute > 0:
-        _state(limits)[0].take(f"{source()}|auth-failures", rate=limits.auth_failures_per_minute / 60.0,
-                               burst=limits.auth_failure_burst)

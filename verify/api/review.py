@@ -17,7 +17,7 @@ from schemas.review import (
 )
 from verify.api.auth import current_principal, require
 from verify.api.common import load, services
-from verify.services import review
+from verify.services.review import cases, decisions, leases, queue
 
 bp = Blueprint("review", __name__, url_prefix="/v1/review")
 
@@ -39,7 +39,7 @@ def _optional_body(schema: Any) -> dict[str, Any]:
 @require("reviewer")
 def list_items() -> Response:
     query = load(ReviewListQuerySchema(), request.args.to_dict())
-    rows = review.list_items(services(), current_principal(), query["state"], profession=query.get("profession"),
+    rows = queue.list_items(services(), current_principal(), query["state"], profession=query.get("profession"),
                              reason=query.get("reason"), platform=query.get("platform"), limit=query["limit"])
     return _answer({"items": [item_view(row) for row in rows]})
 
@@ -48,7 +48,7 @@ def list_items() -> Response:
 @require("reviewer")
 def claim_next() -> Response:
     filters = _optional_body(ClaimNextRequestSchema())
-    row = review.claim_next(services(), current_principal(), **filters)
+    row = leases.claim_next(services(), current_principal(), **filters)
     return _answer(item_view(row)) if row else Response(status=204)
 
 
@@ -56,7 +56,7 @@ def claim_next() -> Response:
 @require("reviewer")
 def get_item(item_id: str) -> Response:
     ctx = services()
-    return _answer(case_view(review.get_case(ctx, current_principal(), item_id), ctx.clock()))
+    return _answer(case_view(cases.get_case(ctx, current_principal(), item_id), ctx.clock()))
 
 
 @bp.post("/items/<item_id>/reveal")
@@ -65,28 +65,28 @@ def reveal(item_id: str) -> Response:
     """The case with personal data in full; the reveal and its reason go to the audit log."""
     body = load(RevealRequestSchema(), request.get_json(silent=True))
     ctx = services()
-    return _answer(case_view(review.get_case(ctx, current_principal(), item_id, reveal_reason=body["reason"]),
+    return _answer(case_view(cases.get_case(ctx, current_principal(), item_id, reveal_reason=body["reason"]),
                              ctx.clock()))
 
 
 @bp.post("/items/<item_id>/claim")
 @require("reviewer")
 def claim(item_id: str) -> Response:
-    return _answer(item_view(review.claim(services(), current_principal(), item_id)))
+    return _answer(item_view(leases.claim(services(), current_principal(), item_id)))
 
 
 @bp.post("/items/<item_id>/release")
 @require("reviewer")
 def release(item_id: str) -> Response:
     body = _optional_body(LeaseRequestSchema())
-    return _answer(item_view(review.release(services(), current_principal(), item_id, body.get("fencing"))))
+    return _answer(item_view(leases.release(services(), current_principal(), item_id, body.get("fencing"))))
 
 
 @bp.post("/items/<item_id>/decision")
 @require("reviewer")
 def decision(item_id: str) -> Response:
     body = load(DecisionRequestSchema(), request.get_json(silent=True))
-    decided = review.decide(services(), current_principal(), item_id, decision=body["decision"],
+    decided = decisions.decide(services(), current_principal(), item_id, decision=body["decision"],
                             reason_code=body["reason_code"], note=body.get("note"), message=body.get("message"),
                             fencing=body.get("fencing"))
     return _answer(item_view(decided.row))

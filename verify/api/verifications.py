@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, Response, jsonify, request, url_for
 from werkzeug.datastructures import FileStorage
 
@@ -13,7 +11,7 @@ from schemas.verification import (
     verification_view,
 )
 from verify.api.auth import current_principal, require
-from verify.api.common import cursors, load, ocr_engine, services
+from verify.api.common import edge, load, services
 from verify.domain import Holder, Profession
 from verify.errors import BadRequest
 from verify.services import privacy, verifications
@@ -53,12 +51,8 @@ def submit() -> Response:
     )
     ctx = services()
     now = ctx.clock()
-    accepted = verifications.submit(
-        ctx.store, current_principal(), submission, limits=ctx.settings.limits, now=now, ocr=ocr_engine(),
-        idempotency_key=key, render=lambda record: verification_view(record, now=now),
-        max_resubmissions=ctx.settings.max_resubmissions,
-        idempotency_window=timedelta(hours=ctx.settings.idempotency_key_hours), lookup=ctx.lookup_key(),
-    )
+    accepted = verifications.submit(ctx, current_principal(), submission, idempotency_key=key,
+                                    render=lambda record: verification_view(record, now=now))
     if accepted.replay is not None:
         return _accepted(accepted.replay, accepted.replay["id"])
     assert accepted.record is not None
@@ -70,7 +64,7 @@ def submit() -> Response:
 @require("platform", "reviewer")
 def get_one(verification_id: str) -> Response:
     ctx = services()
-    record: Record = verifications.get(ctx.store, current_principal(), verification_id)
+    record: Record = verifications.get(ctx, current_principal(), verification_id)
     response = jsonify(verification_view(record, now=ctx.clock()))  # masked for every role: reviewers reveal
     # through the audited POST /v1/review/items/{id}/reveal
     response.headers["Cache-Control"] = "no-store"
@@ -83,7 +77,7 @@ def redact(verification_id: str) -> Response:
     """Remove the personal data; the decision, checks and label stay (see services.privacy)."""
     ctx = services()
     privacy.redact(ctx, current_principal(), verification_id)
-    record = verifications.get(ctx.store, current_principal(), verification_id)
+    record = verifications.get(ctx, current_principal(), verification_id)
     response = jsonify(verification_view(record, now=ctx.clock()))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -95,8 +89,8 @@ def list_all() -> Response:
     query = load(VerificationListQuerySchema(), request.args.to_dict())
     ctx = services()
     records, next_cursor = verifications.list_records(
-        ctx.store, current_principal(), account_id=query.get("account_id"), status=query.get("status"),
-        limit=query["limit"], cursor=query.get("cursor"), cursors=cursors(),
+        ctx, current_principal(), account_id=query.get("account_id"), status=query.get("status"),
+        limit=query["limit"], cursor=query.get("cursor"), cursors=edge().cursors,
     )
     now = ctx.clock()
     page = {"items": [verification_view(r, now=now) for r in records], "next_cursor": next_cursor}

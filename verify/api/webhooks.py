@@ -16,7 +16,7 @@ from schemas.webhook import (
     RotateSecretRequestSchema,
 )
 from verify.api.auth import current_principal, require
-from verify.api.common import cursors, load, services
+from verify.api.common import edge, load, services
 from verify.services import webhooks
 from verify.services.webhooks import DeliveryRecord
 from verify.store.models import WebhookEndpoint
@@ -111,7 +111,7 @@ def list_deliveries() -> Response:
     query = load(DeliveryListQuerySchema(), request.args.to_dict())
     records, next_cursor = webhooks.list_deliveries(
         services(), current_principal(), endpoint_id=query.get("endpoint_id"), state=query.get("state"),
-        limit=query["limit"], cursor=query.get("cursor"), cursors=cursors())
+        limit=query["limit"], cursor=query.get("cursor"), cursors=edge().cursors)
     return _private({"items": [_delivery(r) for r in records], "next_cursor": next_cursor})  # DeliveryPageSchema
 
 

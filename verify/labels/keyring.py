@@ -49,7 +49,10 @@ from verify.labels.errors import KeyringError, WrongSecret
 from verify.labels.jwk import b64url_decode, b64url_encode, public_jwk, public_x, thumbprint
 
 MANIFEST = "keyring.json"
-RELOAD_SECONDS = 5.0  # a key another process withdrew stops being trusted here within this
+#: A key another process withdrew stops being trusted here within this. Fixed, not a setting: it bounds a
+#: compromised key's life on other machines (README: "within 5 s"), and a check costs one stat() of the
+#: manifest per this many seconds, too little to be worth trading against that promise.
+RELOAD_SECONDS = 5.0
 LOCK = "keyring.lock"
 _FORMAT = 1
 _KID = re.compile(r"[A-Za-z0-9_-]{43}")

@@ -22,6 +22,7 @@ import numpy as np
 import tesserocr
 from PIL import Image
 
+from verify.config import Settings
 from verify.errors import OcrTimeout, OcrUnavailable, ParseError
 from verify.reading.prepare import binarise, binarise_and_clean, is_colourless, straighten
 from verify.reading.unread import Box, unread_pieces
@@ -202,11 +203,16 @@ def page_from_data(data: Mapping[str, Sequence[object]]) -> OcrPage:
     return OcrPage("\n".join(line.text for line in lines), lines)
 
 
-#: Where Debian's tesseract-ocr-chi-sim puts its language data (the tesserocr wheel brings
-#: Tesseract itself, not the data).
-TESSDATA = "/usr/share/tesseract-ocr/5/tessdata/"
-
 _LINE = 7
+
+
+def limit_openmp_threads() -> None:
+    """One OpenMP thread for Tesseract in this process and every process it starts (``OMP_THREAD_LIMIT=1``).
+
+    Called once at start-up (``create_app``), before a reading process or the job forkserver starts:
+    OpenMP reads the variable when Tesseract's library loads, so setting it later changes nothing there.
+    """
+    os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
 class TesseractEngine:
@@ -214,8 +220,9 @@ class TesseractEngine:
 
     The language model loads once per process and engine settings (0.2 s; the
     ``tesseract`` command loads it on every call) and is kept, behind a lock, for later
-    pages and re-read lines. ``OMP_THREAD_LIMIT=1`` is set before Tesseract starts
-    (OpenMP threads made a page 4x slower on 2 cores); parallelise with processes.
+    pages and re-read lines. ``tessdata`` is the language data's directory (``VERIFY_TESSDATA_DIR``).
+    Run it with ``OMP_THREAD_LIMIT=1`` (OpenMP threads made a page 4x slower on 2 cores; ``create_app``
+    sets it once at start-up, see :func:`limit_openmp_threads`); parallelise with processes.
     A model loaded before ``fork`` is shared copy-on-write with the child.
     """
 
@@ -226,13 +233,12 @@ class TesseractEngine:
         lang: str = "chi_sim",
         psm: int = 6,
         *,
-        tessdata: str = TESSDATA,
+        tessdata: str = Settings.tessdata_dir,
         prepare: bool = True,
         rereaders: Sequence[LineReader] = (),
     ) -> None:
         self.lang, self.psm, self.tessdata, self.prepare = lang, psm, tessdata, prepare
         self.rereaders = rereaders
-        os.environ["OMP_THREAD_LIMIT"] = "1"
 
     def check_available(self) -> bool:
         """Whether the language data for ``lang`` is there (cached per data dir and language)."""
@@ -285,6 +291,9 @@ class TesseractEngine:
                 api.Clear()
 
 
+# Fixed, not settings: both were tuned together on bench/reading.py's corpus (scan, photo and two-page PDF
+# layouts: the headline fields' exact match rose from 84 to 99 %) and are part of what reading *is*, like
+# the extractor's patterns; an operator has no reason to trade them, and changing one needs that bench again.
 #: Pieces of unread ink read per page at most (the largest first), to bound the time spent.
 UNREAD_PIECES = 12
 #: A reading of unread ink below this confidence is dropped.

@@ -16,8 +16,8 @@ from sqlalchemy import Row, select
 from verify.claims import Account, LabelView, ScanResult, find, judge
 from verify.config import Limits
 from verify.errors import InvalidRequest, NotFound
-from verify.services import labels
 from verify.services.context import Services
+from verify.services.labels import reading
 from verify.store.models import Label, Platform
 
 _SCOPE = re.compile(r"（([^（）]+)）$")
@@ -35,7 +35,7 @@ def scan_accounts(services: Services, platform_id: str | None, accounts: Sequenc
     claimed = [account.account_id for account, claims in zip(accounts, found, strict=True) if claims]
     held: dict[str, list[Row[Any]]] = {}
     if claimed and platform_id is not None:
-        held = labels.valid_for_accounts(services, platform_id, claimed, services.clock())
+        held = reading.valid_for_accounts(services, platform_id, claimed, services.clock())
     return [judge(account.account_id, claims, [label_view(label) for label in held.get(account.account_id, ())])
             for account, claims in zip(accounts, found, strict=True)]
 

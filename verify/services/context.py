@@ -1,4 +1,10 @@
-"""The collaborators every service function needs, chosen once by ``create_app``."""
+"""The collaborators every service function needs, built once by ``create_app`` and never changed.
+
+Every service function takes the one :class:`Services` first and uses what it needs of it; nothing
+assigns to it after it is built (it is frozen), so what a function can touch is what ``create_app``
+chose: the store, the keyring, the OCR engine, the clock, this process's label caches and doorbells.
+A test that needs another collaborator builds another ``Services`` with ``dataclasses.replace``.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from verify.config import Settings
 from verify.crypto.lookup import LookupKey, load_lookup_key
 from verify.labels.keyring import Keyring
+from verify.reading.ocr import OcrEngine
+from verify.services.labels.caches import LabelCaches
 from verify.store.db import Store
-
-if TYPE_CHECKING:
-    from verify.services.labels import LabelCaches
 
 
 def utcnow() -> datetime:
@@ -50,25 +54,43 @@ class Doorbell:
             return True
 
 
-@dataclass
+class LookupKeys:
+    """The key of the keyed digests (verify.crypto.lookup), read from the database on first use: building the
+    services reads no database (``flask check`` has none)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._key: LookupKey | None = None
+        self._lock = threading.Lock()
+
+    def get(self, now: datetime) -> LookupKey:
+        if self._key is None:
+            with self._lock:
+                if self._key is None:
+                    assert self._store.envelope is not None, "a Store with an envelope holds the lookup key"
+                    self._key = load_lookup_key(self._store, self._store.envelope, now)
+        return self._key
+
+
+@dataclass(frozen=True)
 class Services:
+    """What the service functions work with; see the module docstring."""
+
     settings: Settings
     store: Store
     keyring: Keyring
-    clock: Callable[[], datetime] = field(default=utcnow)
+    ocr: OcrEngine  # VERIFY_OCR_ENGINE, for the health check and the upload's availability check
+    label_caches: LabelCaches
+    lookup_keys: LookupKeys
+    clock: Callable[[], datetime] = utcnow
+    trust_roots: tuple[bytes, ...] = ()  # PEM of the trusted PDF signers (VERIFY_TRUSTED_SIGNERS), read at start
+    notify: Callable[[str], None] | None = None  # hands a submitted job to outside workers (VERIFY_QUEUE=celery)
     work_waiting: threading.Event = field(default_factory=threading.Event)
     deliveries_waiting: Doorbell = field(default_factory=lambda: Doorbell())  # rung after an event commits
-    label_caches: LabelCaches | None = None  # made on first use by verify.services.labels
-    notify: Callable[[str], None] | None = None  # hands a submitted job to outside workers (VERIFY_QUEUE=celery)
-    trust_roots: tuple[bytes, ...] = ()  # PEM of the trusted PDF signers (VERIFY_TRUSTED_SIGNERS), read at start
-    _lookup: LookupKey | None = field(default=None, repr=False)
 
     def lookup_key(self) -> LookupKey:
-        """The key of the keyed digests (verify.crypto.lookup), read from the database on first use."""
-        if self._lookup is None:
-            assert self.store.envelope is not None, "a Store with an envelope holds the lookup key"
-            self._lookup = load_lookup_key(self.store, self.store.envelope, self.clock())
-        return self._lookup
+        """The key of the keyed digests (verify.crypto.lookup)."""
+        return self.lookup_keys.get(self.clock())
 
     def wake_workers(self, verification_id: str | None = None) -> None:
         """Tell the workers that new work arrived: this process's job runner, and outside workers if any."""

@@ -33,9 +33,9 @@ from verify.pipeline import PipelineResult, run_pipeline_with
 from verify.reasons import Reason
 from verify.services import reuse, webhooks
 from verify.services.context import Services
-from verify.services.labels import issue_for_verification
+from verify.services.labels.issuing import issue_for_verification
 from verify.services.policy import final_decision
-from verify.services.review import open_review_item
+from verify.services.review.queue import open_review_item
 from verify.store.models import Document, Platform, Verification
 
 log = logging.getLogger(__name__)
@@ -208,7 +208,7 @@ def run_job(services: Services, claim: Claim, cancel: threading.Event | None = N
         limits = replace(settings.limits, page_workers=max(1, settings.limits.page_workers // settings.workers))
         with _Heartbeat(services, claim):
             return run_isolated(
-                run_pipeline_with, parts, profession, holder, settings.ocr_engine, limits,
+                run_pipeline_with, parts, profession, holder, settings.ocr_engine, settings.tessdata_dir, limits,
                 services.clock().date(), settings.ocr_confidence_floor, services.trust_roots,
                 timeout=settings.limits.job_seconds, memory_bytes=settings.limits.job_memory_bytes, cancel=cancel,
             )

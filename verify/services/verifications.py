@@ -10,7 +10,7 @@ for it again inside its own write transaction, so of concurrent requests with on
 exactly one stores a verification and the others replay its answer: on SQLite the
 writers queue (``BEGIN IMMEDIATE``), on PostgreSQL the second insert of the key waits
 for the first and fails, and is then answered with the replay. A key is forgotten
-``idempotency_window`` after its first request; then it is a new key.
+``idempotency_key_hours`` after its first request; then it is a new key.
 
 While the OCR engine (Tesseract with ``chi_sim``) is unavailable, submissions are
 refused with ``OcrUnavailable`` (503) rather than acknowledged as work that cannot be
@@ -34,7 +34,6 @@ from sqlalchemy.orm import Session
 
 from verify.config import Limits
 from verify.crypto.cursor import Cursors
-from verify.crypto.lookup import LookupKey
 from verify.domain import Holder, Profession, VerificationStatus
 from verify.errors import (
     BadRequest,
@@ -48,11 +47,11 @@ from verify.errors import (
     ResubmissionRefused,
 )
 from verify.reading.intake import check_part
-from verify.reading.ocr import OcrEngine
 from verify.services import reuse
+from verify.services.context import Services
 from verify.services.keys import Principal
 from verify.services.quota import check_account_quota
-from verify.store.db import Store, hold_lock
+from verify.store.db import hold_lock
 from verify.store.models import Document, IdempotencyRecord, Label, ReviewItem, Verification
 
 
@@ -169,46 +168,43 @@ def _resubmits(session: Session, principal: Principal, submission: Submission, m
 
 
 def submit(
-    store: Store,
+    services: Services,
     principal: Principal,
     submission: Submission,
     *,
-    limits: Limits,
-    now: datetime,
-    ocr: OcrEngine,
     idempotency_key: str | None = None,
     render: Callable[[Record], dict[str, Any]],
-    max_resubmissions: int = 3,
-    idempotency_window: timedelta = timedelta(hours=24),
-    lookup: LookupKey | None = None,
 ) -> Accepted:
     """Check the parts (type allowlist, size), then store the submission for processing.
 
     ``submission.resubmission_of`` links a new attempt to a rejected case (``previous_id``).
+    ``render`` is the answer an ``Idempotency-Key`` replays (the API's view of the record as stored).
     Raises the intake's ``DocumentError`` family, ``IdempotencyKeyReused``, ``OcrUnavailable``
     (503, nothing stored), ``QuotaExceeded``, and from the store ``DatabaseUnavailable`` or ``StorageFull``.
-    ``lookup`` makes the keyed digest of the holder's ID number (verify.services.reuse).
+    The holder's ID number is stored with its keyed digest (verify.services.reuse).
     """
+    settings, store, now = services.settings, services.store, services.clock()
+    limits = settings.limits
     if not submission.parts:
         raise BadRequest("Attach the document as a multipart part named 'document'.")
     if len(submission.parts) > limits.max_parts:
         raise FileTooLarge(f"At most {limits.max_parts} document parts per submission.")
     media_types = [_checked_part(p, limits) for p in submission.parts]
     fingerprint = submission.fingerprint()
-    forget_before = now - idempotency_window
+    forget_before = now - timedelta(hours=settings.idempotency_key_hours)
     if idempotency_key:
         with store.read() as session:
             replay = _replay(session, principal, idempotency_key, fingerprint, forget_before)
         if replay is not None:
             return Accepted(None, replay)
-    if not ocr.check_available():
+    if not services.ocr.check_available():
         raise OcrUnavailable("Text recognition is not available right now; nothing was stored, try again later.")
     verification = Verification(
         id=uuid.uuid4().hex, platform_id=principal.platform_id, account_id=submission.account_id,
         profession=submission.profession.value, status=VerificationStatus.PENDING.value,
         holder_name=submission.holder.name, holder_id_number=submission.holder.id_number,
         fields={}, checks=[], reasons=[], attempts=0, created_at=now, updated_at=now,
-        holder_digest=reuse.holder_digest(lookup, submission.holder, now.date()) if lookup else None,
+        holder_digest=reuse.holder_digest(services.lookup_key(), submission.holder, now.date()),
     )
     record = Record(verification, None)
     try:
@@ -223,7 +219,7 @@ def submit(
             check_account_quota(session, principal.platform_id, submission.account_id,
                                 sum(len(p.data) for p in submission.parts), limits, now)
             if submission.resubmission_of:
-                verification.previous_id = _resubmits(session, principal, submission, max_resubmissions)
+                verification.previous_id = _resubmits(session, principal, submission, settings.max_resubmissions)
             session.add(verification)
             session.flush()  # the parent row first: documents reference it
             for position, (part, media_type) in enumerate(zip(submission.parts, media_types, strict=True)):
@@ -249,9 +245,9 @@ def submit(
     return Accepted(record)
 
 
-def get(store: Store, principal: Principal, verification_id: str) -> Record:
+def get(services: Services, principal: Principal, verification_id: str) -> Record:
     """One verification; another platform's id answers NotFound like a missing one."""
-    with store.read() as session:
+    with services.store.read() as session:
         row = session.execute(
             select(Verification, Label, ReviewItem)
             .outerjoin(Label, Label.verification_id == Verification.id)
@@ -276,7 +272,7 @@ def _decode_cursor(cursors: Cursors, principal: Principal, cursor: str) -> tuple
 
 
 def list_records(
-    store: Store, principal: Principal, *, account_id: str | None, status: str | None, limit: int,
+    services: Services, principal: Principal, *, account_id: str | None, status: str | None, limit: int,
     cursor: str | None, cursors: Cursors,
 ) -> tuple[list[Record], str | None]:
     """Newest first, ``limit`` at a time; returns the page and the cursor of the next one.
@@ -302,7 +298,7 @@ def list_records(
             Verification.created_at < created,
             and_(Verification.created_at == created, Verification.id < last_id),
         ))
-    with store.read() as session:
+    with services.store.read() as session:
         rows = session.execute(query).all()
     records = [Record(*row) for row in rows[:limit]]
     next_cursor = _encode_cursor(cursors, principal, records[-1].verification) if len(rows) > limit else None

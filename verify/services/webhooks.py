@@ -119,7 +119,7 @@ def verification_decided(services: Services, session: Session, verification: Ver
 def label_changed(services: Services, session: Session, label: Label, action: str, *, now: datetime,
                   reason_code: str = "requested") -> None:
     """``label.revoked``, ``.suspended``, ``.resumed`` or ``.expired`` (``action``: revoke, suspend, resume, expire)."""
-    from verify.services.labels import state  # labels records its changes through this module
+    from verify.services.labels.state import state  # labels records its changes through this module
 
     record_event(services, session, _LABEL_EVENTS[action], platform_id=label.platform_id, now=now,
                  data=events.label_data(label_id=label.id, verification_id=label.verification_id,

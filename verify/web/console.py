@@ -17,19 +17,24 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from verify import errors
-from verify.api import ratelimit
+from verify.api.common import edge
+from verify.api.ratelimit import source
 from verify.checks import person
 from verify.domain import CredentialKind
 from verify.kinds import DOCUMENTS, field_caption
 from verify.masking import mask_field, mask_id_number
-from verify.services import keys, review
+from verify.services import keys
 from verify.services.context import Services
+from verify.services.review import cases, decisions, leases, reasons
+from verify.services.review import queue as review_queue
 from verify.web import pages, session, words
 from verify.web.lookups import lookups_for
 
 bp = Blueprint("console", __name__, url_prefix="/review", template_folder="templates", static_folder="static",
                static_url_path="/static")
 bp.record_once(lambda state: session.configure(state.app))
+bp.record_once(lambda state: state.app.extensions.update(  # made once, with the app (create_app registers bp)
+    {_PAGES: pages.PageCache(state.app.extensions["verify"].settings.limits)}))
 
 _CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
         "base-uri 'none'; frame-ancestors 'none'")
@@ -55,11 +60,9 @@ def _services() -> Services:
     return current_app.extensions["verify"]
 
 
-def _document_pages(parts: list[review.DocumentPart]) -> list[bytes | None]:
+def _document_pages(parts: list[cases.DocumentPart]) -> list[bytes | None]:
     """The pages of a case's parts as PNGs (``pages.PageCache``: rendered off the request threads)."""
-    cache = current_app.extensions.get(_PAGES)
-    if cache is None:
-        cache = current_app.extensions.setdefault(_PAGES, pages.PageCache(_services().settings.limits))
+    cache: pages.PageCache = current_app.extensions[_PAGES]
     return cache.document_pages([(p.sha256, p.media_type, p.content) for p in parts])
 
 
@@ -121,15 +124,15 @@ def login() -> str:
 @bp.post("/login")
 def login_post() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     session.check_csrf()
-    target, limits = session.safe_next(request.form.get("next")), _services().settings.limits
+    target, limits = session.safe_next(request.form.get("next")), edge().rate_limits
     try:
-        ratelimit.refuse_failing_source(limits)  # failed sign-ins count with failed API keys, per source
+        limits.refuse_failing_source(source())  # failed sign-ins count with failed API keys, per source
     except errors.RateLimited as refused:
         return (render_template("login.html", next=target, error="尝试次数过多，请稍后再试。"), 429,
                 {"Retry-After": str(refused.extra["retry_after"])})
     principal = keys.authenticate(_services().store, request.form.get("api_key", "").strip(), _services().clock())
     if principal is None:
-        ratelimit.count_failed_authentication(limits)
+        limits.count_failed_authentication(source())
         return render_template("login.html", next=target, error="密钥无效或已被吊销。"), 401
     if principal.role not in session.REVIEW_ROLES:
         return render_template("login.html", next=target, error="此密钥不是审核员密钥。"), 403
@@ -158,9 +161,9 @@ def _filters(source: Any) -> dict[str, str | None]:
 @session.signed_in
 def queue() -> str:
     state = request.args.get("state", "open")
-    state = state if state in review.STATES else "open"
+    state = state if state in review_queue.STATES else "open"
     filters = _filters(request.args)
-    rows = review.list_items(_services(), session.reviewer(), state, limit=100, **filters)
+    rows = review_queue.list_items(_services(), session.reviewer(), state, limit=100, **filters)
     return render_template("queue.html", rows=rows, state=state, filters=filters, now=_services().clock(),
                            reason_codes=sorted({code for row in rows for code in row.item.reasons or []}))
 
@@ -168,7 +171,7 @@ def queue() -> str:
 @bp.post("/next")
 @session.signed_in
 def claim_next() -> BaseResponse:
-    row = review.claim_next(_services(), session.reviewer(), **_filters(request.form))
+    row = leases.claim_next(_services(), session.reviewer(), **_filters(request.form))
     if row is None:
         flash("队列中没有待审核的案件。")
         return redirect(url_for("console.queue"), 303)
@@ -176,7 +179,7 @@ def claim_next() -> BaseResponse:
 
 
 # --- one case -----------------------------------------------------------------------------
-def _lease_seconds(row: review.QueueRow, now: datetime) -> int:
+def _lease_seconds(row: review_queue.QueueRow, now: datetime) -> int:
     expires = row.item.lease_expires_at
     return max(0, int((expires - now).total_seconds())) if row.state == "claimed" and expires else 0
 
@@ -220,7 +223,7 @@ def holder_differs(
     }
 
 
-def _render_case(found: review.Case, rendered: list[bytes | None]) -> str:
+def _render_case(found: cases.Case, rendered: list[bytes | None]) -> str:
     """The case page with its document's ``rendered`` pages; ID numbers masked unless ``found`` was fetched
     with an audited reveal."""
     ctx, principal = _services(), session.reviewer()
@@ -239,20 +242,20 @@ def _render_case(found: review.Case, rendered: list[bytes | None]) -> str:
         revealed=revealed, holder_id_number=holder_id if revealed else mask_id_number(holder_id),
         **holder_differs(verification.holder_name, holder_id, full, ctx.clock().date()),
         reuse=verification.reuse or [],
-        reasons_by_code=review.REASONS,
+        reasons_by_code=reasons.REASONS,
         lookups=lookups_for(verification.kind, verification.profession, values),
         mine=found.row.state == "claimed" and found.row.item.claimed_by == principal.key_id,
         lease_seconds=_lease_seconds(found.row, ctx.clock()), floor=ctx.settings.ocr_confidence_floor,
-        reasons=review.REASON_CODES, note=review.internal_note(found.row.item),
-        message=review.applicant_message(found.row.item), reveal_max=review.REVEAL_REASON_MAX,
+        reasons=reasons.REASON_CODES, note=reasons.internal_note(found.row.item),
+        message=reasons.applicant_message(found.row.item), reveal_max=cases.REVEAL_REASON_MAX,
     )
 
 
 @bp.get("/items/<item_id>")
 @session.signed_in
 def case(item_id: str) -> str:
-    rendered = _document_pages(review.case_parts(_services(), session.reviewer(), item_id))  # before the audit
-    return _render_case(review.get_case(_services(), session.reviewer(), item_id), rendered)
+    rendered = _document_pages(cases.case_parts(_services(), session.reviewer(), item_id))  # before the audit
+    return _render_case(cases.get_case(_services(), session.reviewer(), item_id), rendered)
 
 
 @bp.post("/items/<item_id>/reveal")
@@ -260,14 +263,14 @@ def case(item_id: str) -> str:
 def reveal(item_id: str) -> str:
     """The case page with ID numbers in full, answered to the POST itself so nothing keeps it revealed."""
     reason = request.form.get("reason", "")
-    rendered = _document_pages(review.case_parts(_services(), session.reviewer(), item_id))  # before the audit
-    return _render_case(review.get_case(_services(), session.reviewer(), item_id, reveal_reason=reason), rendered)
+    rendered = _document_pages(cases.case_parts(_services(), session.reviewer(), item_id))  # before the audit
+    return _render_case(cases.get_case(_services(), session.reviewer(), item_id, reveal_reason=reason), rendered)
 
 
 @bp.get("/items/<item_id>/pages/<int:page>")
 @session.signed_in
 def page_image(item_id: str, page: int) -> Response:
-    rendered = _document_pages(review.case_parts(_services(), session.reviewer(), item_id))
+    rendered = _document_pages(cases.case_parts(_services(), session.reviewer(), item_id))
     if not 1 <= page <= len(rendered) or rendered[page - 1] is None:
         raise errors.NotFound("No such page.")
     response = Response(rendered[page - 1], mimetype="image/png")
@@ -279,14 +282,14 @@ def page_image(item_id: str, page: int) -> Response:
 @bp.post("/items/<item_id>/claim")
 @session.signed_in
 def claim(item_id: str) -> BaseResponse:
-    review.claim(_services(), session.reviewer(), item_id)
+    leases.claim(_services(), session.reviewer(), item_id)
     return redirect(url_for("console.case", item_id=item_id), 303)
 
 
 @bp.post("/items/<item_id>/release")
 @session.signed_in
 def release(item_id: str) -> BaseResponse:
-    review.release(_services(), session.reviewer(), item_id, _fencing())
+    leases.release(_services(), session.reviewer(), item_id, _fencing())
     flash("案件已放回队列。")
     return redirect(url_for("console.queue"), 303)
 
@@ -312,10 +315,10 @@ def _fencing() -> int | None:
 @session.signed_in
 def decision(item_id: str) -> BaseResponse:
     form = request.form
-    decided = review.decide(
+    decided = decisions.decide(
         _services(), session.reviewer(), item_id, decision=form.get("decision", ""),
-        reason_code=form.get("reason_code", ""), note=form.get("note", "").strip()[:review.NOTE_MAX] or None,
-        message=form.get("message", "").strip()[:review.MESSAGE_MAX] or None, fencing=_fencing(),
+        reason_code=form.get("reason_code", ""), note=form.get("note", "").strip()[:reasons.NOTE_MAX] or None,
+        message=form.get("message", "").strip()[:reasons.MESSAGE_MAX] or None, fencing=_fencing(),
     )
     if decided.label is not None:
         flash(f"已批准，已签发标签：{decided.label.display}")

@@ -40,12 +40,14 @@ from verify.reading.pdf import render_page
 
 log = logging.getLogger(__name__)
 
-DISPLAY_DPI = 150
-MAX_SIDE = 2400
-RENDER_SECONDS = 60.0
-RENDERS_AT_ONCE = 2
-RENDER_WAIT_SECONDS = 5.0
-CACHE_BYTES = 256 * 1024 * 1024
+# Fixed, not settings: they shape what a reviewer's screen shows and how much of one serving process the
+# console may hold, not how the service decides or what a platform sees; the values fit a certificate page.
+DISPLAY_DPI = 150  # a PDF page rendered at this: its smallest print is legible at 100 % zoom
+MAX_SIDE = 2400  # pixels: a whole A4 page at DISPLAY_DPI with room to spare; larger scans are shrunk
+RENDER_SECONDS = 60.0  # far above a normal page (well under a second) yet bounded for a hostile one
+RENDERS_AT_ONCE = 2  # render threads (and views waiting) per process: the console is for a few reviewers
+RENDER_WAIT_SECONDS = 5.0  # a view waits this long for its pages, then answers 503 with Retry-After
+CACHE_BYTES = 256 * 1024 * 1024  # rendered PNGs kept per process: a few dozen cases
 
 #: A document's rendered pages; ``None``: it cannot be shown (unreadable, too large, too slow).
 Rendered = list[bytes] | None

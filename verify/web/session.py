@@ -36,7 +36,6 @@ COOKIE_NAME = "verify_review"
 CSRF_FIELD = "csrf_token"
 SESSION_FIELD = "session"  # the token of the server-side session
 REVIEW_ROLES = ("reviewer", "admin")
-SECURE_SETTINGS = ("auto", "always", "never")
 
 
 def session_secret(service_secret: bytes) -> bytes:
@@ -71,12 +70,9 @@ def _services() -> Services:
 def configure(app: Flask) -> None:
     """Cookie settings for the console session (called once when the blueprint is registered).
 
-    ``ValueError`` for a ``VERIFY_SESSION_COOKIE_SECURE`` other than auto, always or never.
+    ``VERIFY_SESSION_COOKIE_SECURE`` is auto, always or never: ``load_settings`` refuses anything else.
     """
     settings = app.extensions["verify"].settings
-    if settings.session_cookie_secure not in SECURE_SETTINGS:
-        raise ValueError(f"VERIFY_SESSION_COOKIE_SECURE must be one of {', '.join(SECURE_SETTINGS)}, "
-                         f"not {settings.session_cookie_secure!r}")
     app.session_interface = ConsoleSessionInterface(settings.session_cookie_secure)
     app.config.update(
         SESSION_COOKIE_NAME=COOKIE_NAME, SESSION_COOKIE_PATH="/review", SESSION_COOKIE_HTTPONLY=True,
