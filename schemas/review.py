@@ -11,6 +11,7 @@ from schemas import PAGE_SIZE, PAGE_SIZE_MAX
 from schemas.verification import VerificationSchema, verification_view
 from verify.domain import Profession
 from verify.masking import mask_id_number
+from verify.reasons import Reason
 from verify.services.review.cases import REVEAL_REASON_MAX, Case
 from verify.services.review.queue import STATES, QueueRow
 from verify.services.review.reasons import (
@@ -79,7 +80,8 @@ class PreviousDecisionSchema(Schema):
 
 
 class ReuseSchema(Schema):
-    reason = fields.Str(required=True, validate=validate.OneOf(["credential_in_use", "document_in_use"]))
+    reason = fields.Str(required=True, validate=validate.OneOf([Reason.CREDENTIAL_IN_USE.value,
+                                                                   Reason.DOCUMENT_IN_USE.value]))
     where = fields.Str(required=True, validate=validate.OneOf(["this_platform", "another_platform"]))
     account_id = fields.Str(metadata={"description": "The other account (this platform only)"})
     label_id = fields.Str(metadata={"description": "Its label (this platform only)"})

@@ -198,11 +198,11 @@ def run_job(services: Services, claim: Claim, cancel: threading.Event | None = N
     """The pipeline for one claimed job, in an isolated child process; raises ``Cancelled`` once ``cancel`` is set."""
     settings = services.settings
     if claim.attempts > settings.job_max_attempts:
-        return PipelineResult(decide_unreadable("processing_failed"))
+        return PipelineResult(decide_unreadable(Reason.PROCESSING_FAILED))
     try:
         parts, profession, holder = _load_job(services, claim)
     except IntegrityFailure as exc:  # logged by verify.crypto.at_rest, without content
-        return PipelineResult(decide_unreadable(exc.type_slug))
+        return PipelineResult(decide_unreadable(Reason(exc.type_slug)))
     try:
         # the cores are shared by this process's jobs: each reads its pages on its share of them
         limits = replace(settings.limits, page_workers=max(1, settings.limits.page_workers // settings.workers))
@@ -213,7 +213,7 @@ def run_job(services: Services, claim: Claim, cancel: threading.Event | None = N
                 timeout=settings.limits.job_seconds, memory_bytes=settings.limits.job_memory_bytes, cancel=cancel,
             )
     except DocumentError as exc:
-        return PipelineResult(decide_unreadable(exc.type_slug))
+        return PipelineResult(decide_unreadable(Reason(exc.type_slug)))
 
 
 def complete(services: Services, claim: Claim, result: PipelineResult) -> bool:
