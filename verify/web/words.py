@@ -11,15 +11,17 @@ its field captions, are the kind's own: ``verify.kinds``).
 
 from __future__ import annotations
 
+from verify.domain import ReviewState, VerificationStatus
 from verify.kinds import KINDS as _KINDS
 from verify.reasons import REVIEWER_TEXT, Reason
 
 _REASON_CODES = frozenset(Reason)
 
-STATES = {"open": "待审核", "claimed": "审核中", "decided": "已决定"}
+STATES = {ReviewState.OPEN: "待审核", ReviewState.CLAIMED: "审核中", ReviewState.DECIDED: "已决定"}
 PROFESSIONS = {"doctor": "医师", "lawyer": "律师", "teacher": "教师"}
-STATUSES = {"pending": "待处理", "processing": "处理中", "approved": "已通过", "rejected": "已驳回",
-            "needs_review": "待人工审核"}
+STATUSES = {VerificationStatus.PENDING: "待处理", VerificationStatus.PROCESSING: "处理中",
+            VerificationStatus.APPROVED: "已通过", VerificationStatus.REJECTED: "已驳回",
+            VerificationStatus.NEEDS_REVIEW: "待人工审核"}
 CHECK_STATUSES = {"pass": "通过", "fail": "不通过", "warn": "存疑"}
 DECISIONS = {"approve": "批准", "reject": "驳回"}
 SOURCES = {"text": "文字层", "ocr": "OCR"}
