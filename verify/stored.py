@@ -39,9 +39,16 @@ def fields_to_stored(fields: Mapping[str, FieldValue]) -> dict[str, dict[str, An
 
 
 def fields_from_stored(stored: Mapping[str, Mapping[str, Any]] | None) -> dict[str, FieldValue]:
-    """The fields of a (opened) ``verifications.fields``; none for a row without any."""
-    return {name: FieldValue(entry["value"], entry["raw"], entry["confidence"], entry["source"])
-            for name, entry in (stored or {}).items()}
+    """The fields of an (opened) ``verifications.fields``; none for a row without any.
+
+    Only ``value`` is required, as label issuing always read it alone: an entry written without the
+    other parts reads as typed text (``FieldValue``'s defaults, the raw text the value itself).
+
+    >>> fields_from_stored({"category": {"value": "专职律师"}})["category"]
+    FieldValue(value='专职律师', raw='专职律师', confidence=1.0, source='text')
+    """
+    return {name: FieldValue(entry["value"], entry.get("raw", entry["value"]), entry.get("confidence", 1.0),
+                             entry.get("source", "text")) for name, entry in (stored or {}).items()}
 
 
 def checks_to_stored(checks: Iterable[Check]) -> list[dict[str, Any]]:
