@@ -9,10 +9,11 @@ from marshmallow import Schema, fields, validate
 
 from schemas import PAGE_SIZE, PAGE_SIZE_MAX
 from schemas.verification import VerificationSchema, verification_view
-from verify.domain import Profession
+from verify.domain import Profession, ReviewState
 from verify.masking import mask_id_number
+from verify.reasons import Reason
 from verify.services.review.cases import REVEAL_REASON_MAX, Case
-from verify.services.review.queue import STATES, QueueRow
+from verify.services.review.queue import QueueRow
 from verify.services.review.reasons import (
     DECISIONS,
     MESSAGE_MAX,
@@ -23,11 +24,13 @@ from verify.services.review.reasons import (
 )
 from verify.services.verifications import Record
 
+_STATES = [state.value for state in ReviewState]
+
 _REASON_DOC = "; ".join(f"{r.code} ({r.decision}): {r.title}" for r in REASON_CODES)
 
 
 class ReviewListQuerySchema(Schema):
-    state = fields.Str(load_default="open", validate=validate.OneOf(STATES))
+    state = fields.Str(load_default=ReviewState.OPEN.value, validate=validate.OneOf(_STATES))
     profession = fields.Str(validate=validate.OneOf([p.value for p in Profession]))
     reason = fields.Str(validate=validate.Length(1, 64),
                         metadata={"description": "Only items with this reason code (e.g. name.matches_holder)"})
@@ -51,7 +54,7 @@ class ReviewItemSchema(Schema):
     profession = fields.Str(required=True)
     kind = fields.Str(allow_none=True)
     reasons = fields.List(fields.Str(), required=True, metadata={"description": "Why the machine was unsure"})
-    state = fields.Str(required=True, validate=validate.OneOf(STATES),
+    state = fields.Str(required=True, validate=validate.OneOf(_STATES),
                        metadata={"description": "A claim whose lease lapsed is open again"})
     fencing = fields.Int(required=True, metadata={"description": "Grows with every claim; send it with the decision"})
     claimed_by = fields.Str(allow_none=True, metadata={"description": "API key id of the reviewer holding it"})
@@ -79,7 +82,8 @@ class PreviousDecisionSchema(Schema):
 
 
 class ReuseSchema(Schema):
-    reason = fields.Str(required=True, validate=validate.OneOf(["credential_in_use", "document_in_use"]))
+    reason = fields.Str(required=True, validate=validate.OneOf([Reason.CREDENTIAL_IN_USE.value,
+                                                                   Reason.DOCUMENT_IN_USE.value]))
     where = fields.Str(required=True, validate=validate.OneOf(["this_platform", "another_platform"]))
     account_id = fields.Str(metadata={"description": "The other account (this platform only)"})
     label_id = fields.Str(metadata={"description": "Its label (this platform only)"})
@@ -127,8 +131,8 @@ def item_view(row: QueueRow) -> dict[str, Any]:
         "id": item.id, "verification_id": item.verification_id, "platform": row.platform_name,
         "account_id": row.verification.account_id, "profession": item.profession, "kind": row.verification.kind,
         "reasons": list(item.reasons or []), "state": row.state, "fencing": item.fencing,
-        "claimed_by": item.claimed_by if row.state == "claimed" else None,
-        "lease_expires_at": item.lease_expires_at if row.state == "claimed" else None,
+        "claimed_by": item.claimed_by if row.state is ReviewState.CLAIMED else None,
+        "lease_expires_at": item.lease_expires_at if row.state is ReviewState.CLAIMED else None,
         "decision": item.decision, "reason_code": item.reason_code, "note": internal_note(item),
         "message": applicant_message(item), "decided_by": item.decided_by, "decided_at": item.decided_at,
         "created_at": item.created_at,

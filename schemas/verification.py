@@ -14,6 +14,7 @@ from verify.masking import mask_field, mask_number
 from verify.services.labels.views import describe
 from verify.services.review.reasons import applicant_review
 from verify.services.verifications import Record
+from verify.stored import checks_from_stored, fields_from_stored
 
 _PROFESSIONS = [p.value for p in Profession]
 _STATUSES = [s.value for s in VerificationStatus]
@@ -96,21 +97,22 @@ class VerificationPageSchema(Schema):
 def verification_view(record: Record, *, now: datetime, reveal: bool = False) -> dict[str, Any]:
     """The verification object; personal data masked unless ``reveal`` (reviewers)."""
     v = record.verification
-    values = {name: field["value"] if reveal else mask_field(v.kind, name, field["value"])
-              for name, field in (v.fields or {}).items() if name != "number"}
+    read = fields_from_stored(v.fields)
+    values = {name: field.value if reveal else mask_field(v.kind, name, field.value)
+              for name, field in read.items() if name != "number"}
     credential = None
     if v.kind or values:
         credential = {
             "kind": v.kind,
             "number": v.number if reveal else mask_number(v.kind, v.number),
             "fields": values,
-            "field_confidence": {name: field["confidence"] for name, field in (v.fields or {}).items()},
+            "field_confidence": {name: field.confidence for name, field in read.items()},
             "confidence": v.confidence,
         }
     label = describe(record.label, now)
     return VerificationSchema().dump({
         "id": v.id, "account_id": v.account_id, "profession": v.profession, "status": v.status,
-        "credential": credential, "checks": v.checks or [], "reasons": v.reasons or [],
+        "credential": credential, "checks": checks_from_stored(v.checks), "reasons": v.reasons or [],
         "label": label, "review": applicant_review(record.review), "created_at": v.created_at,
         "updated_at": v.updated_at, "redacted_at": v.redacted_at,
     })

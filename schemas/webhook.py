@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from schemas import PAGE_SIZE, PAGE_SIZE_MAX
+from verify.domain import Outcome, Profession
 from verify.webhooks.events import DECIDED_BY, EVENT_TYPES, LABEL_EVENTS, LABEL_REASONS, TEST_EVENT, VERIFICATION_EVENTS
 
 DELIVERY_STATES = ["pending", "sending", "succeeded", "failed", "cancelled"]
@@ -93,8 +94,8 @@ class DeliveryListQuerySchema(Schema):
 class VerificationEventDataSchema(Schema):
     verification_id = fields.Str(required=True)
     account_id = fields.Str(required=True, metadata={"description": "the platform's own account id"})
-    profession = fields.Str(required=True, validate=validate.OneOf(["doctor", "lawyer", "teacher"]))
-    status = fields.Str(required=True, validate=validate.OneOf(["approved", "rejected", "needs_review"]))
+    profession = fields.Str(required=True, validate=validate.OneOf([p.value for p in Profession]))
+    status = fields.Str(required=True, validate=validate.OneOf([o.value for o in Outcome]))
     reasons = fields.List(fields.Str(), required=True, metadata={"description": "reason codes"})
     label_id = fields.Str(allow_none=True, required=True)
     decided_by = fields.Str(required=True, validate=validate.OneOf(DECIDED_BY),

@@ -27,7 +27,7 @@ from verify.reasons import Reason
 
 #: Document errors that a second look (or a better scan) may fix go to review;
 #: the others reject the upload.
-_REVIEW_ERRORS = frozenset({"parse_timeout", "ocr_timeout", "processing_failed", "integrity_error"})
+_REVIEW_ERRORS = frozenset({Reason.PARSE_TIMEOUT, Reason.OCR_TIMEOUT, Reason.PROCESSING_FAILED, Reason.INTEGRITY_ERROR})
 
 #: The fields an approval rests on: who the holder is, which credential, what it allows.
 #: An unsure read of another field (issuer, institution, scope ...) is shown to people
@@ -63,7 +63,7 @@ def decide(
     *,
     confidence_floor: float,
     disputed: frozenset[str] = frozenset(),
-    holds: tuple[str, ...] = (),
+    holds: tuple[Reason, ...] = (),
 ) -> Decision:
     """The outcome of a document's checks.
 
@@ -74,7 +74,7 @@ def decide(
     checks it passes. ``holds`` are reasons to send the case to review that the checks do
     not see; they follow the checks' own reasons.
 
-    >>> decision = decide(None, [], confidence_floor=0.8, holds=("holder_unknown",))
+    >>> decision = decide(None, [], confidence_floor=0.8, holds=(Reason.HOLDER_UNKNOWN,))
     >>> decision.reasons == ("kind_not_recognised", "holder_unknown")
     True
     """
@@ -99,7 +99,7 @@ def decide(
     if doubtful:
         return Decision(Outcome.NEEDS_REVIEW, (*doubtful, *holds))
     read = (set(extraction.fields) | {name for check in checks for name in check.fields}) & DECISIVE_FIELDS
-    unsure: tuple[str, ...] = ()
+    unsure: tuple[Reason, ...] = ()
     if read & disputed:
         unsure = (Reason.OCR_READINGS_DISAGREE,)
     elif _min_ocr_confidence(extraction, read - _confirmed(checks)) < confidence_floor:
@@ -109,13 +109,13 @@ def decide(
     return Decision(Outcome.APPROVED)
 
 
-def decide_unreadable(error_slug: str) -> Decision:
-    """The outcome when the document could not be read at all (a problem type slug).
+def decide_unreadable(error: Reason) -> Decision:
+    """The outcome when the document could not be read at all (a document error's reason).
 
-    >>> decide_unreadable("ocr_timeout").outcome
+    >>> decide_unreadable(Reason.OCR_TIMEOUT).outcome
     <Outcome.NEEDS_REVIEW: 'needs_review'>
-    >>> decide_unreadable("encrypted_pdf").reasons
-    ('encrypted_pdf',)
+    >>> decide_unreadable(Reason("encrypted_pdf")).reasons
+    (<Reason.ENCRYPTED_PDF: 'encrypted_pdf'>,)
     """
-    outcome = Outcome.NEEDS_REVIEW if error_slug in _REVIEW_ERRORS else Outcome.REJECTED
-    return Decision(outcome, (error_slug,))
+    outcome = Outcome.NEEDS_REVIEW if error in _REVIEW_ERRORS else Outcome.REJECTED
+    return Decision(outcome, (error,))

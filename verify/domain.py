@@ -82,6 +82,14 @@ class VerificationStatus(StrEnum):
         return self in (self.APPROVED, self.REJECTED, self.NEEDS_REVIEW)
 
 
+class ReviewState(StrEnum):
+    """Where a review item is: waiting, leased to a reviewer, or decided (``review_items.state``)."""
+
+    OPEN = "open"
+    CLAIMED = "claimed"
+    DECIDED = "decided"
+
+
 @dataclass(frozen=True)
 class Holder:
     """What the platform already knows about the person (its real-name check).

@@ -102,7 +102,7 @@ def run_pipeline(
     try:
         pages = read_document(parts, ocr=ocr, limits=limits)
     except DocumentError as exc:
-        return PipelineResult(decide_unreadable(exc.type_slug))
+        return PipelineResult(decide_unreadable(Reason(exc.type_slug)))
     kind = detect_kind(pages, None)
     if kind is None:
         return PipelineResult(decide(None, [], confidence_floor=confidence_floor), pages=len(pages))

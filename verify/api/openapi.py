@@ -53,6 +53,7 @@ from schemas.webhook import (
     WebhookTestEventSchema,
 )
 from verify import errors
+from verify.domain import Profession, ReviewState
 from verify.webhooks.events import LABEL_EVENTS, TEST_EVENT, VERIFICATION_EVENTS
 
 _PROBLEM_TYPES = sorted(
@@ -101,8 +102,8 @@ def _review_paths(spec: APISpec) -> None:
     item = [_path_param("item_id")]
     spec.path("/v1/review/items", operations={"get": _op(
         "The review queue, oldest first (a lapsed claim is open again)", ("200", "Items", "ReviewItemList"), "422",
-        params=[_query("state", {"type": "string", "enum": ["open", "claimed", "decided"]}),
-                _query("profession", {"type": "string", "enum": ["doctor", "lawyer", "teacher"]}),
+        params=[_query("state", {"type": "string", "enum": [s.value for s in ReviewState]}),
+                _query("profession", {"type": "string", "enum": [p.value for p in Profession]}),
                 _query("reason", {"type": "string"}), _query("platform", {"type": "string"}),
                 _query("limit", {"type": "integer", "minimum": 1, "maximum": 100})])})
     claim_next = _op("Claim the oldest open item matching the filters", ("200", "The claimed item", "ReviewItem"),

@@ -22,6 +22,7 @@ from sqlalchemy import func, select, text
 from verify.api.auth import bearer_token, principal_for
 from verify.api.common import services
 from verify.api.openapi import build_spec
+from verify.domain import VerificationStatus
 from verify.errors import Forbidden, Unauthorized
 from verify.store.models import Verification, WebhookDelivery
 
@@ -29,7 +30,8 @@ bp = Blueprint("ops", __name__)
 _requests: Counter[tuple[str, int]] = Counter()
 _requests_lock = threading.Lock()
 _spec: dict | None = None
-WAITING = ("pending", "processing", "needs_review")
+WAITING = tuple(status.value for status in (VerificationStatus.PENDING, VerificationStatus.PROCESSING,
+                                           VerificationStatus.NEEDS_REVIEW))
 WAITING_DELIVERIES = ("pending", "sending")  # webhook deliveries not yet ended (the due index holds their state)
 METRICS_CACHE_SECONDS = 10.0
 _WAITING_COUNTS = "verify.metrics.waiting"  # app.extensions key: (counts, time read)

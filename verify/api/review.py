@@ -17,6 +17,7 @@ from schemas.review import (
 )
 from verify.api.auth import current_principal, require
 from verify.api.common import load, services
+from verify.domain import ReviewState
 from verify.services.review import cases, decisions, leases, queue
 
 bp = Blueprint("review", __name__, url_prefix="/v1/review")
@@ -39,8 +40,9 @@ def _optional_body(schema: Any) -> dict[str, Any]:
 @require("reviewer")
 def list_items() -> Response:
     query = load(ReviewListQuerySchema(), request.args.to_dict())
-    rows = queue.list_items(services(), current_principal(), query["state"], profession=query.get("profession"),
-                             reason=query.get("reason"), platform=query.get("platform"), limit=query["limit"])
+    rows = queue.list_items(services(), current_principal(), ReviewState(query["state"]),
+                             profession=query.get("profession"), reason=query.get("reason"),
+                             platform=query.get("platform"), limit=query["limit"])
     return _answer({"items": [item_view(row) for row in rows]})
 
 

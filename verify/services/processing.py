@@ -37,6 +37,7 @@ from verify.services.labels.issuing import issue_for_verification
 from verify.services.policy import final_decision
 from verify.services.review.queue import open_review_item
 from verify.store.models import Document, Platform, Verification
+from verify.stored import checks_to_stored, fields_to_stored
 
 log = logging.getLogger(__name__)
 
@@ -198,11 +199,11 @@ def run_job(services: Services, claim: Claim, cancel: threading.Event | None = N
     """The pipeline for one claimed job, in an isolated child process; raises ``Cancelled`` once ``cancel`` is set."""
     settings = services.settings
     if claim.attempts > settings.job_max_attempts:
-        return PipelineResult(decide_unreadable("processing_failed"))
+        return PipelineResult(decide_unreadable(Reason.PROCESSING_FAILED))
     try:
         parts, profession, holder = _load_job(services, claim)
     except IntegrityFailure as exc:  # logged by verify.crypto.at_rest, without content
-        return PipelineResult(decide_unreadable(exc.type_slug))
+        return PipelineResult(decide_unreadable(Reason(exc.type_slug)))
     try:
         # the cores are shared by this process's jobs: each reads its pages on its share of them
         limits = replace(settings.limits, page_workers=max(1, settings.limits.page_workers // settings.workers))
@@ -213,7 +214,7 @@ def run_job(services: Services, claim: Claim, cancel: threading.Event | None = N
                 timeout=settings.limits.job_seconds, memory_bytes=settings.limits.job_memory_bytes, cancel=cancel,
             )
     except DocumentError as exc:
-        return PipelineResult(decide_unreadable(exc.type_slug))
+        return PipelineResult(decide_unreadable(Reason(exc.type_slug)))
 
 
 def complete(services: Services, claim: Claim, result: PipelineResult) -> bool:
@@ -231,17 +232,11 @@ def complete(services: Services, claim: Claim, result: PipelineResult) -> bool:
         extraction = result.extraction
         decision = result.decision
         verification.kind = result.kind.value if result.kind else None
-        verification.fields = {
-            name: {"value": f.value, "raw": f.raw, "confidence": round(f.confidence, 3), "source": f.source}
-            for name, f in (extraction.fields.items() if extraction else ())
-        }
+        verification.fields = fields_to_stored(extraction.fields if extraction else {})
         verification.number = extraction.fields["number"].value if extraction and "number" in extraction.fields \
             else None
         verification.confidence = result.confidence
-        verification.checks = [
-            {"code": c.code, "status": c.status.value, "message": c.message, "fields": list(c.fields)}
-            for c in result.checks
-        ]
+        verification.checks = checks_to_stored(result.checks)
         if verification.number and verification.kind:
             verification.credential_digest = reuse.credential_digest(services.lookup_key(), verification.kind,
                                                                      verification.number)

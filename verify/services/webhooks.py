@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from verify import audit
 from verify.crypto.cursor import Cursors
+from verify.domain import VerificationStatus
 from verify.errors import InvalidCursor, NotFound, TooManyWebhookEndpoints, WebhookEndpointDisabled
 from verify.services.context import Services
 from verify.services.keys import Principal
@@ -108,7 +109,7 @@ def verification_decided(services: Services, session: Session, verification: Ver
                          now: datetime) -> None:
     """``verification.<status>`` for a decision just written in ``session`` (by the ``machine`` or a ``reviewer``)."""
     label_id = session.scalar(select(Label.id).where(Label.verification_id == verification.id)) \
-        if verification.status == "approved" else None
+        if verification.status == VerificationStatus.APPROVED.value else None
     record_event(services, session, f"verification.{verification.status}", platform_id=verification.platform_id,
                  now=now, data=events.verification_data(
                      verification_id=verification.id, account_id=verification.account_id,

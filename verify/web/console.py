@@ -20,13 +20,14 @@ from verify import errors
 from verify.api.common import edge
 from verify.api.ratelimit import source
 from verify.checks import person
-from verify.domain import CredentialKind
+from verify.domain import CheckStatus, CredentialKind, FieldValue, ReviewState
 from verify.kinds import DOCUMENTS, field_caption
 from verify.masking import mask_field, mask_id_number
 from verify.services import keys
 from verify.services.context import Services
 from verify.services.review import cases, decisions, leases, reasons
 from verify.services.review import queue as review_queue
+from verify.stored import checks_from_stored, fields_from_stored
 from verify.web import pages, session, words
 from verify.web.lookups import lookups_for
 
@@ -52,6 +53,7 @@ _REFUSALS: dict[type[errors.VerifyError], str] = {
 _HTTP_ERRORS = {400: "表单已过期或无效，请刷新页面后重试。", 403: "此密钥不是审核员密钥，不能使用审核台。",
                 404: "页面不存在。", 405: "不支持此操作。"}
 _KINDS = {kind.value for kind in CredentialKind}
+_STATES = {state.value for state in ReviewState}
 _CHINA = timezone(timedelta(hours=8), "北京时间")
 _PAGES = "verify.pages"  # app.extensions key: this process's PageCache
 
@@ -160,8 +162,8 @@ def _filters(source: Any) -> dict[str, str | None]:
 @bp.get("/")
 @session.signed_in
 def queue() -> str:
-    state = request.args.get("state", "open")
-    state = state if state in review_queue.STATES else "open"
+    asked = request.args.get("state", "")
+    state = ReviewState(asked) if asked in _STATES else ReviewState.OPEN
     filters = _filters(request.args)
     rows = review_queue.list_items(_services(), session.reviewer(), state, limit=100, **filters)
     return render_template("queue.html", rows=rows, state=state, filters=filters, now=_services().clock(),
@@ -181,7 +183,7 @@ def claim_next() -> BaseResponse:
 # --- one case -----------------------------------------------------------------------------
 def _lease_seconds(row: review_queue.QueueRow, now: datetime) -> int:
     expires = row.item.lease_expires_at
-    return max(0, int((expires - now).total_seconds())) if row.state == "claimed" and expires else 0
+    return max(0, int((expires - now).total_seconds())) if row.state is ReviewState.CLAIMED and expires else 0
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,7 @@ class FieldRow:
     source: str | None
 
 
-def _field_rows(kind: str | None, fields: dict[str, Any], revealed: bool) -> list[FieldRow]:
+def _field_rows(kind: str | None, fields: dict[str, FieldValue], revealed: bool) -> list[FieldRow]:
     """The extracted fields in the order the document prints them, with their printed captions."""
     document = DOCUMENTS.get(CredentialKind(kind)) if kind in _KINDS else None
     order = document.fields if document is not None else ()
@@ -202,8 +204,8 @@ def _field_rows(kind: str | None, fields: dict[str, Any], revealed: bool) -> lis
     def shown(name: str, value: str | None) -> str | None:
         return value if revealed else mask_field(kind, name, value)
 
-    return [FieldRow(field_caption(kind, n), shown(n, fields[n].get("value")), shown(n, fields[n].get("raw")),
-                     fields[n].get("confidence"), fields[n].get("source")) for n in names]
+    return [FieldRow(field_caption(kind, n), shown(n, fields[n].value), shown(n, fields[n].raw),
+                     fields[n].confidence, fields[n].source) for n in names]
 
 
 def holder_differs(
@@ -228,23 +230,24 @@ def _render_case(found: cases.Case, rendered: list[bytes | None]) -> str:
     with an audited reveal."""
     ctx, principal = _services(), session.reviewer()
     verification, revealed = found.row.verification, found.revealed
-    full = {name: str(field.get("value") or "") for name, field in (verification.fields or {}).items()}
+    read = fields_from_stored(verification.fields)
+    full = {name: field.value for name, field in read.items()}
     values = full if revealed else {name: mask_field(verification.kind, name, v) or "" for name, v in full.items()}
     holder_id = verification.holder_id_number
-    checks = verification.checks or []
+    checks = checks_from_stored(verification.checks)
     return render_template(
         "case.html", case=found, row=found.row, item=found.row.item, verification=verification,
         label=found.label, page_count=len(rendered), page_ok=[page is not None for page in rendered],
-        checks=checks, check_messages={c["code"]: c["message"] for c in checks},
-        problems=[c for c in checks if c["status"] == "fail"] + [c for c in checks if c["status"] == "warn"],
-        passes=[c for c in checks if c["status"] == "pass"],
-        field_rows=_field_rows(verification.kind, verification.fields or {}, revealed), field_values=values,
+        checks=checks, check_messages={c.code: c.message for c in checks},
+        problems=[c for status in (CheckStatus.FAIL, CheckStatus.WARN) for c in checks if c.status is status],
+        passes=[c for c in checks if c.status is CheckStatus.PASS],
+        field_rows=_field_rows(verification.kind, read, revealed), field_values=values,
         revealed=revealed, holder_id_number=holder_id if revealed else mask_id_number(holder_id),
         **holder_differs(verification.holder_name, holder_id, full, ctx.clock().date()),
         reuse=verification.reuse or [],
         reasons_by_code=reasons.REASONS,
         lookups=lookups_for(verification.kind, verification.profession, values),
-        mine=found.row.state == "claimed" and found.row.item.claimed_by == principal.key_id,
+        mine=found.row.state is ReviewState.CLAIMED and found.row.item.claimed_by == principal.key_id,
         lease_seconds=_lease_seconds(found.row, ctx.clock()), floor=ctx.settings.ocr_confidence_floor,
         reasons=reasons.REASON_CODES, note=reasons.internal_note(found.row.item),
         message=reasons.applicant_message(found.row.item), reveal_max=cases.REVEAL_REASON_MAX,

@@ -29,6 +29,7 @@ from verify.services.context import Services
 from verify.services.labels.caches import after_commit
 from verify.services.labels.state import SUBJECT, state
 from verify.store.models import Label, Platform, Verification
+from verify.stored import fields_from_stored
 
 SUPERSEDED = "superseded"
 _INDEX_PICKS = 8  # random picks in one status list before trying the next list
@@ -45,7 +46,7 @@ def issue_for_verification(services: Services, session: Session, verification: V
     ``actor`` (an API key id, or ``system`` for automatic approval).
     """
     kind = CredentialKind(verification.kind)
-    values = {name: item["value"] for name, item in verification.fields.items()}
+    values = {name: field.value for name, field in fields_from_stored(verification.fields).items()}
     try:
         text = label_text(kind, values)
     except UnknownLabel:

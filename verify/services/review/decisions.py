@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from verify import audit
-from verify.domain import VerificationStatus
+from verify.domain import ReviewState, VerificationStatus
 from verify.errors import Conflict
 from verify.services import webhooks
 from verify.services.context import Services
@@ -29,8 +29,8 @@ class Decided:
 def _retried(item: ReviewItem, principal: Principal, decision: str, reason_code: str,
              fencing: int | None) -> bool:
     """Whether a decision request repeats the one already taken (a double click, a network retry)."""
-    return (item.state == "decided" and item.decided_by == principal.key_id and item.decision == decision
-            and item.reason_code == reason_code and fencing in (None, item.fencing))
+    return (item.state == ReviewState.DECIDED.value and item.decided_by == principal.key_id
+            and item.decision == decision and item.reason_code == reason_code and fencing in (None, item.fencing))
 
 
 def decide(
@@ -49,7 +49,7 @@ def decide(
         item, verification, name = find_row(session, principal, item_id, lock=True)
         label = session.scalars(select(Label).where(Label.verification_id == verification.id)).first()
         if _retried(item, principal, decision, reason_code, fencing):
-            return Decided(QueueRow(item, verification, name, "decided"), label)
+            return Decided(QueueRow(item, verification, name, ReviewState.DECIDED), label)
         require_lease(item, principal, now, fencing)
         before = {**snapshot(item), "verification_status": verification.status}
         status = VerificationStatus.REJECTED
@@ -61,7 +61,7 @@ def decide(
             status = VerificationStatus.APPROVED
         verification.status, verification.updated_at = status.value, now
         verification.reasons = [f"review.{reason_code}"]
-        item.state, item.decision, item.reason_code = "decided", decision, reason_code
+        item.state, item.decision, item.reason_code = ReviewState.DECIDED.value, decision, reason_code
         item.note, item.message = note, message
         item.decided_by, item.decided_at, item.lease_expires_at = principal.key_id, now, None
         session.flush()
@@ -71,4 +71,4 @@ def decide(
             "note_sha256": audit.digest(note), "message_sha256": audit.digest(message),
         })
         webhooks.verification_decided(services, session, verification, decided_by="reviewer", now=now)
-        return Decided(QueueRow(item, verification, name, "decided"), label)
+        return Decided(QueueRow(item, verification, name, ReviewState.DECIDED), label)

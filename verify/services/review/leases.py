@@ -16,6 +16,7 @@ from sqlalchemy import and_, or_, update
 from sqlalchemy.orm import Session
 
 from verify import audit
+from verify.domain import ReviewState
 from verify.errors import AlreadyClaimed, AlreadyDecided, LeaseLost, StaleFencingToken
 from verify.services.context import Services
 from verify.services.keys import Principal
@@ -39,12 +40,13 @@ def _take_lease(session: Session, services: Services, principal: Principal, item
                 now: datetime) -> bool:
     """Compare-and-set the claim on ``item``; False when another claim got there first."""
     expires = now + timedelta(seconds=services.settings.review_lease_seconds)
-    still_claimable = or_(ReviewItem.state == "open", lapsed(now),
-                          and_(ReviewItem.state == "claimed", ReviewItem.claimed_by == principal.key_id))
+    still_claimable = or_(ReviewItem.state == ReviewState.OPEN.value, lapsed(now), and_(
+        ReviewItem.state == ReviewState.CLAIMED.value, ReviewItem.claimed_by == principal.key_id))
     result = session.execute(
         update(ReviewItem)
         .where(ReviewItem.id == item.id, ReviewItem.fencing == item.fencing, still_claimable)
-        .values(state="claimed", claimed_by=principal.key_id, fencing=item.fencing + 1, lease_expires_at=expires),
+        .values(state=ReviewState.CLAIMED.value, claimed_by=principal.key_id, fencing=item.fencing + 1,
+                lease_expires_at=expires),
         execution_options={"synchronize_session": False},
     )
     if result.rowcount != 1:
@@ -61,13 +63,13 @@ def claim(services: Services, principal: Principal, item_id: str) -> QueueRow:
     with services.store.write() as session:
         item, verification, name = find_row(session, principal, item_id, lock=True)
         state = effective_state(item, now)
-        if state == "decided":
+        if state is ReviewState.DECIDED:
             raise AlreadyDecided()
-        if state == "claimed" and item.claimed_by != principal.key_id:
+        if state is ReviewState.CLAIMED and item.claimed_by != principal.key_id:
             raise AlreadyClaimed()
         if not _take_lease(session, services, principal, item, now):
             raise AlreadyClaimed()
-        return QueueRow(item, verification, name, "claimed")
+        return QueueRow(item, verification, name, ReviewState.CLAIMED)
 
 
 def claim_next(services: Services, principal: Principal, *, profession: str | None = None,
@@ -79,7 +81,7 @@ def claim_next(services: Services, principal: Principal, *, profession: str | No
     locks one candidate only: locking 20 would hide them all from the other reviewers).
     """
     now = services.clock()
-    query = queue_query(principal, "open", now, profession=profession, reason=reason, platform=platform)
+    query = queue_query(principal, ReviewState.OPEN, now, profession=profession, reason=reason, platform=platform)
     with services.store.write() as session:
         if services.store.is_sqlite:
             query = query.limit(20)
@@ -87,15 +89,15 @@ def claim_next(services: Services, principal: Principal, *, profession: str | No
             query = query.limit(1).with_for_update(of=ReviewItem, skip_locked=True)
         for item, verification, name in session.execute(query).all():
             if _take_lease(session, services, principal, item, now):
-                return QueueRow(item, verification, name, "claimed")
+                return QueueRow(item, verification, name, ReviewState.CLAIMED)
     return None
 
 
 def require_lease(item: ReviewItem, principal: Principal, now: datetime, fencing: int | None) -> None:
     """Refuse unless ``principal`` holds a live claim on ``item`` (under ``fencing``, if given)."""
-    if item.state == "decided":
+    if item.state == ReviewState.DECIDED.value:
         raise AlreadyDecided()
-    if effective_state(item, now) != "claimed" or item.claimed_by != principal.key_id:
+    if effective_state(item, now) is not ReviewState.CLAIMED or item.claimed_by != principal.key_id:
         raise LeaseLost("Claim the case first; your lease may have lapsed or another reviewer holds it.")
     if fencing is not None and fencing != item.fencing:
         raise StaleFencingToken(f"The fencing token {fencing} is stale; the current claim is {item.fencing}.")
@@ -108,6 +110,6 @@ def release(services: Services, principal: Principal, item_id: str, fencing: int
         item, verification, name = find_row(session, principal, item_id, lock=True)
         require_lease(item, principal, now, fencing)
         before = snapshot(item)
-        item.state, item.claimed_by, item.lease_expires_at = "open", None, None
+        item.state, item.claimed_by, item.lease_expires_at = ReviewState.OPEN.value, None, None
         audit_item(session, principal, "review.release", item, now, before, snapshot(item))
-        return QueueRow(item, verification, name, "open")
+        return QueueRow(item, verification, name, ReviewState.OPEN)

@@ -14,12 +14,11 @@ from sqlalchemy import String, and_, cast, or_, select
 from sqlalchemy.orm import Session, defer
 
 from verify.crypto.at_rest import SEALED_COLUMNS
+from verify.domain import ReviewState
 from verify.errors import NotFound
 from verify.services.context import Services
 from verify.services.keys import Principal
 from verify.store.models import Platform, ReviewItem, Verification
-
-STATES = ("open", "claimed", "decided")
 
 
 @dataclass(frozen=True)
@@ -29,18 +28,19 @@ class QueueRow:
     item: ReviewItem
     verification: Verification
     platform_name: str
-    state: str
+    state: ReviewState
 
 
 def open_review_item(session: Session, verification: Verification, now: datetime) -> None:
     """Queue a needs_review verification (once; a re-processed job keeps its item)."""
     existing = session.scalars(select(ReviewItem).where(ReviewItem.verification_id == verification.id)).first()
     if existing is not None:
-        existing.state, existing.reasons, existing.decision = "open", list(verification.reasons), None
+        existing.state, existing.reasons, existing.decision = ReviewState.OPEN.value, list(verification.reasons), None
         return
     session.add(ReviewItem(
         id=uuid.uuid4().hex, verification_id=verification.id, platform_id=verification.platform_id,
-        profession=verification.profession, reasons=list(verification.reasons), state="open", fencing=0,
+        profession=verification.profession, reasons=list(verification.reasons), state=ReviewState.OPEN.value,
+        fencing=0,
         created_at=now,
     ))
 
@@ -50,29 +50,31 @@ def _scope(principal: Principal) -> Any:
 
 
 def lapsed(now: datetime) -> Any:
-    return and_(ReviewItem.state == "claimed", ReviewItem.lease_expires_at <= now)
+    return and_(ReviewItem.state == ReviewState.CLAIMED.value, ReviewItem.lease_expires_at <= now)
 
 
-def _in_state(state: str, now: datetime) -> Any:
-    if state == "open":
-        return or_(ReviewItem.state == "open", lapsed(now))
-    if state == "claimed":
-        return and_(ReviewItem.state == "claimed", ReviewItem.lease_expires_at > now)
-    return ReviewItem.state == state
+def _in_state(state: ReviewState | str, now: datetime) -> Any:
+    state = ReviewState(state)
+    if state is ReviewState.OPEN:
+        return or_(ReviewItem.state == ReviewState.OPEN.value, lapsed(now))
+    if state is ReviewState.CLAIMED:
+        return and_(ReviewItem.state == ReviewState.CLAIMED.value, ReviewItem.lease_expires_at > now)
+    return ReviewItem.state == state.value
 
 
-def effective_state(item: ReviewItem, now: datetime) -> str:
-    """``open``, ``claimed`` or ``decided``; a claim whose lease lapsed is open again."""
-    if item.state == "claimed" and item.lease_expires_at is not None and item.lease_expires_at <= now:
-        return "open"
-    return item.state
+def effective_state(item: ReviewItem, now: datetime) -> ReviewState:
+    """The item's state, a claim whose lease lapsed counted as open again."""
+    state = ReviewState(item.state)
+    if state is ReviewState.CLAIMED and item.lease_expires_at is not None and item.lease_expires_at <= now:
+        return ReviewState.OPEN
+    return state
 
 
 def _like_literal(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def queue_query(principal: Principal, state: str, now: datetime, *, profession: str | None = None,
+def queue_query(principal: Principal, state: ReviewState | str, now: datetime, *, profession: str | None = None,
                  reason: str | None = None, platform: str | None = None) -> Any:
     query = (
         select(ReviewItem, Verification, Platform.name)
@@ -91,8 +93,8 @@ def queue_query(principal: Principal, state: str, now: datetime, *, profession: 
 
 
 def list_items(
-    services: Services, principal: Principal, state: str = "open", *, profession: str | None = None,
-    reason: str | None = None, platform: str | None = None, limit: int = 100,
+    services: Services, principal: Principal, state: ReviewState | str = ReviewState.OPEN, *,
+    profession: str | None = None, reason: str | None = None, platform: str | None = None, limit: int = 100,
 ) -> list[QueueRow]:
     """Items in ``state``, oldest first, filtered by profession, reason code and platform name.
 

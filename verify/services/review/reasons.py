@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from verify.domain import ReviewState
 from verify.errors import InvalidRequest
 from verify.store.models import ReviewItem
 
@@ -73,7 +74,7 @@ def applicant_message(item: ReviewItem) -> str | None:
 
 def applicant_review(item: ReviewItem | None) -> dict[str, Any] | None:
     """What a platform sees of a decided review: decision, reason code, message, when."""
-    if item is None or item.state != "decided":
+    if item is None or item.state != ReviewState.DECIDED.value:
         return None
     return {"decision": item.decision, "reason_code": item.reason_code, "message": applicant_message(item),
             "decided_at": item.decided_at}
