@@ -128,3 +128,16 @@ def test_only_the_heic_decoder_opens_a_heic() -> None:
         decode_image(samples.image_bytes("JPEG"), MediaType.HEIC, LIMITS)
     with pytest.raises(ParseError):
         decode_image(samples.heic(), MediaType.JPEG, LIMITS)
+
+
+def test_a_heic_saved_with_an_orientation_is_turned_once() -> None:
+    """pillow-heif stores EXIF orientation 6 as a turn libheif applies; it must not be applied twice."""
+    image = Image.new("RGB", (120, 60), "white")
+    image.paste((0, 0, 0), (0, 0, 10, 10))  # the top left corner
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    out = io.BytesIO()
+    image.save(out, "HEIF", exif=exif.tobytes(), quality=90)
+    (page,) = decode_image(out.getvalue(), MediaType.HEIC, LIMITS)
+    assert page.size == (60, 120)
+    assert page.getpixel((page.width - 3, 2)) == (0, 0, 0)  # now the top right corner
