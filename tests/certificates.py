@@ -8,7 +8,9 @@ independent oracle, so it computes check characters itself and never imports
 Printed in four ``LAYOUTS`` (bordered table, ``label：value`` lines, two columns, value below
 label) and any of the ``FONTS`` (Hei, Song/Ming, Kai, Noto Sans/Serif CJK), with a red seal,
 security lines and a photo box; delivered in the ``UPLOAD_CONDITIONS`` by ``make_upload`` (text
-PDF, image PDF, two-page PDF, clean, scan, photo, 150 dpi); ``make_forgery`` builds the forged set
+PDF, image PDF, two-page PDF, clean, scan, photo, 150 dpi, and as phones send them: turned a quarter or
+half turn with or without an EXIF tag saying so, forwarded through a chat app, HEIC); ``make_forgery``
+builds the forged set
 (``FORGERY_TYPES``: documents that look fine but break one registry rule).
 
 >>> cert = make_certificate("lawyer_practice", seed=3)
@@ -53,12 +55,16 @@ from verify.domain import CredentialKind
 from verify.kinds import DOCUMENTS
 
 __all__ = [
+    "CHAT_SIDE",
     "DATE_FIELDS",
+    "EXIF_ORIENTATION",
+    "EXIF_ORIENTATION_TAG",
     "FONTS",
     "FORGERY_TYPES",
     "KIND_ALIASES",
     "LABELS",
     "LAYOUTS",
+    "QUARTER_TURNS",
     "REFERENCE_DATE",
     "UPLOAD_CONDITIONS",
     "Certificate",
@@ -75,6 +81,7 @@ __all__ = [
     "pdf_font",
     "render_image",
     "render_pdf",
+    "to_heic",
     "to_jpeg",
     "to_png",
 ]
@@ -1177,18 +1184,40 @@ def to_png(img: Image.Image) -> bytes:
     return buf.getvalue()
 
 
-def to_jpeg(img: Image.Image, quality: int = 90) -> bytes:
+def to_jpeg(img: Image.Image, quality: int = 90, *, orientation: int | None = None) -> bytes:
+    """JPEG bytes; with ``orientation``, an EXIF Orientation tag (1-8) that says how to turn the pixels upright."""
     buf = io.BytesIO()
-    extra = {"dpi": img.info["dpi"]} if "dpi" in img.info else {}
+    extra: dict[str, object] = {"dpi": img.info["dpi"]} if "dpi" in img.info else {}
+    if orientation is not None:
+        exif = Image.Exif()
+        exif[EXIF_ORIENTATION_TAG] = orientation
+        extra["exif"] = exif
     img.convert("RGB").save(buf, "JPEG", quality=quality, **extra)
     return buf.getvalue()
 
 
-CONDITIONS = ("clean", "scan", "photo", "lowres")
+def to_heic(img: Image.Image, quality: int = 80) -> bytes:
+    """HEIC bytes (HEVC in a HEIF container, brand ``heic``), as an iPhone saves its photos."""
+    import pillow_heif  # only the HEIC condition needs it
+
+    buf = io.BytesIO()
+    pillow_heif.from_pillow(img.convert("RGB")).save(buf, quality=quality)
+    return buf.getvalue()
+
+
+CONDITIONS = ("clean", "scan", "photo", "lowres", "chat")
+#: The EXIF tag that says how to turn the stored pixels upright.
+EXIF_ORIENTATION_TAG = 0x0112
+#: Counter-clockwise turns of the ``rotated`` uploads (by seed), and the EXIF Orientation value that undoes each.
+QUARTER_TURNS = (90, 180, 270)
+EXIF_ORIENTATION = {90: 6, 180: 3, 270: 8}
+#: Long side of a photo forwarded through a chat app, in pixels.
+CHAT_SIDE = 1280
 
 
 def degrade(img: Image.Image, condition: str, seed: int = 0) -> Image.Image:
-    """A copy of ``img`` as it would arrive: ``clean``, ``scan``, ``photo`` or ``lowres`` (always RGB)."""
+    """A copy of ``img`` as it would arrive: ``clean``, ``scan``, ``photo``, ``lowres`` or ``chat`` (a phone
+    photo shrunk to ``CHAT_SIDE`` pixels on its long side, as chat apps forward it; always RGB)."""
     rng = random.Random(f"degrade:{condition}:{seed}")
     nrng = np.random.default_rng(rng.randint(0, 2**31))
     if condition == "clean":
@@ -1204,6 +1233,10 @@ def degrade(img: Image.Image, condition: str, seed: int = 0) -> Image.Image:
                                         Image.Resampling.LANCZOS)
         out.info["dpi"] = (150, 150) if scale < 1 else (dpi, dpi)
         return out
+    if condition == "chat":
+        photo = _photo(img, rng, nrng)
+        scale = min(1.0, CHAT_SIDE / max(photo.size))
+        return photo.resize((round(photo.width * scale), round(photo.height * scale)), Image.Resampling.BILINEAR)
     raise ValueError(f"unknown condition {condition!r} ({', '.join(CONDITIONS)})")
 
 
@@ -1272,14 +1305,20 @@ def _light_field(rng: random.Random, w: int, h: int) -> Image.Image:
 #: How a certificate arrives: a PDF with a text layer, an image-only PDF (200 dpi page), a
 #: two-page PDF with a cover page and the certificate on page 2 (a text layer for even seeds, a
 #: grey 200 dpi scan for odd ones), a clean 300 dpi PNG, a grey scan with skew (JPEG q85), a phone
-#: photo (JPEG q60) and a low-resolution 150 dpi PNG.
-UPLOAD_CONDITIONS = ("pdf_text", "pdf_image", "pdf_two_page", "clean", "scan", "photo", "lowres")
+#: photo (JPEG q60) and a low-resolution 150 dpi PNG. Then as phones send them: a phone photo
+#: turned a quarter, half or three-quarter turn (``QUARTER_TURNS`` by seed; JPEG q85) with no EXIF
+#: tag (``rotated``: apps strip it) or with the tag that turns it upright (``rotated_exif``); a phone
+#: photo forwarded through a chat app (``chat``: long side 1280 px, JPEG q50-60); an iPhone's HEIC.
+UPLOAD_CONDITIONS = ("pdf_text", "pdf_image", "pdf_two_page", "clean", "scan", "photo", "lowres",
+                     "rotated", "rotated_exif", "chat", "heic")
 
 
 @dataclass(frozen=True)
 class Upload:
     """A certificate as uploaded: the file, its suffix, its page count, and the page images
-    in it that only OCR can read (encoded as uploaded: the PNG/JPEG file, or the JPEG a PDF embeds)."""
+    in it that only OCR can read (encoded as uploaded: the PNG/JPEG file, or the JPEG a PDF embeds;
+    for an upload that plain ``tesseract`` cannot read as it is, turned or HEIC, the same pixels
+    upright as a JPEG q95)."""
 
     condition: str
     data: bytes
@@ -1308,12 +1347,29 @@ def make_upload(cert: Certificate, condition: str, seed: int = 0, *, layout: str
             page = degrade(page, "scan", seed)
         data = render_pdf(cert, text_layer=False, cover_page=two_page, image=page)
         return Upload(condition, data, ".pdf", 1 + two_page, (pdf_page_jpeg(page),))
+    if condition in ("rotated", "rotated_exif", "heic"):
+        return _phone_upload(cert, condition, seed, layout=layout, font=font)
     image = degrade(render_image(cert, layout=layout, font=font), condition, seed)
+    if condition == "chat":
+        data = to_jpeg(image, 50 + seed * 7 % 11)
+        return Upload(condition, data, ".jpg", 1, (data,))
     if condition in ("scan", "photo"):
         data, suffix = to_jpeg(image, 85 if condition == "scan" else 60), ".jpg"
     else:
         data, suffix = to_png(image), ".png"
     return Upload(condition, data, suffix, 1, (data,))
+
+
+def _phone_upload(cert: Certificate, condition: str, seed: int, *, layout: str, font: str) -> Upload:
+    """A phone photo turned by ``QUARTER_TURNS[seed % 3]`` (``rotated``, ``rotated_exif``) or saved as HEIC."""
+    image = degrade(render_image(cert, layout=layout, font=font), "photo", seed)
+    upright = to_jpeg(image, 95)
+    if condition == "heic":
+        return Upload(condition, to_heic(image), ".heic", 1, (upright,))
+    turn = QUARTER_TURNS[seed % len(QUARTER_TURNS)]
+    orientation = EXIF_ORIENTATION[turn] if condition == "rotated_exif" else None
+    data = to_jpeg(image.rotate(turn, expand=True), 85, orientation=orientation)
+    return Upload(condition, data, ".jpg", 1, (upright,))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1329,7 +1385,7 @@ def _write(cert: Certificate, out: Path, args: argparse.Namespace) -> None:
     elif suffix in (".png", ".jpg", ".jpeg"):
         img = degrade(render_image(cert, layout=args.layout, font=args.font, dpi=args.dpi), args.condition,
                       args.seed)
-        quality = 60 if args.condition == "photo" else 90
+        quality = {"photo": 60, "chat": 55}.get(args.condition, 90)
         data = to_png(img) if suffix == ".png" else to_jpeg(img, quality)
     else:
         raise SystemExit(f"unsupported output {out.name!r}: use .pdf, .png or .jpg")

@@ -14,12 +14,16 @@ from datetime import date
 import numpy as np
 import pdfplumber
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 from tests.certificates import (
+    CHAT_SIDE,
+    EXIF_ORIENTATION,
+    EXIF_ORIENTATION_TAG,
     FONTS,
     FORGERY_TYPES,
     LAYOUTS,
+    QUARTER_TURNS,
     UPLOAD_CONDITIONS,
     forgeries,
     installed_fonts,
@@ -35,6 +39,7 @@ from verify.domain import CheckStatus, CredentialKind, Holder
 
 TODAY = date(2026, 6, 1)
 PDF_TEXT_FONTS = ("zenhei", "microhei", "uming", "ukai")
+PHONE_SENT = ("rotated", "rotated_exif", "heic")  # uploads plain tesseract cannot read as they are
 
 
 def text_lines(pdf: bytes, page: int = 0) -> list[str]:
@@ -124,7 +129,8 @@ def test_noto_cannot_be_a_text_layer_but_is_an_image_pdf() -> None:
 
 
 def test_upload_conditions() -> None:
-    assert UPLOAD_CONDITIONS == ("pdf_text", "pdf_image", "pdf_two_page", "clean", "scan", "photo", "lowres")
+    assert UPLOAD_CONDITIONS == ("pdf_text", "pdf_image", "pdf_two_page", "clean", "scan", "photo", "lowres",
+                                 "rotated", "rotated_exif", "chat", "heic")
     with pytest.raises(ValueError):
         make_upload(make_certificate("lawyer", 1), "fax")
 
@@ -140,13 +146,52 @@ def test_each_upload_is_a_file_with_its_ocr_pages(condition: str) -> None:
             assert len(pdf.pages) == up.pages
             chars = len(pdf.pages[-1].chars)
         assert (chars > 0) == (not up.ocr_images)
+    elif condition in PHONE_SENT:
+        assert up.pages == 1 and len(up.ocr_images) == 1 and up.ocr_images != (up.data,)
     else:
         assert up.pages == 1 and up.ocr_images == (up.data,)
     for encoded in up.ocr_images:
         image = Image.open(io.BytesIO(encoded))
-        dpi = round(image.info["dpi"][0])
-        assert dpi == {"pdf_image": 200, "pdf_two_page": 200, "lowres": 150}.get(condition, 300)
+        if condition != "chat":
+            dpi = round(image.info["dpi"][0])
+            assert dpi == {"pdf_image": 200, "pdf_two_page": 200, "lowres": 150}.get(condition, 300)
         assert image.format == ("PNG" if condition in ("clean", "lowres") else "JPEG")
+
+
+def test_turned_uploads_are_turned_with_and_without_exif() -> None:
+    cert = make_certificate("doctor", 2)
+    for seed, turn in enumerate(QUARTER_TURNS):
+        upright = Image.open(io.BytesIO(make_upload(cert, "rotated", seed=seed).ocr_images[0]))
+        bare = Image.open(io.BytesIO(make_upload(cert, "rotated", seed=seed).data))
+        tagged = Image.open(io.BytesIO(make_upload(cert, "rotated_exif", seed=seed).data))
+        assert bare.getexif().get(EXIF_ORIENTATION_TAG) is None
+        assert tagged.getexif()[EXIF_ORIENTATION_TAG] == EXIF_ORIENTATION[turn]
+        assert bare.size == (upright.size if turn == 180 else upright.size[::-1])
+        assert _close(np.asarray(bare.rotate(-turn, expand=True).convert("L")), np.asarray(upright.convert("L")))
+        assert _close(np.asarray(ImageOps.exif_transpose(tagged).convert("L")), np.asarray(upright.convert("L")))
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    """Same size and on average within a few grey levels (JPEG differs a little)."""
+    return a.shape == b.shape and float(np.abs(a.astype(int) - b.astype(int)).mean()) < 6
+
+
+def test_chat_upload_is_small_and_heavily_compressed() -> None:
+    cert = make_certificate("teacher", 3)
+    chat = make_upload(cert, "chat", seed=2)
+    image = Image.open(io.BytesIO(chat.data))
+    assert max(image.size) == CHAT_SIDE and image.format == "JPEG"
+    assert len(chat.data) < len(make_upload(cert, "photo", seed=2).data) / 2
+
+
+def test_heic_upload_decodes_to_the_photo() -> None:
+    import pillow_heif
+
+    up = make_upload(make_certificate("lawyer", 4), "heic", seed=1)
+    assert up.data[4:12] == b"ftypheic" and up.suffix == ".heic"
+    heif = pillow_heif.open_heif(up.data)
+    decoded = np.asarray(heif.to_pillow().convert("L"))
+    assert _close(decoded, np.asarray(Image.open(io.BytesIO(up.ocr_images[0])).convert("L")))
 
 
 def test_two_page_pdf_has_the_certificate_on_page_two() -> None:

@@ -168,7 +168,7 @@ class FileTooLarge(DocumentError):
 
 
 class TypeNotAllowed(DocumentError):
-    status, type_slug, title = 415, "type_not_allowed", "Only PDF, JPEG, PNG, TIFF and WebP are accepted"
+    status, type_slug, title = 415, "type_not_allowed", "Only PDF, JPEG, PNG, TIFF, WebP and HEIC are accepted"
 
 
 class TypeMismatch(DocumentError):

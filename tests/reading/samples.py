@@ -6,6 +6,7 @@ import io
 import struct
 import zlib
 
+import pillow_heif
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
@@ -15,6 +16,24 @@ def image_bytes(fmt: str, size: tuple[int, int] = (40, 30), mode: str = "RGB", *
     out = io.BytesIO()
     Image.new(mode, size, "white").save(out, fmt, **save)
     return out.getvalue()
+
+
+def heic(size: tuple[int, int] = (64, 64), quality: int = 50) -> bytes:
+    """A small white HEIC (HEVC in HEIF, brand ``heic``) made with pillow-heif, as an iPhone saves one."""
+    out = io.BytesIO()
+    pillow_heif.from_pillow(Image.new("RGB", size, "white")).save(out, quality=quality)
+    return out.getvalue()
+
+
+def heic_claiming(width: int, height: int) -> bytes:
+    """A small HEIC whose image size boxes (``ispe``) claim ``width`` × ``height`` (64 × 64 needs no
+    ``clap`` box, which would crop the size back)."""
+    data = bytearray(heic())
+    start = data.find(b"ispe")
+    while start != -1:  # box type, version and flags (4 bytes), then width and height
+        data[start + 8:start + 16] = struct.pack(">II", width, height)
+        start = data.find(b"ispe", start + 1)
+    return bytes(data)
 
 
 def tiff_frames(count: int, size: tuple[int, int] = (20, 10)) -> bytes:

@@ -91,3 +91,53 @@ def test_every_mode_arrives_as_rgb_on_white(fmt: str, mode: str) -> None:
     assert page.mode == "RGB"
     if mode == "RGBA":  # fully transparent black pixels become white paper
         assert page.getpixel((0, 0)) == (255, 255, 255)
+
+
+def test_a_heic_decodes_to_an_rgb_page() -> None:
+    (page,) = decode_image(samples.heic((96, 64)), MediaType.HEIC, LIMITS)
+    assert page.mode == "RGB" and page.size == (96, 64)
+    assert min(page.getextrema()[0]) > 200  # the white it was made of
+
+
+@pytest.mark.parametrize("size", [(50_000, 50_000), (7746, 7746), (40_000, 100)])
+def test_a_heic_claiming_too_many_pixels_is_refused_before_decoding(size: tuple[int, int]) -> None:
+    started = time.perf_counter()
+    with pytest.raises(PixelLimit):
+        decode_image(samples.heic_claiming(*size), MediaType.HEIC, LIMITS)
+    assert time.perf_counter() - started < 1
+
+
+def test_a_heic_over_the_configured_pixel_limit_is_refused() -> None:
+    data = samples.heic((256, 256))
+    with pytest.raises(PixelLimit):
+        decode_image(data, MediaType.HEIC, Limits(max_pixels=256 * 255))
+    assert decode_image(data, MediaType.HEIC, Limits(max_pixels=256 * 256))[0].size == (256, 256)
+
+
+@pytest.mark.parametrize("cut", ["half", "header", "body"])
+def test_a_truncated_or_garbled_heic_is_a_parse_error(cut: str) -> None:
+    data = samples.heic((128, 128))
+    broken = {"half": data[: len(data) // 2], "header": data[:32],
+              "body": data[:200] + bytes(64) + data[264:]}[cut]
+    with pytest.raises(ParseError):
+        decode_image(broken, MediaType.HEIC, LIMITS)
+
+
+def test_only_the_heic_decoder_opens_a_heic() -> None:
+    with pytest.raises(ParseError):
+        decode_image(samples.image_bytes("JPEG"), MediaType.HEIC, LIMITS)
+    with pytest.raises(ParseError):
+        decode_image(samples.heic(), MediaType.JPEG, LIMITS)
+
+
+def test_a_heic_saved_with_an_orientation_is_turned_once() -> None:
+    """pillow-heif stores EXIF orientation 6 as a turn libheif applies; it must not be applied twice."""
+    image = Image.new("RGB", (120, 60), "white")
+    image.paste((0, 0, 0), (0, 0, 10, 10))  # the top left corner
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    out = io.BytesIO()
+    image.save(out, "HEIF", exif=exif.tobytes(), quality=90)
+    (page,) = decode_image(out.getvalue(), MediaType.HEIC, LIMITS)
+    assert page.size == (60, 120)
+    assert page.getpixel((page.width - 3, 2)) == (0, 0, 0)  # now the top right corner

@@ -22,8 +22,13 @@ LIMITS = Limits()
         (samples.image_bytes("TIFF", tiffinfo={}, compression="tiff_deflate"), MediaType.TIFF),
         (b"MM\x00*" + bytes(20), MediaType.TIFF),
         (samples.image_bytes("WEBP"), MediaType.WEBP),
+        (samples.heic(), MediaType.HEIC),
+        (b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00mif1heic", MediaType.HEIC),
+        (b"\x00\x00\x00\x18ftypheix\x00\x00\x00\x00mif1heix", MediaType.HEIC),
+        (b"\x00\x00\x00\x18ftyphevc\x00\x00\x00\x00msf1hevc", MediaType.HEIC),
     ],
-    ids=["pdf", "jpeg", "png", "tiff", "tiff-deflate", "tiff-big-endian", "webp"],
+    ids=["pdf", "jpeg", "png", "tiff", "tiff-deflate", "tiff-big-endian", "webp", "heic", "heif-mif1", "heix",
+         "hevc-sequence"],
 )
 def test_each_allowed_type_is_sniffed(data: bytes, expected: MediaType) -> None:
     assert sniff(data) is expected
@@ -40,8 +45,10 @@ def test_each_allowed_type_is_sniffed(data: bytes, expected: MediaType) -> None:
         (samples.image_bytes("BMP"), "scan.png"),
         (b"", None),
         (b"RIFF\x00\x00\x00\x00WAVEfmt ", "audio.webp"),
+        (b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2", "photo.heic"),
+        (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1", "image/avif"),
     ],
-    ids=["html-as-pdf", "zip", "gif", "svg", "bmp-as-png", "empty", "riff-wave"],
+    ids=["html-as-pdf", "zip", "gif", "svg", "bmp-as-png", "empty", "riff-wave", "mp4-as-heic", "avif"],
 )
 def test_types_outside_the_allowlist_are_refused(data: bytes, declared: str | None) -> None:
     with pytest.raises(TypeNotAllowed):
@@ -65,6 +72,7 @@ def test_declared_types_are_read_from_mime_types_and_file_names() -> None:
     assert declared_media_type("image/jpeg; charset=binary") is MediaType.JPEG
     assert declared_media_type("scan.tif") is MediaType.TIFF
     assert declared_media_type("IMAGE/WEBP") is MediaType.WEBP
+    assert declared_media_type("IMG_0042.HEIC") is declared_media_type("image/heif") is MediaType.HEIC
     assert declared_media_type("application/octet-stream") is None
 
 
@@ -73,3 +81,9 @@ def test_an_oversized_part_is_refused_before_its_type_is_looked_at() -> None:
     with pytest.raises(FileTooLarge):
         check_part(b"<html>" + bytes(2000), limits)
     assert check_part(samples.image_bytes("PNG", (4, 4)), limits) is MediaType.PNG
+
+
+def test_a_heic_declared_as_a_jpeg_is_a_mismatch() -> None:
+    with pytest.raises(TypeMismatch):
+        check_part(samples.heic(), LIMITS, "IMG_0042.jpg")
+    assert check_part(samples.heic(), LIMITS, "IMG_0042.HEIC") is MediaType.HEIC

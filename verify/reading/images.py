@@ -1,4 +1,4 @@
-"""Decode an uploaded image safely into RGB pages.
+"""Decode an uploaded image (JPEG, PNG, TIFF, WebP, HEIC) safely into RGB pages.
 
 Only the one Pillow decoder matching the sniffed type may run; the size is checked
 from the header before any pixel is loaded (``DecompressionBombWarning`` counts as an
@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
+import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from verify.config import Limits
@@ -35,7 +36,13 @@ _DECODE_ERRORS = (
     struct.error,
     MemoryError,
     UnidentifiedImageError,
+    RuntimeError,  # libheif's errors that are not bad input (pillow-heif raises ValueError for those)
 )
+
+# HEIC: only the primary image is decoded (no thumbnails, depth maps or auxiliary images), on
+# this thread (pages run in parallel as processes). Pillow's own checks still apply to it:
+# the size from its header (``ispe``), the decompression bomb limit, only the sniffed decoder.
+pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False, decode_threads=1)
 
 
 def check_size(width: int, height: int, limits: Limits) -> None:

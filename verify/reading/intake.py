@@ -24,6 +24,7 @@ class MediaType(StrEnum):
     PNG = "image/png"
     TIFF = "image/tiff"
     WEBP = "image/webp"
+    HEIC = "image/heic"
 
     @property
     def pillow_format(self) -> str:
@@ -37,7 +38,12 @@ _PILLOW_FORMATS = {
     MediaType.PNG: "PNG",
     MediaType.TIFF: "TIFF",
     MediaType.WEBP: "WEBP",
+    MediaType.HEIC: "HEIF",  # pillow-heif's decoder (libheif), registered by verify.reading.images
 }
+
+#: ISO base media file brands (the ``ftyp`` box's major brand) of HEIF still images and sequences,
+#: HEVC-coded (``heic``/``heix``... as iPhones write them) or generic (``mif1``, ``msf1``).
+HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"})
 
 #: Declared content types and file extensions, lower-case, mapped to the type they claim.
 _DECLARED: dict[str, MediaType] = {
@@ -57,6 +63,13 @@ _DECLARED: dict[str, MediaType] = {
     "tiff": MediaType.TIFF,
     "image/webp": MediaType.WEBP,
     "webp": MediaType.WEBP,
+    "image/heic": MediaType.HEIC,
+    "image/heif": MediaType.HEIC,
+    "image/heic-sequence": MediaType.HEIC,
+    "image/heif-sequence": MediaType.HEIC,
+    "heic": MediaType.HEIC,
+    "heif": MediaType.HEIC,
+    "hif": MediaType.HEIC,
 }
 
 #: Declarations that say nothing about the type.
@@ -70,10 +83,12 @@ def sniff(data: bytes) -> MediaType:
     <MediaType.PNG: 'image/png'>
     >>> sniff(b"RIFF\\x00\\x00\\x00\\x00WEBPVP8 ")
     <MediaType.WEBP: 'image/webp'>
+    >>> sniff(b"\\x00\\x00\\x00\\x18ftypheic\\x00\\x00\\x00\\x00mif1heic")
+    <MediaType.HEIC: 'image/heic'>
     >>> sniff(b"<html>%PDF-1.4")
     Traceback (most recent call last):
     ...
-    verify.errors.TypeNotAllowed: Only PDF, JPEG, PNG, TIFF and WebP are accepted
+    verify.errors.TypeNotAllowed: Only PDF, JPEG, PNG, TIFF, WebP and HEIC are accepted
     """
     if data.startswith(b"%PDF-"):
         return MediaType.PDF
@@ -85,6 +100,8 @@ def sniff(data: bytes) -> MediaType:
         return MediaType.TIFF
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return MediaType.WEBP
+    if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
+        return MediaType.HEIC
     raise TypeNotAllowed()
 
 
