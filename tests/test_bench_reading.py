@@ -93,5 +93,5 @@ def test_main_end_to_end(bench: ModuleType, capsys: pytest.CaptureFixture) -> No
     assert bench.main(["--seeds", "1", "--conditions", "pdf_text", "pdf_signed", "--jobs", "1", "--no-forged"]) == 0
     out = capsys.readouterr().out
     assert "pdf_signed   ALL" in out
-    assert "== Targets (issues 4 and 11)" in out and "valid documents rejected, (b) real-name data" in out
+    assert "== Targets (issues 4, 11 and 16)" in out and "valid documents rejected, (b) real-name data" in out
     assert "text_layer_mismatch on genuine typed PDFs 0 of 4" in out
