@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 
 from tests.certificates import Certificate, render_pdf
 from tests.test_api_verifications import submit
+from tests.uploads import signed_pdf
 from verify.domain import Extraction, FieldValue, Holder, Profession
 from verify.pipeline import PipelineResult, judge_extraction
 from verify.reasons import Reason
@@ -56,19 +57,31 @@ def record(services: Services, verification_id: str, result: PipelineResult) -> 
 
 
 @functools.cache
-def _pdf(cert: Certificate) -> bytes:
+def _typed_pdf(cert: Certificate) -> bytes:
     return render_pdf(cert)
 
 
-def submit_read_as(client: FlaskClient, services: Services, key: str, cert: Certificate, *,
-                   document: bytes | None = None, holds: Sequence[str] = TYPED_PDF,
-                   fields: dict[str, str] | None = None, **form: Any) -> Any:
-    """Submit ``cert`` (its typed PDF unless ``document`` is given) and record it as read exactly; the 202 answer.
+@functools.cache
+def _signed_pdf(cert: Certificate) -> bytes:
+    return signed_pdf(cert)
 
-    ``form`` is the submission's form (``account_id``, ``profession``, ``holder_name`` ...), as for
-    ``tests.test_api_verifications.submit``; the holder and profession of the result are taken from it.
+
+def submit_read_as(client: FlaskClient, services: Services, key: str, cert: Certificate, *, signed: bool = False,
+                   document: bytes | None = None, holds: Sequence[str] | None = None,
+                   fields: dict[str, str] | None = None, **form: Any) -> Any:
+    """Submit ``cert`` and record it as read exactly (``fields`` replaced); the 202 answer.
+
+    The document is ``cert`` as a typed PDF (held back by ``TYPED_PDF``), as a PDF signed by the
+    tests' trusted issuer (``signed``, nothing held back) or ``document`` (a photo of it, say;
+    nothing held back unless ``holds``). ``form`` is the submission's form (``account_id``,
+    ``profession``, ``holder_name`` ...) as for ``tests.test_api_verifications.submit``; the
+    result's holder and profession are taken from it.
     """
-    answer = submit(client, key, _pdf(cert) if document is None else document, **form)
+    if document is None:
+        document = _signed_pdf(cert) if signed else _typed_pdf(cert)
+    if holds is None:
+        holds = TYPED_PDF if document == _typed_pdf(cert) else ()
+    answer = submit(client, key, document, **form)
     assert answer.status_code == 202, answer.json
     holder = Holder(name=form.get("holder_name"), id_number=form.get("holder_id_number"))
     result = read_as(services, cert, profession=form.get("profession", "doctor"), holder=holder, holds=holds,

@@ -18,10 +18,10 @@ from datetime import date, timedelta
 import pytest
 from flask.testing import FlaskClient
 
-from tests.certificates import Certificate, id_check_char, make_certificate, render_pdf
-from tests.conftest import bearer, process_all
+from tests.certificates import Certificate, id_check_char, make_certificate
+from tests.conftest import bearer
+from tests.hand_made import submit_read_as
 from tests.review_cases import item_of
-from tests.test_api_verifications import submit
 from tests.uploads import holder_form
 from tests.web.console import sign_in
 from verify.masking import mask_field, mask_id_number, mask_number
@@ -98,11 +98,9 @@ def test_candidates_counts_what_todays_masking_gave_away() -> None:
 
 
 def _read_case(client: FlaskClient, services: Services, key: str, cert: Certificate, profession: str) -> str:
-    """Submit ``cert`` as a typed PDF with the holder's real-name data (a reviewer looks: unsigned); its id."""
-    answer = submit(client, key, render_pdf(cert), profession=profession, account_id=f"acct-{cert.kind.value}",
-                    **holder_form(cert))
-    assert answer.status_code == 202, answer.json
-    process_all(services)
+    """``cert`` as a typed PDF with the holder's real-name data, read exactly (a reviewer looks: unsigned); its id."""
+    answer = submit_read_as(client, services, key, cert, profession=profession,
+                            account_id=f"acct-{cert.kind.value}", **holder_form(cert))
     return answer.json["id"]
 
 
