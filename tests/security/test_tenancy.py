@@ -21,9 +21,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.certificates import make_certificate, render_pdf
-from tests.conftest import bearer, make_app, new_key, process_all
+from tests.conftest import bearer, make_app, new_key
+from tests.hand_made import submit_read_as
 from tests.security.client import submit
-from tests.uploads import holder_form, signed_pdf
+from tests.uploads import holder_form
 from verify.errors import NotFound
 from verify.services import keys, verifications
 from verify.services.keys import Principal
@@ -57,8 +58,7 @@ def _tenant(app: Flask, platform: str, seed: int) -> Tenant:
     key = new_key(services, platform, "platform")
     client = app.test_client()
     cert = make_certificate("physician_practice", seed)
-    approved = submit(client, key, signed_pdf(cert), account_id=ACCOUNT, **holder_form(cert))
-    process_all(services)
+    approved = submit_read_as(client, services, key, cert, signed=True, account_id=ACCOUNT, **holder_form(cert))
     body = client.get(f"/v1/verifications/{approved.json['id']}", headers=bearer(key)).json
     assert body["status"] == "approved", body["reasons"]
     pending = [submit(client, key, render_pdf(make_certificate("physician_practice", seed + n)),
