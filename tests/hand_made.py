@@ -21,8 +21,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from tests.certificates import Certificate, render_pdf
-from tests.test_api_verifications import submit
-from tests.uploads import signed_pdf
+from tests.uploads import signed_pdf, submit
 from verify.domain import Extraction, FieldValue, Holder, Profession
 from verify.pipeline import PipelineResult, judge_extraction
 from verify.reasons import Reason

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, process_all
 from tests.hand_made import submit_read_as
-from tests.test_api_verifications import submit
+from tests.uploads import submit
 from verify.services.context import Services
 from verify.services.review import open_review_item
 from verify.store.models import Document, Platform, ReviewItem, Verification

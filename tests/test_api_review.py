@@ -15,7 +15,7 @@ from sqlalchemy import select
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, make_app, new_key
 from tests.review_cases import copy_case, item_of, needs_review, needs_review_read, set_status
-from tests.test_api_verifications import submit
+from tests.uploads import submit
 from verify.errors import AlreadyClaimed
 from verify.services import review
 from verify.services.context import Services

@@ -20,8 +20,7 @@ from tests.certificates import make_certificate, printed_date, render_pdf
 from tests.conftest import bearer, new_key, process_all
 from tests.hand_made import TYPED_PDF, submit_read_as
 from tests.review_cases import item_of
-from tests.test_api_verifications import submit
-from tests.uploads import holder_form, signed_pdf
+from tests.uploads import holder_form, signed_pdf, submit
 from verify.crypto.at_rest import document_aad, value_aad
 from verify.crypto.envelope import Envelope, SealBroken, Sealed, derive_kek
 from verify.masking import mask_id_number

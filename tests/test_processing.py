@@ -11,8 +11,7 @@ from flask.testing import FlaskClient
 
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import process_all
-from tests.test_api_verifications import submit
-from tests.uploads import holder_form, signed_pdf
+from tests.uploads import holder_form, signed_pdf, submit
 from verify.errors import ParseTimeout
 from verify.jobs.isolate import run_isolated
 from verify.services.context import Services

@@ -23,8 +23,7 @@ from tests.certificates import Certificate, make_certificate, make_forgery, rend
 from tests.conftest import bearer, new_key, process_all
 from tests.hand_made import submit_read_as
 from tests.signing import append_after_signing, flip_signed_byte, sign_pdf
-from tests.test_api_verifications import submit
-from tests.uploads import holder_form, signed_pdf
+from tests.uploads import holder_form, signed_pdf, submit
 from verify.services.context import Services
 from verify.store.models import ImagePrint, Label
 

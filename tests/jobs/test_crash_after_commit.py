@@ -25,8 +25,7 @@ from sqlalchemy.orm import Session
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, make_app, new_key, process_all
 from tests.review_cases import MISMATCHED_NAME
-from tests.test_api_verifications import submit
-from tests.uploads import holder_form, signed_pdf
+from tests.uploads import holder_form, signed_pdf, submit
 from verify.services.labels import label_caches
 from verify.services.processing import process_next
 from verify.store.models import AuditEvent, Label, ReviewItem, Verification

@@ -6,14 +6,15 @@ import hashlib
 from typing import Any
 from urllib.parse import unquote
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.certificates import make_certificate, render_image, render_pdf, to_png
 from tests.conftest import bearer, new_key, process_all
+from tests.hand_made import TYPED_PDF, submit_read_as
 from tests.review_cases import MISMATCHED_NAME, item_of, needs_review
-from tests.test_api_verifications import submit
-from tests.uploads import holder_form, signed_pdf
+from tests.uploads import holder_form, submit
 from tests.web.console import csrf_of, post, sign_in
 from verify.services.context import Services
 from verify.services.keys import revoke_key
@@ -130,8 +131,8 @@ def test_document_pages_are_pngs_served_as_attachments(
     client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
 ) -> None:
     cert = make_certificate("physician_qualification", seed=8)
-    answer = submit(client, platform_key, render_pdf(cert, cover_page=True), holder_name=MISMATCHED_NAME)
-    process_all(services)
+    answer = submit_read_as(client, services, platform_key, cert, document=render_pdf(cert, cover_page=True),
+                            holds=TYPED_PDF, holder_name=MISMATCHED_NAME)
     item_id = item_of(services, answer.json["id"])
     sign_in(client, reviewer_key)
     assert "/ 2 页" in client.get(f"/review/items/{item_id}").text
@@ -145,6 +146,7 @@ def test_document_pages_are_pngs_served_as_attachments(
     assert client.get(f"/review/items/{item_id}/pages/3").status_code == 404
 
 
+@pytest.mark.reading  # the console's end-to-end test: a photo read by the pipeline, then shown
 def test_an_image_upload_is_re_encoded_for_display(
     client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
 ) -> None:
@@ -230,12 +232,10 @@ def test_a_reused_certificate_shows_the_other_account_and_a_spaced_name_is_not_m
 ) -> None:
     cert = make_certificate("physician_practice", seed=57)
     holder = holder_form(cert)
-    first = submit(client, platform_key, signed_pdf(cert), **holder)
-    process_all(services)
+    first = submit_read_as(client, services, platform_key, cert, signed=True, **holder)
     assert client.get(first.headers["Location"], headers=bearer(platform_key)).json["status"] == "approved"
     spaced = {**holder, "holder_name": " ".join(cert.fields["name"])}
-    again = submit(client, platform_key, signed_pdf(cert), account_id="acct-9", **spaced)
-    process_all(services)
+    again = submit_read_as(client, services, platform_key, cert, signed=True, account_id="acct-9", **spaced)
     sign_in(client, reviewer_key)
     page = client.get(f"/review/items/{item_of(services, again.json['id'])}").text
     assert "data-reuse" in page and 'data-other-account>acct-1<' in page
