@@ -78,3 +78,35 @@ def process_all(services: Services) -> int:
     while process_next(services):
         count += 1
     return count
+
+
+#: Whole files by what they spend their time on; ``make check`` leaves these marks out, ``make test`` runs all.
+#: Single tests carry their mark themselves (``@pytest.mark.reading``: an area's end-to-end test on real OCR);
+#: a test that uses a PostgreSQL server (tests/postgres.py) is ``slow``.
+FILE_MARKS: dict[str, str] = {
+    "tests/reading/": "reading",
+    "tests/fields/test_certificates.py": "reading",
+    "tests/fields/test_reread.py": "reading",
+    "tests/test_bench_reading.py": "reading",
+    "tests/test_certificates.py": "reading",
+    "tests/test_corpus.py": "reading",
+    "tests/test_pipeline_pages.py": "reading",
+    "tests/test_pipeline_reread.py": "reading",
+    "tests/test_provenance.py": "reading",
+    "tests/security/test_parsers.py": "reading",
+    "tests/security/test_fuzz.py": "fuzz",
+    "tests/security/test_schemathesis.py": "fuzz",
+    "tests/web/test_browser.py": "browser",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test of a file in ``FILE_MARKS`` with its file's mark, and each on PostgreSQL ``slow``."""
+    root = config.rootpath
+    for item in items:
+        if {"postgres", "postgres_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker("slow")
+        path = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        for prefix, mark in FILE_MARKS.items():
+            if path.startswith(prefix):
+                item.add_marker(mark)

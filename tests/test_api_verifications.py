@@ -7,16 +7,19 @@ import io
 import jwt
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, process_all
 from tests.hand_made import read_as, record
+from tests.test_api_labels import issue as issue_label
 from tests.uploads import signed_pdf, submit
 from verify.masking import mask_id_number
 from verify.services.context import Services
 from verify.services.processing import claimable_ids
+from verify.store.models import Label, Verification
 
 
 @pytest.fixture(scope="module")
@@ -190,3 +193,33 @@ def test_unknown_routes_and_methods_are_problems(client: FlaskClient) -> None:
     assert client.get("/nope").json["type"].endswith("/not_found")
     answer = client.delete("/healthz")
     assert answer.status_code == 405 and answer.content_type == "application/problem+json"
+
+
+# --- 18: mass assignment --------------------------------------------------------------------------
+def test_18_server_owned_fields_in_a_request_are_refused_or_ignored(
+    client: FlaskClient, services: Services, platform_key: str, other_platform_key: str
+) -> None:
+    chosen_id = "f" * 32
+    answer = submit(client, platform_key, render_pdf(make_certificate("physician_practice", 71)), status="approved",
+                    id=chosen_id, platform_id="rival-live",
+                    kind="lawyer_practice", reasons="[]", attempts="0", redacted_at="2020-01-01T00:00:00Z")
+    assert answer.status_code in (202, 422), answer.json
+    with services.store.read() as session:
+        rows = session.scalars(select(Verification)).all()
+        assert all(v.id != chosen_id for v in rows)
+        if answer.status_code == 202:  # ignored: the server's own values only
+            [row] = rows
+            assert (row.status, row.kind, row.attempts) == ("pending", None, 0)
+            assert row.id == answer.json["id"] and row.redacted_at is None
+        else:
+            assert rows == []
+    assert client.get("/v1/verifications", headers=bearer(other_platform_key)).json["items"] == []
+
+    label = issue_label(services, "mass-1")
+    for body in ({"reason": "x", "state": "active"}, {"reason": "x", "revoked_at": None},
+                 {"reason": "x", "account_id": "someone-else"}):
+        changed = client.post(f"/v1/labels/{label['id']}/revoke", json=body, headers=bearer(platform_key))
+        assert changed.status_code == 422 and changed.json["type"].endswith("/validation_error"), body
+    with services.store.read() as session:
+        stored = session.get(Label, label["id"])
+        assert stored is not None and stored.revoked_at is None and stored.account_id == "mass-1"

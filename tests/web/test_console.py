@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from typing import Any
 from urllib.parse import unquote
 
 import pytest
 from flask.testing import FlaskClient
+from PIL import Image
 from sqlalchemy import select
 
 from tests.certificates import make_certificate, render_image, render_pdf, to_png
@@ -255,3 +257,40 @@ def test_the_fencing_field_takes_ascii_digits_only(
             assert refused.status_code == 422, (fencing, action, refused.status_code)
             assert "表单内容不完整或不正确" in refused.text
     assert client.get(f"/v1/review/items/{item_id}", headers=bearer(reviewer_key)).json["item"]["state"] == "claimed"
+
+
+# --- 12 and 8: the review derivative carries no metadata and no trailer ------------------------------
+SERIAL = "CANARY-SERIAL-0012"
+
+
+def _photo_with_exif_and_trailer() -> bytes:
+    image = render_image(make_certificate("physician_qualification", seed=8), dpi=150)
+    exif = Image.Exif()
+    exif[0x010F] = "CanaryCam"  # Make
+    exif[0x0110] = "Model 12"  # Model
+    exif[0xA431] = SERIAL  # BodySerialNumber (in the Exif IFD for real cameras; here in IFD0)
+    exif[0x8825] = {1: "N", 2: (39.0, 54.0, 27.0), 3: "E", 4: (116.0, 23.0, 50.0)}  # GPS IFD
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90, exif=exif.tobytes())
+    photo = out.getvalue()
+    assert SERIAL.encode() in photo and b"CanaryCam" in photo
+    return photo + b"<html><script>alert(12)</script></html>"
+
+
+def test_12_08_the_review_derivative_drops_exif_gps_serial_and_any_trailer(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    answer = submit_read_as(client, services, platform_key, make_certificate("physician_qualification", seed=8),
+                            document=_photo_with_exif_and_trailer(), filename="photo.jpg", mimetype="image/jpeg",
+                            holder_name=MISMATCHED_NAME)
+    assert client.get(answer.headers["Location"], headers=bearer(platform_key)).json["status"] == "needs_review"
+    sign_in(client, reviewer_key)
+    page = client.get(f"/review/items/{item_of(services, answer.json['id'])}/pages/1")
+    assert page.status_code == 200 and page.mimetype == "image/png" and page.data.startswith(b"\x89PNG")
+    assert page.headers["Content-Disposition"] == 'attachment; filename="page-1.png"'
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    for marker in (SERIAL.encode(), b"CanaryCam", b"<script>", b"<html>", b"Exif"):
+        assert marker not in page.data, marker
+    derivative = Image.open(io.BytesIO(page.data))
+    assert "exif" not in derivative.info and len(derivative.getexif()) == 0
+    assert page.data.endswith(b"IEND\xaeB`\x82")  # nothing after the PNG's last chunk
