@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,9 +28,28 @@ TEST_SETTINGS: dict[str, Any] = {"job_lease_seconds": 5.0, "ocr_engine": "tesser
 
 
 def make_app(data_dir: Path, **overrides: Any) -> Flask:
+    """An app on ``data_dir`` with its database migrated (a copy of ``migrated_database``'s when SQLite and new)."""
+    database = data_dir / DATABASE_FILE
+    if "database_url" not in overrides and not database.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(migrated_database(), database)
     app = create_app({"data_dir": data_dir, **TEST_SETTINGS, **overrides})
-    upgrade(app.extensions["verify"].settings.database)
+    upgrade(app.extensions["verify"].settings.database)  # a no-op on the copy: it is at head
     return app
+
+
+DATABASE_FILE = "verify.db"
+
+
+@functools.cache
+def migrated_database() -> Path:
+    """An empty SQLite database with every migration applied, made once per test process (each app copies it
+    instead of running the migrations again)."""
+    template = Path(tempfile.mkdtemp(prefix="verify-template-"))
+    atexit.register(shutil.rmtree, template, ignore_errors=True)
+    url = f"sqlite:///{template / DATABASE_FILE}"
+    upgrade(url)
+    return template / DATABASE_FILE
 
 
 @pytest.fixture
