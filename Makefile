@@ -24,7 +24,7 @@ test: system-test $(VENV)/.test-deps
 	OMP_THREAD_LIMIT=1 $(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # The edit loop: ruff, then the suite without what starts servers or a browser, fuzzes, or waits for real OCR
-# (the marks are in pyproject.toml, whole files marked in tests/conftest.py). Under 2 minutes; CI runs `make test`.
+# (the marks are in pyproject.toml, whole files marked in tests/conftest.py). About 2 CPU-minutes; CI runs `make test`.
 CHECK_MARKS := not slow and not browser and not fuzz and not reading
 check: system-test $(VENV)/.test-deps
 	$(VENV)/bin/ruff check verify schemas tests bench fuzz wsgi.py
