@@ -1,4 +1,4 @@
-# verify: `make run` serves the API, `make test` runs the suite. Both install what is missing:
+# verify: `make run` serves the API, `make test` runs the suite, `make check` its fast part. All install what is missing:
 # Debian packages (when root), a .venv and the pinned requirements.
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -12,7 +12,7 @@ export HOST PORT VERIFY_DATA_DIR
 RUN_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim libgl1 libglib2.0-0  # libGL/glib: opencv-python (PP-OCR)
 TEST_PACKAGES := $(RUN_PACKAGES) fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai fonts-noto-cjk chromium wrk redis-server postgresql
 
-.PHONY: run test bench lint sample fuzz system-run system-test clean
+.PHONY: run test check bench lint sample fuzz system-run system-test clean
 
 run: system-run $(VENV)/.run-deps
 	$(VENV)/bin/flask --app wsgi setup
@@ -22,6 +22,13 @@ run: system-run $(VENV)/.run-deps
 TEST_WORKERS ?= auto
 test: system-test $(VENV)/.test-deps
 	OMP_THREAD_LIMIT=1 $(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile
+
+# The edit loop: ruff, then the suite without what starts servers or a browser, fuzzes, or waits for real OCR
+# (the marks are in pyproject.toml, whole files marked in tests/conftest.py). About 2 CPU-minutes; CI runs `make test`.
+CHECK_MARKS := not slow and not browser and not fuzz and not reading
+check: system-test $(VENV)/.test-deps
+	$(VENV)/bin/ruff check verify schemas tests bench fuzz wsgi.py
+	OMP_THREAD_LIMIT=1 $(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile -m "$(CHECK_MARKS)"
 
 bench: system-test $(VENV)/.test-deps
 	$(VENV)/bin/python bench/pipeline.py

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,10 +29,29 @@ TEST_SETTINGS: dict[str, Any] = {"job_lease_seconds": 5.0, "ocr_engine": "tesser
 
 
 def make_app(data_dir: Path, *, clock: TestClock | None = None, **overrides: Any) -> Flask:
-    """An app over ``data_dir`` with these settings, its clock a :class:`TestClock` (``clock`` or a new one)."""
+    """An app on ``data_dir`` with its database migrated (a copy of ``migrated_database``'s when SQLite and new),
+    its clock a :class:`TestClock` (``clock`` or a new one)."""
+    database = data_dir / DATABASE_FILE
+    if "database_url" not in overrides and not database.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(migrated_database(), database)
     app = create_app({"data_dir": data_dir, **TEST_SETTINGS, **overrides}, clock=clock or TestClock())
-    upgrade(app.extensions["verify"].settings.database)
+    upgrade(app.extensions["verify"].settings.database)  # a no-op on the copy: it is at head
     return app
+
+
+DATABASE_FILE = "verify.db"
+
+
+@functools.cache
+def migrated_database() -> Path:
+    """An empty SQLite database with every migration applied, made once per test process (each app copies it
+    instead of running the migrations again)."""
+    template = Path(tempfile.mkdtemp(prefix="verify-template-"))
+    atexit.register(shutil.rmtree, template, ignore_errors=True)
+    url = f"sqlite:///{template / DATABASE_FILE}"
+    upgrade(url)
+    return template / DATABASE_FILE
 
 
 @pytest.fixture
@@ -87,3 +110,35 @@ def process_all(services: Services) -> int:
     while process_next(services):
         count += 1
     return count
+
+
+#: Whole files by what they spend their time on; ``make check`` leaves these marks out, ``make test`` runs all.
+#: Single tests carry their mark themselves (``@pytest.mark.reading``: an area's end-to-end test on real OCR);
+#: a test that uses a PostgreSQL server (tests/postgres.py) is ``slow``.
+FILE_MARKS: dict[str, str] = {
+    "tests/reading/": "reading",
+    "tests/fields/test_certificates.py": "reading",
+    "tests/fields/test_reread.py": "reading",
+    "tests/test_bench_reading.py": "reading",
+    "tests/test_certificates.py": "reading",
+    "tests/test_corpus.py": "reading",
+    "tests/test_pipeline_pages.py": "reading",
+    "tests/test_pipeline_reread.py": "reading",
+    "tests/test_provenance.py": "reading",
+    "tests/security/test_parsers.py": "reading",
+    "tests/security/test_fuzz.py": "fuzz",
+    "tests/security/test_schemathesis.py": "fuzz",
+    "tests/web/test_browser.py": "browser",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test of a file in ``FILE_MARKS`` with its file's mark, and each on PostgreSQL ``slow``."""
+    root = config.rootpath
+    for item in items:
+        if {"postgres", "postgres_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker("slow")
+        path = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        for prefix, mark in FILE_MARKS.items():
+            if path.startswith(prefix):
+                item.add_marker(mark)

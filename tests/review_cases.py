@@ -1,8 +1,8 @@
-"""Review cases for tests: one through the real pipeline, then cheap copies of it.
+"""Review cases for tests: recorded as read (tests.hand_made) or through the real pipeline, then cheap copies.
 
-Processing a document costs about a second; the permission matrix needs a fresh case
-per cell, so ``copy_case`` clones a processed needs_review verification (its documents
-too) straight in the store and queues it like the pipeline does.
+Processing a document costs seconds; the permission matrix needs a fresh case per cell, so
+``copy_case`` clones a processed needs_review verification (its documents too) straight in the
+store and queues it like the pipeline does.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, process_all
-from tests.test_api_verifications import submit
+from tests.hand_made import submit_read_as
+from tests.uploads import submit
 from verify.services.context import Services
 from verify.services.review.queue import open_review_item
 from verify.store.models import Document, Platform, ReviewItem, Verification
@@ -25,12 +26,27 @@ MISMATCHED_NAME = "王小明"
 
 def needs_review(client: FlaskClient, services: Services, key: str, *, seed: int = 8, account_id: str = "acct-1",
                  **form: Any) -> str:
-    """Submit a 医师资格证书 PDF whose holder name differs from the platform's, process it; the verification id."""
+    """A 医师资格证书 PDF whose holder name differs from the platform's, recorded as read (tests.hand_made).
+
+    The verification id; ``needs_review_read`` makes the same case by reading the document.
+    """
     cert = make_certificate("physician_qualification", seed=seed)
-    answer = submit(client, key, render_pdf(cert), account_id=account_id,
-                    **{"holder_name": MISMATCHED_NAME, **form})
+    answer = submit_read_as(client, services, key, cert, account_id=account_id,
+                            **{"holder_name": MISMATCHED_NAME, **form})
+    return _in_review(client, key, answer)
+
+
+def needs_review_read(client: FlaskClient, services: Services, key: str, *, seed: int = 8,
+                      account_id: str = "acct-1", **form: Any) -> str:
+    """``needs_review`` through the real pipeline: the document is read."""
+    cert = make_certificate("physician_qualification", seed=seed)
+    answer = submit(client, key, render_pdf(cert), account_id=account_id, **{"holder_name": MISMATCHED_NAME, **form})
     assert answer.status_code == 202, answer.json
     process_all(services)
+    return _in_review(client, key, answer)
+
+
+def _in_review(client: FlaskClient, key: str, answer: Any) -> str:
     done = client.get(answer.headers["Location"], headers=bearer(key)).json
     assert done["status"] == "needs_review", done["reasons"]
     return answer.json["id"]

@@ -21,9 +21,9 @@ from sqlalchemy import event, select
 
 from tests.certificates import make_certificate
 from tests.clock import TestClock
-from tests.conftest import bearer, make_app, new_key, process_all
-from tests.test_api_verifications import submit
-from tests.uploads import holder_form, signed_pdf
+from tests.conftest import bearer, make_app, new_key
+from tests.hand_made import submit_read_as
+from tests.uploads import holder_form
 from verify import audit
 from verify.audit import verify_chain
 from verify.domain import CredentialKind
@@ -38,9 +38,8 @@ from verify.store.models import AuditEvent, Label, Verification
 @pytest.fixture
 def label(client: FlaskClient, services: Services, platform_key: str) -> dict:
     cert = make_certificate("teacher_qualification", seed=4)
-    answer = submit(client, platform_key, signed_pdf(cert), profession="teacher", account_id="teach-1",
-                    **holder_form(cert))
-    process_all(services)
+    answer = submit_read_as(client, services, platform_key, cert, signed=True, profession="teacher",
+                            account_id="teach-1", **holder_form(cert))
     done = client.get(answer.headers["Location"], headers=bearer(platform_key)).json
     assert done["status"] == "approved", done["reasons"]
     return done["label"]

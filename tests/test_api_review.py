@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, make_app, new_key
-from tests.review_cases import copy_case, item_of, needs_review, set_status
-from tests.test_api_verifications import submit
+from tests.review_cases import copy_case, item_of, needs_review, needs_review_read, set_status
+from tests.uploads import submit
 from verify.errors import AlreadyClaimed
 from verify.services.context import Services
 from verify.services.keys import authenticate
@@ -36,10 +36,11 @@ def _advance(services: Services, **delta: float) -> None:
     services.clock.set(later)
 
 
+@pytest.mark.reading  # the review area's end-to-end test: its case is read, not hand-made
 def test_a_name_mismatch_case_is_approved_by_a_reviewer(
     client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
 ) -> None:
-    verification_id = needs_review(client, services, platform_key)
+    verification_id = needs_review_read(client, services, platform_key)
     items = client.get("/v1/review/items?state=open", headers=bearer(reviewer_key)).json["items"]
     assert [item["verification_id"] for item in items] == [verification_id]
     assert "name.matches_holder" in items[0]["reasons"]

@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import jwt
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, process_all
-from tests.uploads import signed_pdf
+from tests.hand_made import read_as, record
+from tests.test_api_labels import issue as issue_label
+from tests.uploads import signed_pdf, submit
 from verify.masking import mask_id_number
 from verify.services.context import Services
-
-
-def submit(client: FlaskClient, key: str, data: bytes, *, filename: str = "cert.pdf",
-           mimetype: str = "application/pdf", headers: dict[str, str] | None = None, **form: Any) -> Any:
-    body = {"account_id": "acct-1", "profession": "doctor", **form,
-            "document": (io.BytesIO(data), filename, mimetype)}
-    return client.post("/v1/verifications", data=body, headers={**bearer(key), **(headers or {})},
-                       content_type="multipart/form-data")
+from verify.services.processing import claimable_ids
+from verify.store.models import Label, Verification
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +29,7 @@ def doctor_pdf() -> tuple[dict[str, str], bytes]:
     return cert.fields, signed_pdf(cert)
 
 
+@pytest.mark.reading
 def test_doctor_pdf_is_approved_with_a_label_any_jose_library_accepts(
     client: FlaskClient, services: Services, platform_key: str, doctor_pdf: tuple[dict[str, str], bytes]
 ) -> None:
@@ -66,6 +63,7 @@ def test_doctor_pdf_is_approved_with_a_label_any_jose_library_accepts(
     assert fields["name"] not in str(claims) and fields["id_number"] not in str(claims)
 
 
+@pytest.mark.reading
 def test_holder_name_that_differs_goes_to_review(
     client: FlaskClient, services: Services, platform_key: str, doctor_pdf: tuple[dict[str, str], bytes]
 ) -> None:
@@ -78,6 +76,7 @@ def test_holder_name_that_differs_goes_to_review(
     assert done["label"] is None
 
 
+@pytest.mark.reading
 def test_forged_number_is_rejected_with_its_reason(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
@@ -98,7 +97,7 @@ def test_reviewers_see_the_id_number_masked_here_too(
 ) -> None:
     """Full numbers only through the review queue's audited reveal (catalogue 78)."""
     answer = submit(client, platform_key, doctor_pdf[1])
-    process_all(services)
+    record(services, answer.json["id"], read_as(services, make_certificate("physician_practice", seed=11)))
     seen = client.get(answer.headers["Location"], headers=bearer(reviewer_key)).json
     assert seen["credential"]["fields"]["id_number"] == mask_id_number(doctor_pdf[0]["id_number"])
 
@@ -127,7 +126,7 @@ def test_idempotency_key_replays_the_first_answer_and_refuses_another_request(
     other = submit(client, platform_key, doctor_pdf[1], headers=headers, account_id="someone-else")
     assert other.status_code == 409
     assert other.json["type"].endswith("/idempotency_key_reused")
-    assert process_all(services) == 1
+    assert len(claimable_ids(services)) == 1  # one job, to run once
 
 
 def test_list_is_paginated_and_filtered(
@@ -194,3 +193,33 @@ def test_unknown_routes_and_methods_are_problems(client: FlaskClient) -> None:
     assert client.get("/nope").json["type"].endswith("/not_found")
     answer = client.delete("/healthz")
     assert answer.status_code == 405 and answer.content_type == "application/problem+json"
+
+
+# --- 18: mass assignment --------------------------------------------------------------------------
+def test_18_server_owned_fields_in_a_request_are_refused_or_ignored(
+    client: FlaskClient, services: Services, platform_key: str, other_platform_key: str
+) -> None:
+    chosen_id = "f" * 32
+    answer = submit(client, platform_key, render_pdf(make_certificate("physician_practice", 71)), status="approved",
+                    id=chosen_id, platform_id="rival-live",
+                    kind="lawyer_practice", reasons="[]", attempts="0", redacted_at="2020-01-01T00:00:00Z")
+    assert answer.status_code in (202, 422), answer.json
+    with services.store.read() as session:
+        rows = session.scalars(select(Verification)).all()
+        assert all(v.id != chosen_id for v in rows)
+        if answer.status_code == 202:  # ignored: the server's own values only
+            [row] = rows
+            assert (row.status, row.kind, row.attempts) == ("pending", None, 0)
+            assert row.id == answer.json["id"] and row.redacted_at is None
+        else:
+            assert rows == []
+    assert client.get("/v1/verifications", headers=bearer(other_platform_key)).json["items"] == []
+
+    label = issue_label(services, "mass-1")
+    for body in ({"reason": "x", "state": "active"}, {"reason": "x", "revoked_at": None},
+                 {"reason": "x", "account_id": "someone-else"}):
+        changed = client.post(f"/v1/labels/{label['id']}/revoke", json=body, headers=bearer(platform_key))
+        assert changed.status_code == 422 and changed.json["type"].endswith("/validation_error"), body
+    with services.store.read() as session:
+        stored = session.get(Label, label["id"])
+        assert stored is not None and stored.revoked_at is None and stored.account_id == "mass-1"

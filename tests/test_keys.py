@@ -23,9 +23,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select
 
+from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, make_app, new_key
 from tests.review_cases import copy_case, needs_review
 from tests.test_api_labels import issue
+from tests.uploads import submit
 from tests.web.console import csrf_of, sign_in
 from verify.config import load_settings
 from verify.services.context import Services
@@ -192,3 +194,21 @@ def test_admin_keys_made_before_scopes_keep_seeing_every_platform(tmp_path: Path
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     finally:
         engine.dispose()
+
+
+# --- 13: a revoked key is refused ----------------------------------------------------------------
+def test_13_a_revoked_key_is_401_on_every_route(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "data", ocr_engine="none", auth_cache_seconds=0.0)
+    try:
+        runner, client = app.test_cli_runner(), app.test_client()
+        key = new_key(app.extensions["verify"], "acme-video", "platform")
+        assert client.get("/v1/verifications", headers=bearer(key)).status_code == 200
+        assert runner.invoke(args=["keys", "revoke", key.split("_")[1]]).exit_code == 0
+        for answer in (client.get("/v1/verifications", headers=bearer(key)),
+                       submit(client, key, render_pdf(make_certificate("physician_practice", 71))),
+                       client.post("/v1/labels/check", json={"token": "x"}, headers=bearer(key))):
+            assert answer.status_code == 401 and answer.json["type"].endswith("/unauthorized")
+        with app.extensions["verify"].store.read() as session:
+            assert session.query(Verification).count() == 0
+    finally:
+        app.extensions["verify"].store.dispose()

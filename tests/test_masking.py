@@ -17,15 +17,17 @@ from datetime import date, timedelta
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
-from tests.certificates import Certificate, id_check_char, make_certificate, render_pdf
-from tests.conftest import bearer, process_all
+from tests.certificates import Certificate, id_check_char, make_certificate
+from tests.conftest import bearer
+from tests.hand_made import submit_read_as
 from tests.review_cases import item_of
-from tests.test_api_verifications import submit
 from tests.uploads import holder_form
 from tests.web.console import sign_in
 from verify.masking import mask_field, mask_id_number, mask_number
 from verify.services.context import Services
+from verify.store.models import AuditEvent
 
 ENOUGH = 10_000
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -98,11 +100,9 @@ def test_candidates_counts_what_todays_masking_gave_away() -> None:
 
 
 def _read_case(client: FlaskClient, services: Services, key: str, cert: Certificate, profession: str) -> str:
-    """Submit ``cert`` as a typed PDF with the holder's real-name data (a reviewer looks: unsigned); its id."""
-    answer = submit(client, key, render_pdf(cert), profession=profession, account_id=f"acct-{cert.kind.value}",
-                    **holder_form(cert))
-    assert answer.status_code == 202, answer.json
-    process_all(services)
+    """``cert`` as a typed PDF with the holder's real-name data, read exactly (a reviewer looks: unsigned); its id."""
+    answer = submit_read_as(client, services, key, cert, profession=profession,
+                            account_id=f"acct-{cert.kind.value}", **holder_form(cert))
     return answer.json["id"]
 
 
@@ -145,3 +145,19 @@ def test_masks_keep_the_shape_and_hide_every_digit_that_narrows_the_id_number() 
     assert mask_field("physician_qualification", "number", "2012 3311 0330106198501150020") == \
         "2012 3311 0" + "*" * 18
     assert mask_field("lawyer_practice", "qualification_number", "A20194401060123") == "A20194401060123"
+
+
+# --- 78: masked by default for reviewers too ---------------------------------------------------------
+def test_78_a_reviewer_reading_a_verification_sees_the_id_number_masked_without_an_audited_reveal(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    cert = make_certificate("physician_practice", 78)
+    answer = submit_read_as(client, services, platform_key, cert, holder_id_number=cert.fields["id_number"])
+    with services.store.read() as session:
+        events = session.scalar(select(func.count()).select_from(AuditEvent))
+    for path in (answer.headers["Location"], "/v1/verifications"):
+        seen = client.get(path, headers=bearer(reviewer_key))
+        assert seen.status_code == 200
+        assert cert.fields["id_number"] not in seen.get_data(as_text=True), path
+    with services.store.read() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == events

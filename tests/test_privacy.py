@@ -18,9 +18,9 @@ from sqlalchemy import select, update
 
 from tests.certificates import make_certificate, printed_date, render_pdf
 from tests.conftest import bearer, new_key, process_all
+from tests.hand_made import TYPED_PDF, submit_read_as
 from tests.review_cases import item_of
-from tests.test_api_verifications import submit
-from tests.uploads import holder_form, signed_pdf
+from tests.uploads import holder_form, signed_pdf, submit
 from verify.crypto.at_rest import document_aad, value_aad
 from verify.crypto.envelope import Envelope, SealBroken, Sealed, derive_kek
 from verify.masking import mask_id_number
@@ -39,21 +39,25 @@ def _holder(seed: int) -> dict[str, str]:
     return holder_form(make_certificate("physician_practice", seed))
 
 
+def _decided(client: FlaskClient, services: Services, key: str, seed: int, **form: Any) -> str:
+    """``_signed(seed)`` submitted with ``form`` and recorded as read (tests.hand_made); its id."""
+    return submit_read_as(client, services, key, make_certificate("physician_practice", seed), signed=True,
+                          **form).json["id"]
+
+
 OTHER_NAME = "欧阳明"  # differs from every generated holder, so the case goes to a reviewer
 
 
 def _needs_review(client: FlaskClient, services: Services, key: str, seed: int, *, send_id: bool = False,
                   **form: Any) -> tuple[str, Any]:
-    """A 医师资格证书 (its number embeds the ID number) whose holder name differs, processed to review.
+    """A 医师资格证书 (its number embeds the ID number) whose holder name differs, recorded as read: in review.
 
     ``send_id``: the platform also sends the holder's ID number (as its real-name check knows it).
     """
     cert = make_certificate("physician_qualification", seed=seed)
     if send_id:
         form["holder_id_number"] = cert.fields["id_number"]
-    answer = submit(client, key, render_pdf(cert), holder_name=OTHER_NAME, **form)
-    assert answer.status_code == 202, answer.json
-    process_all(services)
+    answer = submit_read_as(client, services, key, cert, holder_name=OTHER_NAME, **form)
     body = client.get(answer.headers["Location"], headers=bearer(key)).json
     assert body["status"] == "needs_review", body["reasons"]
     return answer.json["id"], cert
@@ -192,8 +196,8 @@ def test_72_swapped_sealed_values_answer_a_typed_integrity_error_and_log_no_cont
 def test_72_a_document_swapped_across_tenants_ends_the_job_for_review_not_in_a_crash(
     client: FlaskClient, services: Services, platform_key: str, other_platform_key: str
 ) -> None:
+    theirs = _decided(client, services, other_platform_key, 35, **_holder(35))
     mine = submit(client, platform_key, _signed(34), **_holder(34)).json["id"]
-    theirs = submit(client, other_platform_key, _signed(35), **_holder(35)).json["id"]
     [(content, key)] = _raw(services, "select content, wrapped_key from documents where verification_id = ?", theirs)
     _write_raw(services, "update documents set content = ?, wrapped_key = ? where verification_id = ?",
                content, key, mine)
@@ -243,8 +247,7 @@ def test_fields_an_older_version_stored_in_the_clear_are_sealed_by_db_upgrade_an
     app: Any, client: FlaskClient, services: Services, platform_key: str
 ) -> None:
     cert = make_certificate("physician_practice", 48)
-    verification_id = submit(client, platform_key, _signed(48), **_holder(48)).json["id"]
-    process_all(services)
+    verification_id = _decided(client, services, platform_key, 48, **_holder(48))
     before = client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).json
     with services.store.read() as session:
         plain = session.get(Verification, verification_id).fields
@@ -284,6 +287,7 @@ def _forms(text: str) -> list[bytes]:
     return sorted({text.encode(), escaped, text.encode("utf-16-le"), text.encode("utf-16-be")})
 
 
+@pytest.mark.reading  # the privacy area's end-to-end test: its documents are read
 @pytest.mark.timeout(120)
 def test_76_the_canary_id_number_is_nowhere_in_plaintext(
     client: FlaskClient, services: Services, platform_key: str, reviewer_key: str,
@@ -299,8 +303,11 @@ def test_76_the_canary_id_number_is_nowhere_in_plaintext(
                       profession=profession, **holder_form(other)).status_code == 202
     personal = [cert.fields["birth_date"], printed_date(cert.fields["birth_date"]), cert.fields["institution"],
                 teacher.fields["birth_date"], "鄂伦春族", lawyer.fields["qualification_number"], "青藤湾律师事务所"]
-    verification_id, _ = _needs_review(client, services, platform_key, seed=77, send_id=True,
-                                       headers={"Idempotency-Key": "canary-1"})
+    answer = submit(client, platform_key, render_pdf(cert), holder_name=OTHER_NAME, holder_id_number=canary,
+                    headers={"Idempotency-Key": "canary-1"})
+    assert answer.status_code == 202, answer.json
+    process_all(services)  # the whole pipeline: every value is read from the documents
+    verification_id = answer.json["id"]
     with services.store.read() as session:  # each was read: the values exist, in memory
         read = [{n: f["value"] for n, f in v.fields.items()} for v in session.scalars(select(Verification))]
     assert {"鄂伦春族", "青藤湾律师事务所", lawyer.fields["qualification_number"], cert.fields["birth_date"],
@@ -390,8 +397,8 @@ def test_80_delete_leaves_no_text_a_reviewer_wrote_and_no_document_hash(
 ) -> None:
     cert = make_certificate("physician_qualification", seed=47)
     document = render_pdf(cert)
-    answer = submit(client, platform_key, document, holder_name=OTHER_NAME, headers={"Idempotency-Key": "del-1"})
-    process_all(services)
+    answer = submit_read_as(client, services, platform_key, cert, document=document, holds=TYPED_PDF,
+                            holder_name=OTHER_NAME, headers={"Idempotency-Key": "del-1"})
     verification_id = answer.json["id"]
     item_id = item_of(services, verification_id)
     note, message = "电话核实：本人曾用名欧阳明，住址北京市朝阳区某路", "已核实，您的曾用名与证书一致。"
@@ -451,8 +458,7 @@ def test_80_delete_redacts_personal_data_and_keeps_decision_checks_and_label(
 def test_an_admin_may_redact_any_platforms_verification(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
-    verification_id = submit(client, platform_key, _signed(40), **_holder(40)).json["id"]
-    process_all(services)
+    verification_id = _decided(client, services, platform_key, 40, **_holder(40))
     admin = new_key(services, "operator", "admin")
     assert client.delete(f"/v1/verifications/{verification_id}", headers=bearer(admin)).status_code == 200
     _assert_redacted(services, verification_id)
@@ -462,8 +468,7 @@ def test_an_admin_may_redact_any_platforms_verification(
 def test_79_retention_purges_after_the_decision_and_not_before(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
-    old = submit(client, platform_key, _signed(41), **_holder(41)).json["id"]
-    process_all(services)
+    old = _decided(client, services, platform_key, 41, **_holder(41))
     decided = services.clock()
     fresh = submit(client, platform_key, _signed(42), **_holder(42),
                    account_id="acct-2").json["id"]
@@ -495,9 +500,7 @@ def test_79_flask_purge_runs_the_same_purge(app: Any) -> None:
 def test_redaction_works_even_when_the_stored_values_are_damaged(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
-    verification_id = submit(client, platform_key, _signed(44),
-                             holder_id_number="11010519491231002X").json["id"]
-    process_all(services)
+    verification_id = _decided(client, services, platform_key, 44, holder_id_number="11010519491231002X")
     _write_raw(services, "update verifications set holder_id_number = 'enc1.garbage.garbage'")
     assert client.get(f"/v1/verifications/{verification_id}", headers=bearer(platform_key)).status_code == 409
     with services.store.write() as session:  # the service redacts without opening anything

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage, MultiDict
 
-from tests.certificates import make_certificate, render_pdf
-from tests.conftest import process_all
-from tests.test_api_verifications import submit
-from tests.uploads import holder_form, signed_pdf
+from tests.certificates import make_certificate, render_image, render_pdf, to_jpeg
+from tests.conftest import make_app, new_key, process_all
+from tests.security.client import post_multipart
+from tests.uploads import holder_form, signed_pdf, submit
 from verify.errors import ParseTimeout
 from verify.jobs.isolate import run_isolated
 from verify.services.context import Services
@@ -102,3 +107,40 @@ def test_isolated_work_is_killed_at_its_deadline() -> None:
     else:
         raise AssertionError("expected ParseTimeout")
     assert time.monotonic() - started < 10
+
+
+# --- 91: a slow but alive worker keeps its lease ---------------------------------------------------
+@pytest.mark.reading  # three photographed pages: seconds of OCR, longer than the lease
+def test_91_a_job_running_past_its_lease_keeps_it_by_heartbeat(tmp_path: Path) -> None:
+    lease = 0.6
+    app = make_app(tmp_path / "data", job_lease_seconds=lease)
+    services: Services = app.extensions["verify"]
+    try:
+        key = new_key(services, "acme-video", "platform")
+        page = to_jpeg(render_image(make_certificate("physician_practice", 91)), 85)  # seconds of OCR per page
+        answer = post_multipart(app.test_client(), key, MultiDict([
+            ("account_id", "acct-91"), ("profession", "doctor"),
+            *(("document", FileStorage(io.BytesIO(page), f"p{i}.jpg", "image/jpeg")) for i in range(3))]))
+        assert answer.status_code == 202, answer.json
+        claim = claim_next(services)
+        assert claim is not None
+        results: list[Any] = []
+        worker = threading.Thread(target=lambda: results.append(run_job(services, claim)))
+        started = time.monotonic()
+        worker.start()
+        stolen = []
+        while worker.is_alive():
+            time.sleep(lease / 4)
+            other = claim_next(services)  # another runner looking for lapsed leases
+            if other is not None:
+                stolen.append(time.monotonic() - started)
+        worker.join()
+        ran = time.monotonic() - started
+        assert ran > 3 * lease, f"the job took {ran:.1f} s, too short to outlive its lease"
+        assert stolen == [], f"the lease was taken over after {stolen[0]:.1f} s of a {ran:.1f} s job"
+        assert complete(services, claim, results[0]) is True
+        with services.store.read() as session:
+            verification = session.get(Verification, answer.json["id"])
+            assert verification.attempts == 1 and verification.status in ("approved", "needs_review", "rejected")
+    finally:
+        services.store.dispose()

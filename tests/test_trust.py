@@ -1,8 +1,10 @@
 """What the machine approves on its own: only what a careful reviewer would approve (issue 11).
 
-Through the API and the real pipeline, with generated certificates: typed and signed PDFs, the
-platform's real-name data, a certificate or picture another account already uses, an issuer that
-contradicts the number's region, and a platform that has every case reviewed.
+Through the API, with generated certificates: typed and signed PDFs, the platform's real-name
+data, a certificate or picture another account already uses, an issuer that contradicts the
+number's region, and a platform that has every case reviewed. What the document's reading and
+provenance decide goes through the real pipeline (marked ``reading``); what follows reading is
+recorded from an exact reading (tests.hand_made).
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.certificates import make_certificate, make_forgery, render_image, render_pdf, to_jpeg
+from tests.certificates import Certificate, make_certificate, make_forgery, render_image, render_pdf, to_jpeg
 from tests.conftest import bearer, new_key, process_all
+from tests.hand_made import submit_read_as
 from tests.signing import append_after_signing, flip_signed_byte, sign_pdf
-from tests.test_api_verifications import submit
-from tests.uploads import holder_form, signed_pdf
+from tests.uploads import holder_form, signed_pdf, submit
 from verify.services.context import Services
 from verify.store.models import ImagePrint, Label
 
@@ -34,12 +36,19 @@ def _done(client: FlaskClient, key: str, answer: Any) -> dict[str, Any]:
 
 
 def _run(client: FlaskClient, services: Services, key: str, data: bytes, **form: Any) -> dict[str, Any]:
+    """``data`` submitted and read by the real pipeline; the verification."""
     answer = submit(client, key, data, **form)
     process_all(services)
     return _done(client, key, answer)
 
 
+def _as_read(client: FlaskClient, services: Services, key: str, cert: Certificate, **form: Any) -> dict[str, Any]:
+    """``cert`` as a signed PDF, recorded as read exactly (tests.hand_made): for tests of what follows reading."""
+    return _done(client, key, submit_read_as(client, services, key, cert, signed=True, **form))
+
+
 # --- typed and signed documents -------------------------------------------------------------------------------------
+@pytest.mark.reading
 def test_a_typed_pdf_is_read_and_checked_but_goes_to_a_reviewer(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
@@ -49,6 +58,7 @@ def test_a_typed_pdf_is_read_and_checked_but_goes_to_a_reviewer(
     assert done["checks"] and all(check["status"] == "pass" for check in done["checks"])
 
 
+@pytest.mark.reading
 def test_a_typed_pdf_that_breaks_a_hard_rule_is_still_rejected(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
@@ -58,6 +68,7 @@ def test_a_typed_pdf_that_breaks_a_hard_rule_is_still_rejected(
     assert (done["status"], done["reasons"]) == ("rejected", ["number.serial"])
 
 
+@pytest.mark.reading
 def test_a_pdf_signed_by_a_trusted_issuer_may_approve(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
@@ -66,6 +77,7 @@ def test_a_pdf_signed_by_a_trusted_issuer_may_approve(
     assert done["label"]["display"].startswith("医疗卫生 · ")
 
 
+@pytest.mark.reading
 @pytest.mark.parametrize(("change", "reasons"), [
     # changed after signing: a white box over the page, so the page no longer shows its text layer either
     (append_after_signing, ["unsigned_digital_document", "signature_invalid", "text_layer_mismatch"]),
@@ -85,7 +97,7 @@ def test_without_the_holders_name_and_id_number_nothing_is_approved(
     client: FlaskClient, services: Services, platform_key: str, sent: set[str]
 ) -> None:
     form = {name: value for name, value in holder_form(DOCTOR).items() if name in sent}
-    done = _run(client, services, platform_key, signed_pdf(DOCTOR), **form)
+    done = _as_read(client, services, platform_key, DOCTOR, **form)
     assert (done["status"], done["reasons"]) == ("needs_review", ["holder_unknown"])
 
 
@@ -93,7 +105,7 @@ def test_a_malformed_holder_id_number_goes_to_review_not_to_rejection(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
     typo = DOCTOR.fields["id_number"][:-1] + ("0" if DOCTOR.fields["id_number"][-1] != "0" else "1")
-    done = _run(client, services, platform_key, signed_pdf(DOCTOR), holder_name=DOCTOR.fields["name"],
+    done = _as_read(client, services, platform_key, DOCTOR, holder_name=DOCTOR.fields["name"],
                 holder_id_number=typo)
     assert (done["status"], done["reasons"]) == ("needs_review", ["holder_id_invalid"])
 
@@ -102,7 +114,7 @@ def test_another_holders_certificate_is_not_approved(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
     other = make_certificate("physician_practice", seed=53)
-    done = _run(client, services, platform_key, signed_pdf(DOCTOR), **holder_form(other))
+    done = _as_read(client, services, platform_key, DOCTOR, **holder_form(other))
     assert done["status"] == "rejected"
     assert "id_number.matches_holder" in done["reasons"]
 
@@ -111,12 +123,13 @@ def test_a_name_written_with_spaces_or_a_middle_dot_matches_in_the_check_and_the
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
     spaced = " ".join(DOCTOR.fields["name"])
-    done = _run(client, services, platform_key, signed_pdf(DOCTOR), holder_name=spaced,
+    done = _as_read(client, services, platform_key, DOCTOR, holder_name=spaced,
                 holder_id_number=DOCTOR.fields["id_number"].lower())
     assert done["status"] == "approved", done["reasons"]
 
 
 # --- reuse ------------------------------------------------------------------------------------------------------
+@pytest.mark.reading
 def test_a_certificate_labelled_for_one_account_goes_to_review_for_another_on_the_same_platform(
     client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
 ) -> None:
@@ -137,22 +150,22 @@ def test_a_certificate_labelled_for_one_account_goes_to_review_for_another_on_th
 def test_across_platforms_the_same_holder_is_approved_and_a_different_holder_is_held(
     client: FlaskClient, services: Services, platform_key: str, other_platform_key: str
 ) -> None:
-    assert _run(client, services, platform_key, signed_pdf(DOCTOR), **holder_form(DOCTOR))["status"] == "approved"
-    same_person = _run(client, services, other_platform_key, signed_pdf(DOCTOR), **holder_form(DOCTOR))
+    assert _as_read(client, services, platform_key, DOCTOR, **holder_form(DOCTOR))["status"] == "approved"
+    same_person = _as_read(client, services, other_platform_key, DOCTOR, **holder_form(DOCTOR))
     assert same_person["status"] == "approved", same_person["reasons"]  # one doctor on two platforms is normal
 
     impostor = make_certificate("physician_practice", seed=54)  # another person, the first doctor's number
     borrowed = make_certificate("physician_practice", seed=54, **{
         name: DOCTOR.fields[name] for name in ("number", "level", "category", "scope", "issuer")})
     third = new_key(services, "third-live", "platform")
-    held = _run(client, services, third, signed_pdf(borrowed), **holder_form(impostor))
+    held = _as_read(client, services, third, borrowed, **holder_form(impostor))
     assert (held["status"], held["reasons"]) == ("needs_review", ["credential_in_use"])
 
 
 def test_the_lookup_keeps_no_plaintext_number(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
-    _run(client, services, platform_key, signed_pdf(DOCTOR), **holder_form(DOCTOR))
+    _as_read(client, services, platform_key, DOCTOR, **holder_form(DOCTOR))
     database = services.settings.data_dir / "verify.db"
     with contextlib.closing(sqlite3.connect(database)) as connection:
         rows = connection.execute("select credential_digest, holder_digest, token from labels").fetchall()
@@ -164,6 +177,7 @@ def test_the_lookup_keeps_no_plaintext_number(
     assert credential != hashlib.sha256(DOCTOR.fields["number"].encode()).hexdigest()  # keyed, not a bare hash
 
 
+@pytest.mark.reading
 def test_the_same_picture_for_another_account_is_noticed_even_where_the_number_is_misread(
     client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
 ) -> None:
@@ -191,7 +205,7 @@ def test_an_issuer_of_another_region_than_the_number_goes_to_review(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
     forged = make_forgery("physician_practice", "issuer_region_mismatch", 55)
-    done = _run(client, services, platform_key, signed_pdf(forged.cert), holder_name=forged.holder_name,
+    done = _as_read(client, services, platform_key, forged.cert, holder_name=forged.holder_name,
                 holder_id_number=forged.holder_id_number)
     assert (done["status"], done["reasons"]) == ("needs_review", ["issuer.region_matches"])
 
@@ -214,9 +228,9 @@ def test_a_review_all_platform_gets_nothing_approved_by_the_machine(
     changed = client.put("/v1/platforms/acme-video/policy", json={"approval": "review_all"}, headers=bearer(admin))
     assert changed.json == {"platform": "acme-video", "approval": "review_all"}
 
-    done = _run(client, services, platform_key, signed_pdf(DOCTOR), **holder_form(DOCTOR))
+    done = _as_read(client, services, platform_key, DOCTOR, **holder_form(DOCTOR))
     assert (done["status"], done["reasons"], done["label"]) == ("needs_review", ["review_all_policy"], None)
-    other = _run(client, services, other_platform_key, signed_pdf(DOCTOR), **holder_form(DOCTOR))
+    other = _as_read(client, services, other_platform_key, DOCTOR, **holder_form(DOCTOR))
     assert other["status"] == "approved"  # the policy is the platform's own
 
     item = client.get("/v1/review/items?state=open", headers=bearer(reviewer_key)).json["items"][0]
@@ -234,5 +248,5 @@ def test_the_policy_from_the_command_line(client: FlaskClient, services: Service
     assert runner.invoke(args=["platforms", "policy", "acme-video", "review_all"]).output.strip() == \
         "acme-video: review_all"
     assert runner.invoke(args=["platforms", "policy", "nobody", "auto"]).exit_code != 0
-    done = _run(client, services, platform_key, signed_pdf(DOCTOR), **holder_form(DOCTOR))
+    done = _as_read(client, services, platform_key, DOCTOR, **holder_form(DOCTOR))
     assert done["status"] == "needs_review"

@@ -7,8 +7,22 @@ the text layer reads in a fraction of an image's time).
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
+from flask.testing import FlaskClient
+
 from tests.certificates import Certificate, make_certificate, render_pdf
 from tests.signing import sign_pdf
+
+
+def submit(client: FlaskClient, key: str, data: bytes, *, filename: str = "cert.pdf",
+           mimetype: str = "application/pdf", headers: dict[str, str] | None = None, **form: Any) -> Any:
+    """POST ``data`` to /v1/verifications with ``form`` (account ``acct-1``, profession ``doctor`` unless given)."""
+    body = {"account_id": "acct-1", "profession": "doctor", **form,
+            "document": (io.BytesIO(data), filename, mimetype)}
+    return client.post("/v1/verifications", data=body, headers={"Authorization": f"Bearer {key}", **(headers or {})},
+                       content_type="multipart/form-data")
 
 
 def holder_form(cert: Certificate) -> dict[str, str]:

@@ -113,14 +113,44 @@ def run_pipeline(
     )
     found = provenance.examine(parts, kind, credential, extraction, ocr=ocr, limits=limits, trust_roots=trust_roots,
                                now=datetime.combine(today, time(12), UTC), floor=confidence_floor)
+    return judge_extraction(extraction, profession, holder, today=today, confidence_floor=confidence_floor,
+                            disputed=disputed, holds=found.holds, pages=len(pages), prints=found.prints)
+
+
+def judge_extraction(
+    extraction: Extraction,
+    profession: Profession | None,
+    holder: Holder,
+    *,
+    today: date,
+    confidence_floor: float,
+    disputed: frozenset[str] = frozenset(),
+    holds: Sequence[str] = (),
+    pages: int = 1,
+    prints: tuple[ImagePrint, ...] = (),
+) -> PipelineResult:
+    """Check and decide fields already read: the pipeline after reading.
+
+    ``holds`` are what the document's provenance holds back (verify.provenance); the holder data
+    adds its own. Tests feed it hand-made fields to get a result without reading a document.
+
+    >>> from verify.domain import FieldValue
+    >>> read = Extraction(CredentialKind.LAWYER_PRACTICE, {"name": FieldValue("张三", "张三")})
+    >>> result = judge_extraction(read, Profession.DOCTOR, Holder(), today=date(2026, 6, 1), confidence_floor=0.9)
+    >>> result.decision.outcome.value, [str(reason) for reason in result.decision.reasons]
+    ('needs_review', ['document_kind_mismatch', 'holder_unknown'])
+    """
+    kind = extraction.kind
+    if kind is None:
+        raise ValueError("fields of no known kind cannot be checked")
     holder, holder_holds = person.usable_holder(holder, today)
-    holds = (*found.holds, *holder_holds)
+    holds = (*holds, *holder_holds)
     if profession is not None and kind not in DOCUMENT_KINDS[profession]:
         decision = Decision(Outcome.NEEDS_REVIEW, (Reason.DOCUMENT_KIND_MISMATCH, *holds))
-        return PipelineResult(decision, extraction, pages=len(pages), prints=found.prints)
+        return PipelineResult(decision, extraction, pages=pages, prints=prints)
     checks = check_credential(kind, extraction.values(), holder, today)
     decision = decide(extraction, checks, confidence_floor=confidence_floor, disputed=disputed, holds=holds)
-    return PipelineResult(decision, extraction, checks, pages=len(pages), prints=found.prints)
+    return PipelineResult(decision, extraction, checks, pages=pages, prints=prints)
 
 
 def run_pipeline_with(

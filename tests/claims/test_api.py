@@ -11,10 +11,10 @@ from marshmallow import ValidationError
 
 from schemas.claims import ScanBatchResultSchema, ScanResultSchema
 from tests.certificates import make_certificate
-from tests.conftest import bearer, make_app, new_key, process_all
+from tests.conftest import bearer, make_app, new_key
+from tests.hand_made import submit_read_as
 from tests.test_api_labels import issue
-from tests.test_api_verifications import submit
-from tests.uploads import holder_form, signed_pdf
+from tests.uploads import holder_form
 from verify.claims import Account
 from verify.claims.lexicon import LEXICON_VERSION
 from verify.domain import CredentialKind
@@ -47,11 +47,10 @@ def test_no_claim_is_ok(client: FlaskClient, platform_key: str) -> None:
 
 @pytest.fixture
 def teacher_label(client: FlaskClient, services: Services, platform_key: str) -> dict[str, Any]:
-    """A teacher's label issued through the whole pipeline: a generated certificate PDF, submitted and approved."""
+    """A teacher's label issued by processing: a generated certificate submitted and recorded as read, approved."""
     cert = make_certificate("teacher_qualification", seed=4)
-    answer = submit(client, platform_key, signed_pdf(cert), profession="teacher", account_id="teach-1",
-                    **holder_form(cert))
-    process_all(services)
+    answer = submit_read_as(client, services, platform_key, cert, signed=True, profession="teacher",
+                            account_id="teach-1", **holder_form(cert))
     done = client.get(answer.headers["Location"], headers=bearer(platform_key)).json
     assert done["status"] == "approved", done["reasons"]
     return done["label"]

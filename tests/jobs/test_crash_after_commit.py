@@ -22,25 +22,29 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from tests.certificates import make_certificate, render_pdf
+from tests.certificates import Certificate, make_certificate, render_pdf
 from tests.conftest import bearer, make_app, new_key, process_all
+from tests.hand_made import TYPED_PDF, read_as, record
 from tests.review_cases import MISMATCHED_NAME
-from tests.test_api_verifications import submit
-from tests.uploads import holder_form, signed_pdf
-from verify.services.processing import process_next
+from tests.uploads import holder_form, signed_pdf, submit
+from verify.domain import Holder
 from verify.store.models import AuditEvent, Label, ReviewItem, Verification
 
 FINAL = {"approved", "rejected", "needs_review"}
 
 
-# (document, media type, form fields): a signed text PDF read exactly with its holder's data; the second names
-# another holder, a case for review.
+# (certificate, signed, form fields): a signed PDF with its holder's data; a typed one naming another holder, a
+# case for review.
 _APPROVED = make_certificate("physician_practice", 31)
-DOCUMENTS: dict[str, tuple[bytes, str, dict[str, str]]] = {
-    "approved": (signed_pdf(_APPROVED), "application/pdf", holder_form(_APPROVED)),
-    "needs_review": (render_pdf(make_certificate("physician_practice", 3)), "application/pdf",
-                     {"holder_name": MISMATCHED_NAME}),
+CASES: dict[str, tuple[Certificate, bool, dict[str, str]]] = {
+    "approved": (_APPROVED, True, holder_form(_APPROVED)),
+    "needs_review": (make_certificate("physician_practice", 3), False, {"holder_name": MISMATCHED_NAME}),
 }
+
+
+def _document(outcome: str) -> tuple[bytes, dict[str, str]]:
+    cert, signed, form = CASES[outcome]
+    return (signed_pdf(cert) if signed else render_pdf(cert)), form
 
 
 def _crash_when(moment: str, wanted: Callable[[Session], bool]) -> None:
@@ -70,11 +74,15 @@ def _adds_a_verification(session: Session) -> bool:
     return any(isinstance(row, Verification) for row in session.new)
 
 
-def _process_and_crash(data_dir: Path) -> None:
-    """In the crashing process: run the pending job; die right after its result commits."""
+def _complete_and_crash(data_dir: Path, verification_id: str, outcome: str) -> None:
+    """In the crashing process: claim the pending job and complete it with its exact reading (tests.hand_made), as
+    the job runner does; die right after its result commits."""
     services = make_app(data_dir).extensions["verify"]
+    cert, signed, form = CASES[outcome]
+    holder = Holder(name=form.get("holder_name"), id_number=form.get("holder_id_number"))
+    result = read_as(services, cert, profession="doctor", holder=holder, holds=() if signed else TYPED_PDF)
     _crash_when("after", _writes_a_result)
-    process_next(services)
+    record(services, verification_id, result)
     raise SystemExit(3)  # not reached: the hook kills the process at the commit
 
 
@@ -82,8 +90,8 @@ def _upload_and_crash(data_dir: Path, key: str, moment: str) -> None:
     """In the crashing process: an upload with an Idempotency-Key that dies before or after its commit."""
     app = make_app(data_dir, ocr_engine="none")
     _crash_when(moment, _adds_a_verification)
-    data, mime, form = DOCUMENTS["approved"]
-    submit(app.test_client(), key, data, mimetype=mime, headers={"Idempotency-Key": "crash-88"}, **form)
+    data, form = _document("approved")
+    submit(app.test_client(), key, data, headers={"Idempotency-Key": "crash-88"}, **form)
     raise SystemExit(3)
 
 
@@ -101,12 +109,12 @@ def test_88_a_crash_right_after_a_result_commits_leaves_it_whole(tmp_path: Path,
     app = make_app(data_dir)
     services, client = app.extensions["verify"], app.test_client()
     key = new_key(services, "acme-video", "platform")
-    data, mime, form = DOCUMENTS[outcome]
-    answer = submit(client, key, data, mimetype=mime, **form)
+    data, form = _document(outcome)
+    answer = submit(client, key, data, **form)
     assert answer.status_code == 202, answer.json
     verification_id = answer.json["id"]
 
-    _in_a_process_that_dies(_process_and_crash, data_dir)
+    _in_a_process_that_dies(_complete_and_crash, data_dir, verification_id, outcome)
 
     restarted = make_app(data_dir)  # the service after the crash: a new process on the same data
     services, client = restarted.extensions["verify"], restarted.test_client()
@@ -144,9 +152,8 @@ def test_88_a_crash_around_an_upload_commit_and_the_retry_with_the_same_key(tmp_
     with services.store.read() as session:
         before_retry = session.scalars(select(Verification.id)).all()
     assert len(before_retry) == (0 if moment == "before" else 1)
-    data, mime, form = DOCUMENTS["approved"]
-    retry = submit(restarted.test_client(), key, data, mimetype=mime, headers={"Idempotency-Key": "crash-88"},
-                   **form)
+    data, form = _document("approved")
+    retry = submit(restarted.test_client(), key, data, headers={"Idempotency-Key": "crash-88"}, **form)
     assert retry.status_code == 202, retry.json
     with services.store.read() as session:
         after_retry = session.scalars(select(Verification.id)).all()

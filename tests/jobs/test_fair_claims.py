@@ -23,8 +23,7 @@ from sqlalchemy import select
 from tests.certificates import degrade, make_certificate, render_image, render_pdf, to_jpeg
 from tests.conftest import bearer, make_app, new_key
 from tests.jobs.readers import Watch
-from tests.test_api_verifications import submit
-from tests.uploads import holder_form, signed_pdf
+from tests.uploads import holder_form, signed_pdf, submit
 from verify.jobs.runner import JobRunner
 from verify.services.context import Services
 from verify.services.processing import Turns, claim_next

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from tests.certificates import make_certificate, render_image, to_jpeg
 from tests.conftest import make_app, new_key
 from tests.jobs.readers import Watch
-from tests.test_api_verifications import submit
+from tests.uploads import submit
 from verify.jobs.isolate import run_isolated
 from verify.jobs.runner import JobRunner
 from verify.store.models import Verification

@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 
 from tests.certificates import degrade, make_certificate, render_image, render_pdf, to_jpeg
 from tests.serving import Server
-from tests.test_api_verifications import submit
+from tests.uploads import submit
 from verify.services.context import Services
 from verify.services.processing import claim_next, process_next, release
 from verify.store.models import Verification

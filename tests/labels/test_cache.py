@@ -4,11 +4,16 @@ notes and failures."""
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 
+from tests.conftest import bearer
+from tests.test_api_labels import issue as issue_label
 from verify.labels.cache import Entries, StatusBoard, Verified, VerifiedTokens
 from verify.labels.status_list import Status
+from verify.services.context import Services
 
 
 def test_verified_tokens_are_bounded_oldest_out() -> None:
@@ -200,3 +205,40 @@ def test_the_first_load_failing_is_an_error(feed: Feed) -> None:
 
     with pytest.raises(ConnectionError):
         StatusBoard(broken, feed.load_changes, interval=5, changes=lambda: 0).catch_up(now=0.0)
+
+
+# --- 21: the label-check cache across tenants ------------------------------------------------------
+def test_21_a_label_cached_for_one_platform_answers_another_exactly_as_a_cold_cache_does(
+    client: FlaskClient, services: Services, platform_key: str, other_platform_key: str
+) -> None:
+    """The verified-token cache is keyed by the token's hash; the tenant is judged on every hit.
+
+    A's check fills the cache; B's check of the same token must then be the answer B gets
+    from a cold cache (``wrong_platform``, no label), never A's cached answer.
+    """
+    mine = issue_label(services, "shared-account")  # acme-video's label
+    theirs = issue_label(services, "shared-account", platform="rival-live")
+
+    def check(key: str, token: str, account: str | None = "shared-account") -> Any:
+        body = {"token": token} | ({"account_id": account} if account else {})
+        answer = client.post("/v1/labels/check", json=body, headers=bearer(key))
+        assert answer.status_code == 200
+        return answer.get_data(as_text=True), answer.json
+
+    caches = services.label_caches
+    caches.tokens._entries.clear()
+    cold_b = [check(other_platform_key, mine["token"], account) for account in ("shared-account", None)]
+    assert all(json["valid"] is False and json["reason"] == "wrong_platform" and json["label"] is None
+               for _, json in cold_b)
+
+    caches.tokens._entries.clear()
+    warm_a = check(platform_key, mine["token"])
+    assert warm_a[1]["valid"] is True and warm_a[1]["label"]["id"] == mine["id"]
+    assert caches.tokens.lookup(mine["token"])[1] is not None  # A's answer is in the cache now
+    warm_b = [check(other_platform_key, mine["token"], account) for account in ("shared-account", None)]
+    assert warm_b == cold_b  # byte for byte: the cache gave B nothing of A's
+    assert mine["id"] not in warm_b[0][0] and mine["id"] not in warm_b[1][0]
+
+    # and the other way round: B's own label, cached for B, is no good to A
+    assert check(other_platform_key, theirs["token"])[1]["valid"] is True
+    assert check(platform_key, theirs["token"])[1] == {"valid": False, "reason": "wrong_platform", "label": None}

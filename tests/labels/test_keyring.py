@@ -6,6 +6,8 @@ import base64
 import json
 import multiprocessing
 import os
+import random
+import socket
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,8 +16,9 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from tests.labels.helpers import LIFETIME, NOW, SECRET
-from verify.labels import Keyring, KeyringError, WrongSecret
+from tests.labels.helpers import ISSUER, LIFETIME, NOW, SECRET, forge, good_claims, good_header
+from verify.labels import Keyring, KeyringError, WrongSecret, check_label
+from verify.labels import keyring as keyring_module
 from verify.labels.jwk import b64url_decode, thumbprint
 from verify.labels.keyring import LOCK, MANIFEST
 
@@ -203,3 +206,38 @@ def test_a_damaged_manifest_does_not_unload_keys_in_use(keyring: Keyring, keys_d
     assert keyring.public_key(kid) is not None
     with pytest.raises(KeyringError):
         keyring.reload_if_changed()
+
+
+# --- 54: a flood of unknown kids -------------------------------------------------------------------
+def test_54_ten_thousand_unknown_kids_read_no_key_set_and_open_no_socket(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keyring = Keyring.open(tmp_path / "keys", None, now=NOW - timedelta(days=1))
+    loads = []
+    real_load = keyring_module._load
+
+    def counting_load(*args: Any) -> Any:
+        loads.append(args)
+        return real_load(*args)
+
+    def no_network(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("network access during a label check")
+
+    monkeypatch.setattr(keyring_module, "_load", counting_load)
+    for name in ("socket", "create_connection", "getaddrinfo"):
+        monkeypatch.setattr(socket, name, no_network)
+    rng = random.Random(54)
+
+    def flood(count: int) -> None:
+        for _ in range(count):
+            kid = "".join(rng.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", k=43))
+            token = forge({**good_header(keyring), "kid": kid}, good_claims(), keyring.current.private_key)
+            result = check_label(keyring, token, issuer=ISSUER, now=NOW)
+            assert (result.valid, result.reason) == (False, "unknown_key")
+
+    flood(5_000)
+    assert loads == []  # nothing changed on disk: no key-set reload at all
+    Keyring.open(tmp_path / "keys", None).rotate(NOW)  # `flask signing rotate` in another process
+    loads.clear()
+    flood(5_000)
+    assert len(loads) == 1  # one reload for the one change, however many unknown kids follow

@@ -8,8 +8,11 @@ from datetime import timedelta
 
 import jwt
 import pytest
+from flask.testing import FlaskClient
 
+from tests.conftest import bearer
 from tests.labels.helpers import ISSUER, NOW, issue
+from tests.test_api_labels import issue as issue_label
 from verify.labels import Keyring, LabelError, check_label
 from verify.labels.jwk import public_jwk
 from verify.labels.status_list import (
@@ -22,6 +25,7 @@ from verify.labels.status_list import (
     locate,
     status_list_uri,
 )
+from verify.services.context import Services
 
 # §4.1: 16 one-bit entries -> bytes b9 a3 -> compressed 78dadbb918000217015d; §4.2: its JSON form.
 ONE_BIT = {0: 1, 3: 1, 4: 1, 5: 1, 7: 1, 8: 1, 9: 1, 13: 1, 15: 1}
@@ -140,3 +144,16 @@ def test_a_label_carries_its_status_reference(keyring: Keyring) -> None:
     result = check_label(keyring, issue(keyring, status=reference), issuer=ISSUER, now=NOW)
     assert result.valid and result.claims is not None
     assert result.claims["status"] == reference
+
+
+# --- 58: a status-list token is not a label -----------------------------------------------------------
+def test_58_a_status_list_token_signed_by_our_key_is_refused_as_a_label(
+    client: FlaskClient, services: Services, platform_key: str
+) -> None:
+    issue_label(services, "typed-1")
+    status_list = client.get("/v1/status-lists/1")
+    assert status_list.status_code == 200
+    token = status_list.get_data(as_text=True)
+    answer = client.post("/v1/labels/check", json={"token": token}, headers=bearer(platform_key)).json
+    assert answer == {"valid": False, "reason": "malformed", "label": None}
+    assert client.get("/v1/verifications", headers=bearer(token)).status_code == 401  # nor an API key

@@ -502,3 +502,13 @@ def test_check_of_a_standard_base64_signature_is_refused(keyring: Keyring, label
     h, p, s = parts(label)
     standard = base64.b64encode(b64url_decode(s)).decode()
     assert not check(keyring, f"{h}.{p}.{standard}").valid
+
+
+# --- 64: structure ----------------------------------------------------------------------------------
+def test_64_every_malformed_structure_is_refused_as_malformed(tmp_path: Path) -> None:
+    keyring = Keyring.open(tmp_path / "keys", None, now=NOW - timedelta(days=1))
+    label = issue(keyring)
+    assert check_label(keyring, label, issuer=ISSUER, now=NOW).valid
+    reasons = {name: check_label(keyring, token, issuer=ISSUER, now=NOW).reason
+               for name, token in _structure_cases(label).items()}
+    assert reasons == dict.fromkeys(reasons, "malformed")

@@ -19,14 +19,19 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from tests.certificates import make_certificate, render_pdf
-from tests.conftest import bearer, make_app, new_key, process_all
+from tests.conftest import bearer, make_app, new_key
+from tests.hand_made import submit_read_as
 from tests.security.client import submit
-from tests.uploads import holder_form, signed_pdf
+from tests.test_api_labels import issue as issue_label
+from tests.uploads import holder_form
 from verify.errors import NotFound
 from verify.services import keys, verifications
+from verify.services.context import Services
 from verify.services.keys import Principal
+from verify.store.models import Label, Verification
 
 ACCOUNT = "shared-acct"  # both platforms have an account called this
 _HEX_ID = re.compile(r"[0-9a-f]{32}")
@@ -57,8 +62,7 @@ def _tenant(app: Flask, platform: str, seed: int) -> Tenant:
     key = new_key(services, platform, "platform")
     client = app.test_client()
     cert = make_certificate("physician_practice", seed)
-    approved = submit(client, key, signed_pdf(cert), account_id=ACCOUNT, **holder_form(cert))
-    process_all(services)
+    approved = submit_read_as(client, services, key, cert, signed=True, account_id=ACCOUNT, **holder_form(cert))
     body = client.get(f"/v1/verifications/{approved.json['id']}", headers=bearer(key)).json
     assert body["status"] == "approved", body["reasons"]
     pending = [submit(client, key, render_pdf(make_certificate("physician_practice", seed + n)),
@@ -225,3 +229,76 @@ def test_20_a_forged_or_edited_cursor_is_a_400(world: World) -> None:
     for bad in (edited, forged, "x", "!!!!"):
         answer = world.client.get(f"/v1/verifications?cursor={bad}", headers=bearer(world.a.key))
         assert (answer.status_code, answer.json["type"].rsplit("/", 1)[1]) == (400, "invalid_cursor"), bad
+
+
+# --- 17: the platform routes' authorization matrix ---------------------------------------------------
+PLATFORM_MATRIX = """
+route                                   | nobody | owner | other_platform | reviewer | admin | own_admin | other_admin
+GET    /v1/verifications                | 401    | 200   | 200*           | 200      | 200   | 200       | 200*
+POST   /v1/verifications                | 401    | 202   | 202*           | 403      | 202*  | 202*      | 202*
+GET    /v1/verifications/{verification} | 401    | 200   | 404            | 200      | 200   | 200       | 404
+DELETE /v1/verifications/{verification} | 401    | 200   | 404            | 403      | 200   | 200       | 404
+POST   /v1/credentials/validate         | 401    | 200   | 200            | 200      | 200   | 200       | 200
+POST   /v1/labels/check                 | 401    | 200   | 200*           | 403      | 200*  | 200       | 200*
+POST   /v1/labels/{label}/revoke        | 401    | 200   | 404            | 403      | 200   | 200       | 404
+POST   /v1/labels/{label}/suspend       | 401    | 200   | 404            | 403      | 200   | 200       | 404
+POST   /v1/labels/{label}/resume        | 401    | 200   | 404            | 403      | 200   | 200       | 404
+GET    /v1/accounts/{account}/labels    | 401    | 200   | 200*           | 403      | 200   | 200       | 200*
+"""
+# ``*``: a 2xx that must show nothing of the owner's object (its ids, its label as valid). ``admin`` is an admin key
+# of a third platform made with ``--all-platforms``: it may call every route across platforms (README); an admin's
+# upload is filed under the admin's own platform. ``own_admin`` and ``other_admin`` are admin keys scoped to the
+# owner's platform and to another one: a scoped admin sees its platform's objects only.
+
+
+def test_17_every_platform_route_by_every_role_on_its_own_and_a_foreign_object(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "data", ocr_engine="none", limits={"account_uploads_per_day": 0, "uploads_per_minute": 0})
+    services: Services = app.extensions["verify"]
+    client = app.test_client()
+    pdf = render_pdf(make_certificate("physician_practice", 71))
+    try:
+        keys = {"nobody": None, "owner": new_key(services, "acme-video", "platform"),
+                "other_platform": new_key(services, "rival-live", "platform"),
+                "reviewer": new_key(services, "acme-video", "reviewer"),
+                "admin": new_key(services, "operator", "admin", all_platforms=True),
+                "own_admin": new_key(services, "acme-video", "admin", all_platforms=False),
+                "other_admin": new_key(services, "rival-live", "admin", all_platforms=False)}
+        header, *rows = PLATFORM_MATRIX.strip().splitlines()
+        actors = [cell.strip() for cell in header.split("|")[1:]]
+        wrong = []
+        for number, row in enumerate(rows):
+            route, *cells = [cell.strip() for cell in row.split("|")]
+            method, path = route.split()
+            for actor, expected in zip(actors, cells, strict=True):
+                account = f"m{number}-{actor}"
+                label = issue_label(services, account)  # a fresh object of the owner's for every cell
+                with services.store.write() as session:  # the fields as the pipeline writes them
+                    verification = session.scalars(select(Label.verification_id).where(Label.id == label["id"])).one()
+                    session.get(Verification, verification).fields = {"category": {
+                        "value": "专职律师", "raw": "专职律师", "confidence": 1.0, "source": "text"}}
+                if path.endswith("/resume"):
+                    client.post(f"/v1/labels/{label['id']}/suspend", json={}, headers=bearer(keys["owner"]))
+                url = path.format(verification=verification, label=label["id"], account=account)
+                headers = bearer(keys[actor]) if keys[actor] else {}
+                if url == "/v1/verifications" and method == "POST":
+                    answer = submit(client, keys[actor] or "", pdf, account_id=account) if keys[actor] else \
+                        client.post(url)
+                elif url == "/v1/labels/check":
+                    answer = client.post(url, json={"token": label["token"]}, headers=headers)
+                elif url == "/v1/credentials/validate":
+                    answer = client.post(url, json={"kind": "resident_id", "number": "11010519491231002X"},
+                                         headers=headers)
+                elif method == "POST":
+                    answer = client.post(url, json={"reason": "matrix"}, headers=headers)
+                else:
+                    answer = client.open(url, method=method, headers=headers)
+                status, must_hide = int(expected.rstrip("*")), expected.endswith("*")
+                body = answer.get_data(as_text=True)
+                if answer.status_code != status:
+                    wrong.append(f"{route} as {actor}: {answer.status_code}, expected {status}")
+                elif must_hide and (verification in body or label["id"] in body
+                                    or (url == "/v1/labels/check" and answer.json["valid"])):
+                    wrong.append(f"{route} as {actor}: {answer.status_code} shows the owner's object")
+        assert wrong == [], "\n".join(wrong)
+    finally:
+        services.store.dispose()

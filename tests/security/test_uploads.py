@@ -6,6 +6,7 @@ with a clear reason after the isolated job ran: never a 500, never a hang.
 
 from __future__ import annotations
 
+import functools
 import io
 import time
 import zipfile
@@ -173,32 +174,36 @@ def _polyglot(trailer: bytes) -> bytes:
     return hostile.jpeg() + trailer
 
 
-HOSTILE_DOCUMENTS: dict[str, tuple[bytes, str, str, str]] = {
-    # name: (bytes, declared type, expected status, expected reason)
-    "35 pixel flood 50000x50000": (hostile.png_header_only(50_000, 50_000), "image/png", "rejected", "pixel_limit"),
-    "36 60 MP under Pillow's own cap": (hostile.png_header_only(7746, 7746), "image/png", "rejected", "pixel_limit"),
-    "37 long strip 40000x100": (hostile.png_header_only(40_000, 100), "image/png", "rejected", "pixel_limit"),
-    "38 TIFF with 1000 frames": (hostile.tiff_frames(1000), "image/tiff", "rejected", "too_many_pages"),
-    "39 PNG zTXt bomb": (hostile.png_text_bomb(), "image/png", "rejected", "parse_error"),
-    "41 truncated JPEG": (hostile.jpeg()[:20_000], "image/jpeg", "rejected", "parse_error"),
-    "30 5000-page PDF": (hostile.page_flood_pdf(), "application/pdf", "rejected", "too_many_pages"),
-    "29 PDF with its xref cut off": (render_pdf(make_certificate("physician_practice", 4))[:1500],
-                                     "application/pdf", "rejected", "parse_error"),
-}
+@functools.cache
+def hostile_documents() -> dict[str, tuple[bytes, str, str, str]]:
+    """name: (bytes, declared type, expected status, expected reason); built when a test needs them (seconds)."""
+    return {
+        "35 pixel flood 50000x50000": (hostile.png_header_only(50_000, 50_000), "image/png", "rejected",
+                                       "pixel_limit"),
+        "36 60 MP under Pillow's own cap": (hostile.png_header_only(7746, 7746), "image/png", "rejected",
+                                            "pixel_limit"),
+        "37 long strip 40000x100": (hostile.png_header_only(40_000, 100), "image/png", "rejected", "pixel_limit"),
+        "38 TIFF with 1000 frames": (hostile.tiff_frames(1000), "image/tiff", "rejected", "too_many_pages"),
+        "39 PNG zTXt bomb": (hostile.png_text_bomb(), "image/png", "rejected", "parse_error"),
+        "41 truncated JPEG": (hostile.jpeg()[:20_000], "image/jpeg", "rejected", "parse_error"),
+        "30 5000-page PDF": (hostile.page_flood_pdf(), "application/pdf", "rejected", "too_many_pages"),
+        "29 PDF with its xref cut off": (render_pdf(make_certificate("physician_practice", 4))[:1500],
+                                         "application/pdf", "rejected", "parse_error"),
+    }
 
 
 def test_35_to_41_hostile_documents_end_with_their_reason(
     client: FlaskClient, services: Services, platform_key: str
 ) -> None:
     ids = {}
-    for number, (name, (data, mimetype, _, _)) in enumerate(HOSTILE_DOCUMENTS.items()):
+    for number, (name, (data, mimetype, _, _)) in enumerate(hostile_documents().items()):
         answer = submit(client, platform_key, data, filename="upload", mimetype=mimetype, account_id=f"h{number}")
         assert answer.status_code == 202, (name, answer.json)
         ids[name] = answer.json["id"]
     started = time.monotonic()
     process_all(services)
     assert time.monotonic() - started < 60
-    for name, (_, _, status, reason) in HOSTILE_DOCUMENTS.items():
+    for name, (_, _, status, reason) in hostile_documents().items():
         body = client.get(f"/v1/verifications/{ids[name]}", headers=bearer(platform_key)).json
         assert (body["status"], body["reasons"]) == (status, [reason]), name
 

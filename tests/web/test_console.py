@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from typing import Any
 from urllib.parse import unquote
 
+import pytest
 from flask.testing import FlaskClient
+from PIL import Image
 from sqlalchemy import select
 
 from tests.certificates import make_certificate, render_image, render_pdf, to_png
 from tests.conftest import bearer, new_key, process_all
+from tests.hand_made import TYPED_PDF, submit_read_as
 from tests.review_cases import MISMATCHED_NAME, item_of, needs_review
-from tests.test_api_verifications import submit
-from tests.uploads import holder_form, signed_pdf
+from tests.uploads import holder_form, submit
 from tests.web.console import csrf_of, post, sign_in
 from verify.services.context import Services
 from verify.services.keys import revoke_key
@@ -130,8 +133,8 @@ def test_document_pages_are_pngs_served_as_attachments(
     client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
 ) -> None:
     cert = make_certificate("physician_qualification", seed=8)
-    answer = submit(client, platform_key, render_pdf(cert, cover_page=True), holder_name=MISMATCHED_NAME)
-    process_all(services)
+    answer = submit_read_as(client, services, platform_key, cert, document=render_pdf(cert, cover_page=True),
+                            holds=TYPED_PDF, holder_name=MISMATCHED_NAME)
     item_id = item_of(services, answer.json["id"])
     sign_in(client, reviewer_key)
     assert "/ 2 页" in client.get(f"/review/items/{item_id}").text
@@ -145,6 +148,7 @@ def test_document_pages_are_pngs_served_as_attachments(
     assert client.get(f"/review/items/{item_id}/pages/3").status_code == 404
 
 
+@pytest.mark.reading  # the console's end-to-end test: a photo read by the pipeline, then shown
 def test_an_image_upload_is_re_encoded_for_display(
     client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
 ) -> None:
@@ -230,12 +234,10 @@ def test_a_reused_certificate_shows_the_other_account_and_a_spaced_name_is_not_m
 ) -> None:
     cert = make_certificate("physician_practice", seed=57)
     holder = holder_form(cert)
-    first = submit(client, platform_key, signed_pdf(cert), **holder)
-    process_all(services)
+    first = submit_read_as(client, services, platform_key, cert, signed=True, **holder)
     assert client.get(first.headers["Location"], headers=bearer(platform_key)).json["status"] == "approved"
     spaced = {**holder, "holder_name": " ".join(cert.fields["name"])}
-    again = submit(client, platform_key, signed_pdf(cert), account_id="acct-9", **spaced)
-    process_all(services)
+    again = submit_read_as(client, services, platform_key, cert, signed=True, account_id="acct-9", **spaced)
     sign_in(client, reviewer_key)
     page = client.get(f"/review/items/{item_of(services, again.json['id'])}").text
     assert "data-reuse" in page and 'data-other-account>acct-1<' in page
@@ -255,3 +257,40 @@ def test_the_fencing_field_takes_ascii_digits_only(
             assert refused.status_code == 422, (fencing, action, refused.status_code)
             assert "表单内容不完整或不正确" in refused.text
     assert client.get(f"/v1/review/items/{item_id}", headers=bearer(reviewer_key)).json["item"]["state"] == "claimed"
+
+
+# --- 12 and 8: the review derivative carries no metadata and no trailer ------------------------------
+SERIAL = "CANARY-SERIAL-0012"
+
+
+def _photo_with_exif_and_trailer() -> bytes:
+    image = render_image(make_certificate("physician_qualification", seed=8), dpi=150)
+    exif = Image.Exif()
+    exif[0x010F] = "CanaryCam"  # Make
+    exif[0x0110] = "Model 12"  # Model
+    exif[0xA431] = SERIAL  # BodySerialNumber (in the Exif IFD for real cameras; here in IFD0)
+    exif[0x8825] = {1: "N", 2: (39.0, 54.0, 27.0), 3: "E", 4: (116.0, 23.0, 50.0)}  # GPS IFD
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90, exif=exif.tobytes())
+    photo = out.getvalue()
+    assert SERIAL.encode() in photo and b"CanaryCam" in photo
+    return photo + b"<html><script>alert(12)</script></html>"
+
+
+def test_12_08_the_review_derivative_drops_exif_gps_serial_and_any_trailer(
+    client: FlaskClient, services: Services, platform_key: str, reviewer_key: str
+) -> None:
+    answer = submit_read_as(client, services, platform_key, make_certificate("physician_qualification", seed=8),
+                            document=_photo_with_exif_and_trailer(), filename="photo.jpg", mimetype="image/jpeg",
+                            holder_name=MISMATCHED_NAME)
+    assert client.get(answer.headers["Location"], headers=bearer(platform_key)).json["status"] == "needs_review"
+    sign_in(client, reviewer_key)
+    page = client.get(f"/review/items/{item_of(services, answer.json['id'])}/pages/1")
+    assert page.status_code == 200 and page.mimetype == "image/png" and page.data.startswith(b"\x89PNG")
+    assert page.headers["Content-Disposition"] == 'attachment; filename="page-1.png"'
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    for marker in (SERIAL.encode(), b"CanaryCam", b"<script>", b"<html>", b"Exif"):
+        assert marker not in page.data, marker
+    derivative = Image.open(io.BytesIO(page.data))
+    assert "exif" not in derivative.info and len(derivative.getexif()) == 0
+    assert page.data.endswith(b"IEND\xaeB`\x82")  # nothing after the PNG's last chunk
