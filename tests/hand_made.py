@@ -73,7 +73,7 @@ def submit_read_as(client: FlaskClient, services: Services, key: str, cert: Cert
     The document is ``cert`` as a typed PDF (held back by ``TYPED_PDF``), as a PDF signed by the
     tests' trusted issuer (``signed``, nothing held back) or ``document`` (a photo of it, say;
     nothing held back unless ``holds``). ``form`` is the submission's form (``account_id``,
-    ``profession``, ``holder_name`` ...) as for ``tests.test_api_verifications.submit``; the
+    ``profession``, ``holder_name`` ...) as for ``tests.api.test_verifications.submit``; the
     result's holder and profession are taken from it.
     """
     if document is None:

@@ -10,10 +10,10 @@ from flask.testing import FlaskClient
 from marshmallow import ValidationError
 
 from schemas.claims import ScanBatchResultSchema, ScanResultSchema
+from tests.api.test_labels import issue
 from tests.certificates import make_certificate
 from tests.conftest import bearer, make_app, new_key
 from tests.hand_made import submit_read_as
-from tests.test_api_labels import issue
 from tests.uploads import holder_form
 from verify.claims import Account
 from verify.claims.lexicon import LEXICON_VERSION

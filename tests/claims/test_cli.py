@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tests.test_api_labels import issue
+from tests.api.test_labels import issue
 from verify.services.context import Services
 
 

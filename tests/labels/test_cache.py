@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from tests.api.test_labels import issue as issue_label
 from tests.conftest import bearer
-from tests.test_api_labels import issue as issue_label
 from verify.labels.cache import Entries, StatusBoard, Verified, VerifiedTokens
 from verify.labels.status_list import Status
 from verify.services.context import Services

@@ -7,8 +7,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from tests.api.test_labels import change, entry, issue, status_list
 from tests.conftest import bearer, make_app
-from tests.test_api_labels import change, entry, issue, status_list
 from verify.services.context import Services
 from verify.services.keys import authenticate
 from verify.services.labels import checking

@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.api.test_labels import change, issue, pin
 from tests.conftest import make_app, new_key
-from tests.test_api_labels import change, issue, pin
 from verify.services.context import Services
 
 

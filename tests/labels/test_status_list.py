@@ -10,9 +10,9 @@ import jwt
 import pytest
 from flask.testing import FlaskClient
 
+from tests.api.test_labels import issue as issue_label
 from tests.conftest import bearer
 from tests.labels.helpers import ISSUER, NOW, issue
-from tests.test_api_labels import issue as issue_label
 from verify.labels import Keyring, LabelError, check_label
 from verify.labels.jwk import public_jwk
 from verify.labels.status_list import (

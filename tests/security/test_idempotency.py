@@ -1,7 +1,7 @@
 """``Idempotency-Key`` under races, across tenants and over time (catalogue 84, 86, 87).
 
 82, 83 and 85 (sequential replay, reuse with another payload, no key) are in
-tests/test_api_verifications.py.
+tests/api/test_verifications.py.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Tenant isolation beyond single lookups (catalogue 15, 16, 20); 14 and 17 are in
-tests/test_api_verifications.py and tests/web/test_permission_matrix.py.
+tests/api/test_verifications.py and tests/web/test_permission_matrix.py.
 
 Two platforms each have an approved verification with a label for the *same* account id,
 so anything scoped by account instead of by (platform, account) would show.
@@ -21,11 +21,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from tests.api.test_labels import issue as issue_label
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, make_app, new_key
 from tests.hand_made import submit_read_as
 from tests.security.client import submit
-from tests.test_api_labels import issue as issue_label
 from tests.uploads import holder_form
 from verify.errors import NotFound
 from verify.services import keys, verifications

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
+from tests.api.test_labels import issue
 from tests.conftest import make_app, new_key
-from tests.test_api_labels import issue
 from verify.errors import Conflict
 from verify.services.context import Services
 from verify.services.keys import Principal, authenticate

@@ -24,12 +24,12 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from schemas.webhook import LabelEventSchema, VerificationEventSchema, WebhookTestEventSchema
+from tests.api.test_labels import issue, pin
 from tests.certificates import make_certificate
 from tests.clock import TestClock
 from tests.conftest import bearer, make_app, new_key, process_all
 from tests.hand_made import submit_read_as
 from tests.review_cases import MISMATCHED_NAME, item_of, needs_review
-from tests.test_api_labels import issue, pin
 from tests.uploads import holder_form, signed_pdf, submit
 from tests.webhooks.receiver import Received, Receiver, Reply
 from verify.api import ops
@@ -544,8 +544,8 @@ def test_a_review_decision_says_a_person_decided(
 def test_the_readme_receiver_takes_a_real_delivery_once_and_refuses_a_forged_one(
     client: FlaskClient, services: Services, platform_key: str, receiver: Receiver, capsys: pytest.CaptureFixture,
 ) -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    block = readme.split("<!-- receiver example: tests/test_api_webhooks.py runs this block -->", 1)[1]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = readme.split("<!-- receiver example: tests/api/test_webhooks.py runs this block -->", 1)[1]
     source = block.split("```python\n", 1)[1].split("```", 1)[0]
     endpoint = register(client, platform_key, receiver.url)
     client.post(f"/v1/webhooks/endpoints/{endpoint['id']}/test", headers=bearer(platform_key))

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from tests.api.test_labels import issue as issue_label
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, process_all
 from tests.hand_made import read_as, record
-from tests.test_api_labels import issue as issue_label
 from tests.uploads import signed_pdf, submit
 from verify.masking import mask_id_number
 from verify.services.context import Services

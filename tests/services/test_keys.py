@@ -23,10 +23,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select
 
+from tests.api.test_labels import issue
 from tests.certificates import make_certificate, render_pdf
 from tests.conftest import bearer, make_app, new_key
 from tests.review_cases import copy_case, needs_review
-from tests.test_api_labels import issue
 from tests.uploads import submit
 from tests.web.console import csrf_of, sign_in
 from verify.config import load_settings
