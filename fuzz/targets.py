@@ -25,8 +25,8 @@ from verify.reading.ocr import NullEngine, OcrLine
 from verify.registry.exceptions import RegistryError
 
 LIMITS = replace(Limits(), max_pages=10)
-_DECLARED = ["", "application/pdf", "image/png", "image/jpeg", "image/tiff", "image/webp", "scan.pdf", "x.png",
-             "application/octet-stream", "text/html", "a.jpg.php"]
+_DECLARED = ["", "application/pdf", "image/png", "image/jpeg", "image/tiff", "image/webp", "image/heic", "scan.pdf",
+             "x.png", "IMG_0001.HEIC", "application/octet-stream", "text/html", "a.jpg.php"]
 _KINDS = sorted(KINDS, key=lambda kind: kind.value)  # every number kind (registry validators)
 _DOCUMENTS = sorted(DOCUMENTS, key=lambda kind: kind.value)  # the kinds that are printed documents
 

@@ -8,15 +8,17 @@ from verify.jobs.isolate import run_isolated
 from verify.jobs.warm import warm
 
 
-def _models_loaded() -> tuple[bool, bool]:
-    """In the reading process, before it reads anything: Tesseract's model and PP-OCR's recogniser."""
+def _models_loaded() -> tuple[bool, bool, bool]:
+    """In the reading process, before it reads anything: Tesseract's model, PP-OCR's recogniser and
+    its direction classifier."""
     from verify.reading import ocr, ppocr
 
-    return bool(ocr._apis), ppocr._recogniser.cache_info().currsize > 0
+    return (bool(ocr._apis), ppocr._recogniser.cache_info().currsize > 0,
+            ppocr._direction_classifier.cache_info().currsize > 0)
 
 
 def test_a_reading_process_starts_with_the_ocr_models_loaded() -> None:
-    assert run_isolated(_models_loaded, timeout=60) == (True, True)
+    assert run_isolated(_models_loaded, timeout=60) == (True, True, True)
 
 
 def _validator_loaded() -> bool:

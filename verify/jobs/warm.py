@@ -1,7 +1,7 @@
 """Imported by the job forkserver only: loads the configured OCR engine's models there, once.
 
 Every reading process is forked from the forkserver (verify.jobs.isolate), so it starts with
-Tesseract's language model and PP-OCR's recogniser already in memory, shared copy-on-write,
+Tesseract's language model and PP-OCR's recogniser and direction classifier already in memory, shared copy-on-write,
 instead of loading them again for each job (about 0.3 s), with pyHanko imported (the PDF
 signature check imports it only for a signed file, which would cost such a job 0.5 s) and with
 each kind's caption finder built (verify.fields.captions: 0.05 s a kind).
@@ -21,6 +21,7 @@ from verify.errors import OcrUnavailable
 from verify.fields.captions import find_captions
 from verify.kinds import DOCUMENTS
 from verify.pipeline import make_ocr_engine
+from verify.reading.ppocr import load_direction_classifier
 from verify.reading.signatures import import_validator
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ def warm() -> None:
     settings = load_settings()
     try:
         make_ocr_engine(settings.ocr_engine, settings.tessdata_dir).load()
+        load_direction_classifier()  # which way up an image page lies (verify.reading.orientation)
     except OcrUnavailable:
         pass  # reported by the job that needs the engine
     except Exception:

@@ -138,6 +138,11 @@ def upside_down_odds(crops: Sequence[np.ndarray]) -> float:
     return float((upside_down - upright).sum())
 
 
+def load_direction_classifier() -> None:
+    """Load the direction classifier now rather than on first use (the job forkserver does)."""
+    _direction_classifier()
+
+
 @cache
 def _direction_classifier() -> Any:
     return _session("ch_ppocr_mobile_v2.0_cls_infer.onnx", 1)
