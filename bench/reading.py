@@ -90,9 +90,10 @@ SHORT = {"name": "name", "number": "number", "gender": "sex", "issue_date": "iss
          "birth_date": "born", "id_number": "id", "level": "level", "scope": "scope", "ethnicity": "ethn",
          "subject": "subj", "institution": "instit", "issuer": "issuer", "qualification_number": "qual#"}
 #: Conditions whose pages are all images (the tesseract comparison is made on these).
-IMAGE_CONDITIONS = ("pdf_image", "clean", "scan", "photo", "lowres", "rotated", "rotated_exif", "chat", "heic")
+IMAGE_CONDITIONS = ("pdf_image", "clean", "scan", "photo", "lowres", "rotated", "rotated_exif", "chat", "heic",
+                    "desk", "screenshot")
 #: How phones send documents (issue 16).
-PHONE_CONDITIONS = ("rotated", "rotated_exif", "chat", "heic")
+PHONE_CONDITIONS = ("rotated", "rotated_exif", "chat", "heic", "desk", "screenshot")
 #: The corpus's conditions and the signed electronic certificate (the text PDF, signed by a trusted issuer).
 CONDITIONS = (UPLOAD_CONDITIONS[0], "pdf_signed", *UPLOAD_CONDITIONS[1:])
 #: Typed PDFs: never approved on their own (issue 11).

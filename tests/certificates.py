@@ -51,6 +51,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from tests.scenes import desk_photo, screenshot
 from verify.domain import CredentialKind
 from verify.kinds import DOCUMENTS
 
@@ -1308,9 +1309,11 @@ def _light_field(rng: random.Random, w: int, h: int) -> Image.Image:
 #: photo (JPEG q60) and a low-resolution 150 dpi PNG. Then as phones send them: a phone photo
 #: turned a quarter, half or three-quarter turn (``QUARTER_TURNS`` by seed; JPEG q85) with no EXIF
 #: tag (``rotated``: apps strip it) or with the tag that turns it upright (``rotated_exif``); a phone
-#: photo forwarded through a chat app (``chat``: long side 1280 px, JPEG q50-60); an iPhone's HEIC.
+#: photo forwarded through a chat app (``chat``: long side 1280 px, JPEG q50-60); an iPhone's HEIC; a
+#: 12 MP photo of the page lying on a desk (``desk``: tests/scenes.py, JPEG q88); the page shown in
+#: an app and screenshotted (``screenshot``: PNG, or JPEG q85 as forwarded for every fourth seed).
 UPLOAD_CONDITIONS = ("pdf_text", "pdf_image", "pdf_two_page", "clean", "scan", "photo", "lowres",
-                     "rotated", "rotated_exif", "chat", "heic")
+                     "rotated", "rotated_exif", "chat", "heic", "desk", "screenshot")
 
 
 @dataclass(frozen=True)
@@ -1349,6 +1352,8 @@ def make_upload(cert: Certificate, condition: str, seed: int = 0, *, layout: str
         return Upload(condition, data, ".pdf", 1 + two_page, (pdf_page_jpeg(page),))
     if condition in ("rotated", "rotated_exif", "heic"):
         return _phone_upload(cert, condition, seed, layout=layout, font=font)
+    if condition in ("desk", "screenshot"):
+        return _scene_upload(cert, condition, seed, layout=layout, font=font)
     image = degrade(render_image(cert, layout=layout, font=font), condition, seed)
     if condition == "chat":
         data = to_jpeg(image, 50 + seed * 7 % 11)
@@ -1370,6 +1375,18 @@ def _phone_upload(cert: Certificate, condition: str, seed: int, *, layout: str, 
     orientation = EXIF_ORIENTATION[turn] if condition == "rotated_exif" else None
     data = to_jpeg(image.rotate(turn, expand=True), 85, orientation=orientation)
     return Upload(condition, data, ".jpg", 1, (upright,))
+
+
+def _scene_upload(cert: Certificate, condition: str, seed: int, *, layout: str, font: str) -> Upload:
+    """The page inside a bigger picture (tests/scenes.py): on a desk, or in an app's screenshot."""
+    page = render_image(cert, layout=layout, font=font)
+    if condition == "desk":
+        return Upload(condition, to_jpeg(desk_photo(page, seed).image, 88), ".jpg", 1, (to_jpeg(page, 95),))
+    shot = screenshot(page, seed, font=lambda px: _font("zenhei", px))
+    shown = to_png(shot.image.crop(shot.page_box))
+    if seed % 4 == 3:
+        return Upload(condition, to_jpeg(shot.image, 85), ".jpg", 1, (shown,))
+    return Upload(condition, to_png(shot.image), ".png", 1, (shown,))
 
 
 # --------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from verify.domain import CheckStatus, CredentialKind, Holder
 
 TODAY = date(2026, 6, 1)
 PDF_TEXT_FONTS = ("zenhei", "microhei", "uming", "ukai")
-PHONE_SENT = ("rotated", "rotated_exif", "heic")  # uploads plain tesseract cannot read as they are
+PHONE_SENT = ("rotated", "rotated_exif", "heic", "desk", "screenshot")  # the OCR pages are the page alone, upright
 
 
 def text_lines(pdf: bytes, page: int = 0) -> list[str]:
@@ -130,7 +130,7 @@ def test_noto_cannot_be_a_text_layer_but_is_an_image_pdf() -> None:
 
 def test_upload_conditions() -> None:
     assert UPLOAD_CONDITIONS == ("pdf_text", "pdf_image", "pdf_two_page", "clean", "scan", "photo", "lowres",
-                                 "rotated", "rotated_exif", "chat", "heic")
+                                 "rotated", "rotated_exif", "chat", "heic", "desk", "screenshot")
     with pytest.raises(ValueError):
         make_upload(make_certificate("lawyer", 1), "fax")
 
@@ -152,10 +152,20 @@ def test_each_upload_is_a_file_with_its_ocr_pages(condition: str) -> None:
         assert up.pages == 1 and up.ocr_images == (up.data,)
     for encoded in up.ocr_images:
         image = Image.open(io.BytesIO(encoded))
-        if condition != "chat":
+        if condition not in ("chat", "screenshot"):  # pixels of a screen, not of a page at some dpi
             dpi = round(image.info["dpi"][0])
             assert dpi == {"pdf_image": 200, "pdf_two_page": 200, "lowres": 150}.get(condition, 300)
-        assert image.format == ("PNG" if condition in ("clean", "lowres") else "JPEG")
+        assert image.format == ("PNG" if condition in ("clean", "lowres", "screenshot") else "JPEG")
+
+
+def test_a_desk_photo_is_twelve_megapixels_and_a_screenshot_a_phone_screen() -> None:
+    cert = make_certificate("teacher", 3)
+    desk = Image.open(io.BytesIO(make_upload(cert, "desk", seed=2).data))
+    assert (desk.format, desk.width * desk.height) == ("JPEG", 4032 * 3024)
+    shot = make_upload(cert, "screenshot", seed=2)
+    screen = Image.open(io.BytesIO(shot.data))
+    page = Image.open(io.BytesIO(shot.ocr_images[0]))
+    assert screen.height > 2 * screen.width and page.width <= screen.width and page.height < screen.height / 2
 
 
 def test_turned_uploads_are_turned_with_and_without_exif() -> None:

@@ -20,6 +20,7 @@ from verify.reading import images, pdf
 from verify.reading.intake import MediaType, check_part
 from verify.reading.ocr import NullEngine, OcrEngine, OcrLine
 from verify.reading.orientation import upright
+from verify.reading.outline import flatten
 from verify.reading.parallel import map_in_order
 from verify.reading.prints import ImagePrint, page_print
 
@@ -114,9 +115,10 @@ def _read_page(page: tuple[int, _Source], *, ocr: OcrEngine, limits: Limits) -> 
 
 
 def ocr_page(image: Image.Image, ocr: OcrEngine, limits: Limits) -> PageText:
-    """One page image, turned upright (verify.reading.orientation), read by ``ocr`` within the per-page
-    time limit (``index`` 0). A null engine reads nothing, so the page is not judged for it."""
+    """One page image, cut out of a bigger picture and flattened (verify.reading.outline), turned
+    upright (verify.reading.orientation), read by ``ocr`` within the per-page time limit (``index``
+    0). A null engine reads nothing, so the page is not judged for it."""
     if not isinstance(ocr, NullEngine):
-        image = upright(image)
+        image = upright(flatten(image))
     page = ocr.read(image, timeout=limits.ocr_seconds_per_page)
     return PageText(0, page.text, "ocr", list(page.lines), page.image)
