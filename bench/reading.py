@@ -7,13 +7,15 @@ would), image-only PDF, two-page PDF with the certificate on page 2 (its text-la
 signed, its scanned variant not), clean 300 dpi PNG, grey scan, phone photo, 150 dpi, and as phones
 send them (issue 16): a phone photo turned 90/180/270° without EXIF (``rotated``) and with the EXIF tag
 that turns it upright (``rotated_exif``), forwarded through a chat app (``chat``: 1280 px, JPEG q50-60),
-saved as HEIC (``heic``) — and runs
+saved as HEIC (``heic``), a 12 MP photo of the page lying on a desk (``desk``), the page shown in an
+app and screenshotted (``screenshot``; both tests/scenes.py) — and runs
 each upload through ``verify.pipeline.run_pipeline`` as ``flask check`` does (settings from
 ``VERIFY_*``, profession given as onboarding does) in worker processes with ``OMP_THREAD_LIMIT=1``:
 once with no holder data, once with the platform's real-name data (name and ID number). Then the
 forged set (documents that look fine but break a rule), with real-name data. Next to each OCR'd upload,
 the plain ``tesseract IMAGE out -l chi_sim`` CLI reads the same page images (the PNG/JPEG as
-uploaded, or the JPEG an image PDF embeds; for turned and HEIC uploads the same page upright as a JPEG),
+uploaded, or the JPEG an image PDF embeds; for turned and HEIC uploads the same page upright as a JPEG;
+for desk photos and screenshots the page alone, upright, as rendered or as shown),
 in the same worker, so both see the same load.
 
 Prints, per condition and kind, the exact-match rate of every field and a per-condition total of
@@ -34,8 +36,8 @@ Targets (issue 4): headline fields exact >= 99% on text PDFs, >= 97% on clean im
 on the forged set 0; valid documents rejected 0; auto-approved (with real-name data) >= 90% of
 clean, scan, signed and image PDF uploads and >= 70% of photos (150 dpi: reported, no target);
 median seconds per page <= 1.3 × the tesseract CLI on the same images (image uploads: pdf_image,
-clean, scan, photo, lowres). Issue 16: on each phone condition (rotated, rotated_exif, chat, heic)
-headline fields >= 97% exact and >= 85% auto-approved. Issue 11: nothing approved without real-name data; typed PDFs
+clean, scan, photo, lowres). Issue 16: on each phone condition (rotated, rotated_exif, chat, heic,
+desk, screenshot) headline fields >= 97% exact and >= 85% auto-approved. Issue 11: nothing approved without real-name data; typed PDFs
 (``pdf_text``) never approved on their own, reported apart with how often their text layer was
 taken for one that differs from the page (``text_layer_mismatch`` on a genuine file: a false alarm).
 """

@@ -125,6 +125,7 @@ FILE_MARKS: dict[str, str] = {
     "tests/test_pipeline_pages.py": "reading",
     "tests/test_pipeline_reread.py": "reading",
     "tests/test_provenance.py": "reading",
+    "tests/test_api_phone_uploads.py": "reading",
     "tests/security/test_parsers.py": "reading",
     "tests/security/test_fuzz.py": "fuzz",
     "tests/security/test_schemathesis.py": "fuzz",

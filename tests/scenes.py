@@ -178,10 +178,18 @@ def _shadow_under(scene: Image.Image, corners: np.ndarray, rng: random.Random) -
 
 
 def _paste(scene: Image.Image, page: Image.Image, corners: np.ndarray) -> None:
-    """``page`` warped onto ``corners`` of ``scene`` (in place)."""
+    """``page`` warped onto ``corners`` of ``scene`` (in place).
+
+    The page is first shrunk (Lanczos) to about its size in the photo, so that the warp hardly
+    scales: warping alone samples a big page sparsely and drops thin strokes, as no lens does.
+    """
+    shown = (np.linalg.norm(corners[1] - corners[0]) + np.linalg.norm(corners[2] - corners[3])) / 2
+    page = page.convert("RGB")
+    if shown < page.width:
+        page = page.resize((round(shown), round(page.height * shown / page.width)), Image.Resampling.LANCZOS)
     src = np.array([(0, 0), (page.width, 0), (page.width, page.height), (0, page.height)], np.float32)
     matrix = cv2.getPerspectiveTransform(src, corners)
-    warped = cv2.warpPerspective(np.asarray(page.convert("RGB")), matrix, scene.size, flags=cv2.INTER_LINEAR)
+    warped = cv2.warpPerspective(np.asarray(page), matrix, scene.size, flags=cv2.INTER_LINEAR)
     inside = cv2.warpPerspective(np.full((page.height, page.width), 255, np.uint8), matrix, scene.size,
                                  flags=cv2.INTER_LINEAR)
     scene.paste(Image.fromarray(warped), (0, 0), Image.fromarray(inside))

@@ -1,5 +1,6 @@
-"""Certificates as phones send them, end to end through the API: an iPhone HEIC and a photo lying
-sideways without an EXIF tag are read and approved like an upright JPEG (issue 16)."""
+"""Certificates as phones send them, end to end through the API: an iPhone HEIC, a photo lying
+sideways with or without an EXIF tag, a photo forwarded through a chat app, a 12 MP photo of the
+page on a desk and an app's screenshot are read and approved like an upright JPEG (issue 16)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ from verify.services.context import Services
 @pytest.mark.parametrize(("condition", "seed", "filename", "mimetype"), [
     ("heic", 1, "IMG_0042.HEIC", "image/heic"),
     ("rotated", 2, "IMG_0043.jpg", "image/jpeg"),  # a quarter turn clockwise, no EXIF
+    ("rotated_exif", 1, "IMG_0045.jpg", "image/jpeg"),  # a half turn, EXIF says so
+    ("chat", 1, "mmexport1733651234.jpg", "image/jpeg"),  # 1280 px, JPEG q50-60
+    ("desk", 2, "IMG_0046.jpg", "image/jpeg"),  # 12 MP, the page on a grey laminate desk
+    ("screenshot", 1, "Screenshot_20261208.png", "image/png"),  # a dark app around the picture
 ])
 def test_a_phone_upload_is_read_and_approved(client: FlaskClient, services: Services, platform_key: str,
                                              condition: str, seed: int, filename: str, mimetype: str) -> None:
