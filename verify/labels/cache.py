@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,14 +106,14 @@ class StatusBoard:
     """
 
     def __init__(self, load_all: LoadAll, load_changes: LoadChanges, interval: float,
-                 changes: Callable[[], int]) -> None:
+                 changes: Callable[[], Hashable]) -> None:
         self._load_all = load_all
         self._load_changes = load_changes
         self._changes = changes
         self.interval = interval
         self._entries: Entries = {}
         self._watermark: int | None = None
-        self._seen: int | None = None  # the counter as it was before the last read
+        self._seen: Hashable | None = None  # the counters as they were before the last read
         self._loaded_at = float("-inf")
         self._retry_at = float("-inf")
         self._lock = threading.Lock()

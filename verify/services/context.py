@@ -19,6 +19,7 @@ from verify.labels.keyring import Keyring
 from verify.reading.ocr import OcrEngine
 from verify.services.labels.caches import LabelCaches
 from verify.store.db import Store
+from verify.store.selfcheck import check_database
 
 
 def utcnow() -> datetime:
@@ -87,6 +88,13 @@ class Services:
     notify: Callable[[str], None] | None = None  # hands a submitted job to outside workers (VERIFY_QUEUE=celery)
     work_waiting: threading.Event = field(default_factory=threading.Event)
     deliveries_waiting: Doorbell = field(default_factory=lambda: Doorbell())  # rung after an event commits
+
+    def prepare(self) -> None:
+        """What a process does before it serves or works, once the database is there: refuse a database that
+        could lose a commit (``DurabilityError``) and load the signing keys, making the first one if there is
+        none (never later, inside a transaction that issues a label)."""
+        check_database(self.store.engine)
+        self.keyring.load()
 
     def lookup_key(self) -> LookupKey:
         """The key of the keyed digests (verify.crypto.lookup)."""
