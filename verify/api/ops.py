@@ -1,4 +1,4 @@
-"""Operations: health, the JWKS and the OpenAPI document (no auth), and metrics (the scraper's token).
+"""Operations: health (ready and live), the JWKS and the OpenAPI document (no auth), and metrics (the scraper's token).
 
 ``/metrics`` answers the bearer token ``VERIFY_METRICS_TOKEN`` (what Prometheus sends with
 ``authorization: {credentials_file: ...}``) or an admin API key; anything else is 401 (a wrong
@@ -17,13 +17,14 @@ from collections import Counter
 from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from verify.api.auth import bearer_token, principal_for
 from verify.api.common import services
 from verify.api.openapi import build_spec
 from verify.domain import VerificationStatus
 from verify.errors import Forbidden, Unauthorized
+from verify.services.health import readiness
 from verify.store.models import Verification, WebhookDelivery
 
 bp = Blueprint("ops", __name__)
@@ -45,20 +46,22 @@ def count_request(response: Response) -> Response:
 
 
 @bp.get("/healthz")
+@bp.get("/healthz/ready")
 def healthz() -> Response:
-    """200 only when the database answers and the OCR engine (with chi_sim) is there."""
-    ctx = services()
-    checks: dict[str, str] = {}
-    try:
-        with ctx.store.read() as session:
-            session.execute(text("select 1"))
-        checks["database"] = "ok"
-    except Exception:
-        checks["database"] = "unavailable"
-    checks["ocr"] = "ok" if services().ocr.check_available() else "unavailable"
-    healthy = all(value == "ok" for value in checks.values())
-    response = jsonify({"status": "ok" if healthy else "unavailable", "checks": checks})
-    response.status_code = 200 if healthy else 503
+    """Ready: 200 when the database answers and the OCR engine (with chi_sim) is there; Redis reported in Celery
+    mode (verify.services.health). 503 otherwise."""
+    health = readiness(services())
+    return _no_store(jsonify({"status": health.status, "checks": health.checks}), 200 if health.ready else 503)
+
+
+@bp.get("/healthz/live")
+def live() -> Response:
+    """Live: this process answers (no dependency is asked)."""
+    return _no_store(jsonify({"status": "ok"}), 200)
+
+
+def _no_store(response: Response, status: int) -> Response:
+    response.status_code = status
     response.headers["Cache-Control"] = "no-store"
     return response
 
