@@ -35,6 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     from verify.crypto.envelope import Envelope
     from verify.keyfile import WeakSecret, key_encryption_key
     from verify.labels.keyring import Keyring
+    from verify.node_metrics import NodeMetrics
     from verify.pipeline import make_ocr_engine
     from verify.reading.ocr import limit_openmp_threads
     from verify.reading.signatures import read_trust_roots
@@ -76,6 +77,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
         ocr=make_ocr_engine(settings.ocr_engine, settings.tessdata_dir),  # chosen once: a bad name never starts
         label_caches=label_caches(settings, store, keyring), lookup_keys=LookupKeys(store), clock=clock or utcnow,
         trust_roots=read_trust_roots(settings.trusted_signer_files), notify=notify,
+        metrics=NodeMetrics(settings.data_dir / "metrics"),
     )
     app.extensions[SERVICES] = services
     app.extensions[EDGE] = Edge(cursors=Cursors.from_secret(secret),  # list cursors bound to the caller's platform

@@ -30,6 +30,10 @@ from tests.serving import BIN, ROOT, Server, free_port
 from tests.signing import trusted_signers_file
 
 SECRET = "cluster-secret-shared-by-every-node-0123456789-abcdefghij"
+#: The commands each kind of process runs, as compose.yaml runs them (tests/cluster/test_compose.py compares).
+SETUP_COMMAND = ("flask", "--app", "wsgi", "setup")
+WEB_COMMAND = ("gunicorn", "-c", "gunicorn.conf.py", "wsgi:app")
+WORKER_COMMAND = ("flask", "--app", "wsgi", "worker")
 
 
 def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
@@ -80,7 +84,7 @@ class Worker:
 
     def start(self, **env: str) -> None:
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", "worker"], cwd=ROOT,
+            self.process = subprocess.Popen([str(BIN / WORKER_COMMAND[0]), *WORKER_COMMAND[1:]], cwd=ROOT,
                                             env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT,
                                             start_new_session=True)
 

@@ -3,9 +3,11 @@
 ``/metrics`` answers the bearer token ``VERIFY_METRICS_TOKEN`` (what Prometheus sends with
 ``authorization: {credentials_file: ...}``) or an admin API key; anything else is 401 (a wrong
 token counts as a failed authentication of its address) and a platform or reviewer key 403. Its
-numbers are the requests this process answered (counted in memory) and the verifications waiting
-(pending, processing, needs_review), read from the status index and kept ``METRICS_CACHE_SECONDS``;
-decided verifications are not counted (that would read every row).
+numbers are the requests this process answered (counted in memory), this node's label checks by
+result and job durations (every process of the node, verify.node_metrics: sum them across nodes),
+and the verifications waiting (pending, processing, needs_review: the queue's depth, the same on
+every node, so take one node's or the max), read from the status index and kept
+``METRICS_CACHE_SECONDS``; decided verifications are not counted (that would read every row).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from verify.api.common import services
 from verify.api.openapi import build_spec
 from verify.domain import VerificationStatus
 from verify.errors import Forbidden, Unauthorized
+from verify.node_metrics import NodeMetrics
 from verify.services.health import readiness
 from verify.store.models import Verification, WebhookDelivery
 
@@ -83,9 +86,24 @@ def metrics() -> Response:
               "# TYPE verify_webhook_deliveries gauge"]
     lines += [f'verify_webhook_deliveries{{state="{state}"}} {counts.get("delivery:" + state, 0)}'
               for state in WAITING_DELIVERIES]
+    lines += node_metrics_lines(services().metrics)
     response = Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def node_metrics_lines(metrics: NodeMetrics | None) -> list[str]:
+    """This node's counters (every process of it, verify.node_metrics) in the text format."""
+    if metrics is None:
+        return []
+    totals = metrics.totals()
+    lines = ["# HELP verify_label_checks_total Label checks answered by this node, by result.",
+             "# TYPE verify_label_checks_total counter"]
+    lines += [f"{name} {value:g}" for name, value in totals.items() if name.startswith("verify_label_checks_total")]
+    lines += ["# HELP verify_job_duration_seconds Jobs read and decided by this node, claim to completion.",
+              "# TYPE verify_job_duration_seconds histogram"]
+    lines += [f"{name} {value:g}" for name, value in totals.items() if name.startswith("verify_job_duration")]
+    return lines
 
 
 def _allow_scraper() -> None:

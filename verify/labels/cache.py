@@ -7,10 +7,10 @@ it is bounded, dropping the oldest entry first.
 
 :class:`StatusBoard` knows which labels are revoked or suspended. It loads them once, then
 asks its change feed for what changed since its watermark (the service reads the audit log,
-written in the same transaction as every label change) whenever the machine's change counter
-(:class:`~verify.labels.changes.ChangeCounter`, bumped after every committed change) has moved
-since its last read, and every ``interval`` seconds in any case (for changes the counter does
-not carry: a process on another machine). A change made in this process is applied at once
+written in the same transaction as every label change) whenever the change counters it is given
+(the machine's :class:`~verify.labels.changes.ChangeCounter`, and on PostgreSQL the database's, see
+verify.services.labels.freshness) have moved since its last read, and every ``interval`` seconds in
+any case. A change made in this process is applied at once
 with :meth:`StatusBoard.note`.
 
 >>> board = StatusBoard(lambda: ({"l1": (Status.INVALID, 4)}, 1), lambda mark: ({}, mark), interval=5,

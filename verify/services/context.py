@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from verify.config import Settings
 from verify.crypto.lookup import LookupKey, load_lookup_key
 from verify.labels.keyring import Keyring
+from verify.node_metrics import NodeMetrics
 from verify.reading.ocr import OcrEngine
 from verify.services.labels.caches import LabelCaches
 from verify.store.db import Store
@@ -86,6 +87,7 @@ class Services:
     clock: Callable[[], datetime] = utcnow
     trust_roots: tuple[bytes, ...] = ()  # PEM of the trusted PDF signers (VERIFY_TRUSTED_SIGNERS), read at start
     notify: Callable[[str], None] | None = None  # hands a submitted job to outside workers (VERIFY_QUEUE=celery)
+    metrics: NodeMetrics | None = None  # this node's counters (label checks, job durations), summed by /metrics
     work_waiting: threading.Event = field(default_factory=threading.Event)
     deliveries_waiting: Doorbell = field(default_factory=lambda: Doorbell())  # rung after an event commits
 
