@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
+from sqlalchemy import make_url  # noqa: E402
 
 from bench.labels import Run  # noqa: E402
 from tests.certificates import degrade, make_certificate, render_image, to_jpeg  # noqa: E402
@@ -87,6 +88,16 @@ def checks_per_second(urls: list[str], script: Path, connections: int, seconds: 
         return [Run(**json.loads(out.read_text())) for out in outputs]
 
 
+def transactions(cluster: Cluster) -> int:
+    """Transactions committed or rolled back in the cluster's database so far (PostgreSQL's statistics)."""
+    time.sleep(1.5)  # the statistics are flushed about every second
+    name = make_url(cluster.database_url).database
+    with cluster.postgres.admin() as connection:
+        row = connection.execute("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s",
+                                 (name,)).fetchone()
+    return int(row[0]) if row else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=6, help="documents per round (default 6)")
@@ -115,12 +126,17 @@ def main() -> None:
             urls = [node.url for node in cluster.nodes]
             checks_per_second(urls, script, 4, 2)  # warm both nodes
             single = checks_per_second(urls[:1], script, args.connections, args.duration)[0]
+            before = transactions(cluster)
             both = checks_per_second(urls, script, args.connections, args.duration)
+            spent = transactions(cluster) - before
             total = sum(run.requests_per_second for run in both)
             print(f"label checks per second, {args.connections} connections per node: 1 node "
                   f"{single.requests_per_second:.0f} (p99 {single.p99_ms:.1f} ms), 2 nodes {total:.0f} "
                   f"(p99 {max(run.p99_ms for run in both):.1f} ms; {total / single.requests_per_second:.2f}x); "
                   f"errors {single.errors + sum(run.errors for run in both)}")
+            print(f"database transactions during the 2-node run: {spent} for about {total * args.duration:.0f} "
+                  f"checks ({spent / (total * args.duration):.2f} per check; the workers' and dispatchers' "
+                  "polling included)")
 
 
 if __name__ == "__main__":

@@ -15,10 +15,12 @@ per check.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -87,15 +89,39 @@ class SharedCount:
             self._lock.notify_all()
 
 
+class CounterReader:
+    """Reads the ``label_changes`` counter over a PostgreSQL connection of its own, kept open: autocommit and a
+    prepared statement, one round trip (about 25 µs here, where a pooled connection's checkout, ping and
+    rollback cost 20 times that). A failed read drops the connection; the next read opens another.
+    Called by one thread at a time (:class:`SharedCount`).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._connection: Any = None
+
+    def __call__(self) -> int:
+        if self._connection is None:
+            self._connection = self._store.dedicated_connection()
+        try:
+            with self._connection.cursor() as cursor:
+                cursor.execute(_READ, (counters.LABEL_CHANGES,), prepare=True)
+                row = cursor.fetchone()
+        except Exception:
+            connection, self._connection = self._connection, None
+            with contextlib.suppress(Exception):
+                connection.close()
+            raise
+        return int(row[0]) if row else 0
+
+
+_READ = "SELECT value FROM counters WHERE name = %s"
+
+
 def change_signal(store: Store, machine: ChangeCounter) -> Callable[[], Hashable]:
     """What a status board compares to know it must read again: the machine's counter, and on PostgreSQL the
     database's too."""
     if store.is_sqlite:
         return machine.value
-
-    def read() -> int:
-        with store.rows() as connection:
-            return counters.read(connection, counters.LABEL_CHANGES)
-
-    shared = SharedCount(read)
+    shared = SharedCount(CounterReader(store))
     return lambda: (machine.value(), shared.value())
