@@ -122,6 +122,7 @@ def test_postgresql_restarted_everything_recovers_without_an_operator(
         assert refused.status_code == 503 and refused.json()["type"].endswith("database_unavailable")
         assert requests.get(b + "/healthz/ready", timeout=10).status_code == 503
         assert requests.get(b + "/healthz/live", timeout=10).status_code == 200
+        assert requests.get(b + "/.well-known/jwks.json", timeout=10).json()["keys"]  # the keys it knows
     finally:
         cluster.postgres.start()
     wait_for(lambda: all(requests.get(url + "/healthz/ready", timeout=10).status_code == 200 for url in (a, b)),

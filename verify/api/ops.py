@@ -12,6 +12,7 @@ every node, so take one node's or the max), read from the status index and kept
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import threading
 import time
@@ -26,6 +27,7 @@ from verify.api.common import services
 from verify.api.openapi import build_spec
 from verify.domain import VerificationStatus
 from verify.errors import Forbidden, Unauthorized
+from verify.labels.errors import KeyringError
 from verify.node_metrics import NodeMetrics
 from verify.services.health import readiness
 from verify.store.models import Verification, WebhookDelivery
@@ -136,7 +138,8 @@ def _waiting() -> dict[str, int]:
 @bp.get("/.well-known/jwks.json")
 def jwks() -> Response:
     ctx = services()
-    ctx.keyring.reload_if_changed()
+    with contextlib.suppress(KeyringError):  # the database does not answer: the keys this process knows
+        ctx.keyring.reload_if_changed()
     lifetime = timedelta(days=ctx.settings.label_lifetime_days)
     response = jsonify(ctx.keyring.jwks(ctx.clock(), lifetime))
     response.headers["Cache-Control"] = "public, max-age=300"
