@@ -35,11 +35,11 @@ def post_worker_init(worker):
     import gc
 
     from verify.jobs.runner import JobRunner
-    from verify.store.selfcheck import check_database
 
     services = worker.wsgi.extensions["verify"]
-    # Refuse to serve (the worker fails to boot, gunicorn stops) on a database that could lose a commit.
-    check_database(services.store.engine)
+    # Refuse to serve (the worker fails to boot, gunicorn stops) on a database that could lose a commit;
+    # load the signing keys from the database.
+    services.prepare()
 
     # Everything loaded so far lives as long as the worker: move it out of the collector's sight so
     # that a full collection no longer walks it (fewer, shorter pauses on the label-check hot path).

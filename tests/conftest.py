@@ -37,6 +37,7 @@ def make_app(data_dir: Path, *, clock: TestClock | None = None, **overrides: Any
         shutil.copyfile(migrated_database(), database)
     app = create_app({"data_dir": data_dir, **TEST_SETTINGS, **overrides}, clock=clock or TestClock())
     upgrade(app.extensions["verify"].settings.database)  # a no-op on the copy: it is at head
+    app.extensions["verify"].keyring.load()  # as a serving process does before it serves (Services.prepare)
     return app
 
 

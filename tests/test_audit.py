@@ -15,8 +15,9 @@ from sqlalchemy import select, text
 from tests.conftest import bearer, new_key, process_all
 from tests.review_cases import item_of, needs_review
 from verify import audit
+from verify.keyfile import key_encryption_key
 from verify.services.context import Services
-from verify.store.models import AuditEvent
+from verify.store.models import AuditEvent, AuditHead
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -45,7 +46,9 @@ def test_an_intact_log_verifies(app: Flask, logged: Services) -> None:
     result = _flask_audit_verify(app)
     assert result.exit_code == 0, result.output
     assert "intact: 5 entries" in result.output
-    assert (logged.settings.data_dir / audit.ANCHOR_FILE).exists()
+    with logged.store.read() as session:  # the head lives in the database: no node needs a disk for it
+        assert session.get(AuditHead, "head").entry_id == 5
+    assert not (logged.settings.data_dir / audit.ANCHOR_FILE).exists()
 
 
 def test_an_empty_log_verifies(app: Flask) -> None:
@@ -95,9 +98,7 @@ def test_a_chain_rewritten_with_recomputed_hashes_is_detected(app: Flask, logged
 
 
 def test_a_forged_anchor_is_detected(app: Flask, logged: Services) -> None:
-    path = logged.settings.data_dir / audit.ANCHOR_FILE
-    anchored = json.loads(path.read_text())
-    path.write_text(json.dumps({**anchored, "id": 2}))
+    _sql(logged, "UPDATE audit_head SET entry_id = 2")
     result = _flask_audit_verify(app)
     assert result.exit_code == 1
     assert "head anchor" in result.output and "seal" in result.output
@@ -129,3 +130,26 @@ def test_review_actions_keep_the_chain_intact(app: Flask, services: Services) ->
         actions = [e.action for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert {"review.claim", "review.decide"} <= set(actions)
     assert _flask_audit_verify(app).exit_code == 0
+
+
+def test_the_head_an_older_version_kept_in_a_file_is_adopted_once(app: Flask, logged: Services) -> None:
+    secret = key_encryption_key(logged.settings)
+    anchor = audit.HeadAnchor(secret)
+    with logged.store.write() as session:
+        head = anchor.read(session)
+        session.execute(text("DELETE FROM audit_head"))
+    assert head is not None
+    path = logged.settings.data_dir / audit.ANCHOR_FILE
+    path.write_text(json.dumps({"id": head.id, "hash": head.hash, "mac": anchor.seal(head)}))
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert "audit head kept in audit-head.json is now kept in the database" in result.output, result.output
+    with logged.store.read() as session:
+        assert anchor.read(session) == head
+    assert not audit.adopt_anchor_file(logged.store, path, secret)  # once: the database's head wins from now on
+
+
+def test_a_head_file_whose_seal_does_not_open_is_not_adopted(logged: Services) -> None:
+    _sql(logged, "DELETE FROM audit_head")
+    path = logged.settings.data_dir / audit.ANCHOR_FILE
+    path.write_text(json.dumps({"id": 5, "hash": "ab" * 32, "mac": "00" * 32}))
+    assert not audit.adopt_anchor_file(logged.store, path, key_encryption_key(logged.settings))

@@ -7,25 +7,21 @@ got a 202 reaches an end state.
 
 from __future__ import annotations
 
-import json
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import jwt
 import pytest
 import requests
 from sqlalchemy import func, select
 
 from tests.certificates import degrade, make_certificate, render_image, render_pdf, to_jpeg
 from tests.conftest import make_app, new_key, process_all
-from tests.serving import ROOT, Server
+from tests.serving import Server
 from tests.uploads import holder_form, signed_pdf, submit
 from verify.services.context import Services
 from verify.services.processing import claim_next
@@ -67,44 +63,15 @@ def _wait_final(server: Server, auth: dict[str, str], ids: list[str], seconds: f
     return results
 
 
-def test_readme_walkthrough_a_photo_is_approved_and_the_same_certificate_for_another_account_is_held(
-    server: Server, tmp_path: Path
-) -> None:
+def test_setup_writes_the_first_admin_key_to_a_file_and_never_to_a_pipe(server: Server) -> None:
     first_run = server.flask("setup")  # stdout a pipe, as in a container: the first admin key goes to a file only
     admin_key = Path(server.env["VERIFY_DATA_DIR"]) / "first-admin-key"
     assert "vk_" not in first_run and str(admin_key) in first_run
     assert admin_key.read_text().startswith("vk_") and admin_key.stat().st_mode & 0o777 == 0o600
     assert "vk_" not in server.flask("setup")
-    server.start()
-    auth = _key(server)
-    image = tmp_path / "doctor.jpg"  # README step 2: make sample KIND=physician_practice OUT=doctor.jpg
-    printed = subprocess.run([sys.executable, "-m", "tests.certificates", "physician_practice", str(image),
-                              "--seed", "3"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=120)
-    fields = json.loads(printed.stdout)
-    holder = {"holder_name": fields["name"], "holder_id_number": fields["id_number"]}
-    first = _submit(server, auth, image.read_bytes(), "doctor.jpg", "image/jpeg", **holder)
-    typed = _submit(server, auth, render_pdf(make_certificate("physician_practice", seed=8)), "typed.pdf",
-                    "application/pdf", account_id="acct-3",
-                    **holder_form(make_certificate("physician_practice", seed=8)))
-    done = _wait_final(server, auth, [first["id"], typed["id"]])
-    assert done[first["id"]]["status"] == "approved", done[first["id"]]["reasons"]
-    assert done[typed["id"]]["status"] == "needs_review"
-    assert done[typed["id"]]["reasons"] == ["unsigned_digital_document"]
 
-    second = _submit(server, auth, image.read_bytes(), "doctor.jpg", "image/jpeg", account_id="acct-2", **holder)
-    held = _wait_final(server, auth, [second["id"]])[second["id"]]
-    assert held["status"] == "needs_review"
-    assert held["reasons"] == ["credential_in_use", "document_in_use"]
-    assert "acct-1" not in json.dumps(held)  # the other account is for reviewers only
 
-    token = done[first["id"]]["label"]["token"]
-    jwks = requests.get(server.url + "/.well-known/jwks.json", timeout=10).json()
-    key = jwt.PyJWK(next(k for k in jwks["keys"] if k["kid"] == jwt.get_unverified_header(token)["kid"]))
-    claims = jwt.decode(token, key.key, algorithms=["EdDSA"], audience="acme-video")
-    assert claims["sub"] == "acct-1" and claims["domain"] == "medical"
-    check = requests.post(server.url + "/v1/labels/check", json={"token": token, "account_id": "acct-1"},
-                          headers=auth, timeout=10).json()
-    assert check["valid"] is True
+# README's walk-through runs against this server and against a cluster: tests/cluster/test_cluster.py
 
 
 def test_sigkill_with_pending_work_loses_nothing(server: Server) -> None:

@@ -29,18 +29,20 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     from verify.api.common import EDGE, SERVICES, Edge
     from verify.api.keycache import KeyCache
     from verify.api.ratelimit import RateLimits
-    from verify.audit import ANCHOR_FILE, HeadAnchor, anchor_store
+    from verify.audit import HeadAnchor, anchor_store
     from verify.cli import register as register_commands
     from verify.crypto.cursor import Cursors
     from verify.crypto.envelope import Envelope
     from verify.keyfile import WeakSecret, key_encryption_key
     from verify.labels.keyring import Keyring
+    from verify.node_metrics import NodeMetrics
     from verify.pipeline import make_ocr_engine
     from verify.reading.ocr import limit_openmp_threads
     from verify.reading.signatures import read_trust_roots
     from verify.services.context import LookupKeys, Services, utcnow
     from verify.services.labels.caches import label_caches
     from verify.store.db import Store
+    from verify.store.key_table import DatabaseShelf
     from verify.store.selfcheck import check_data_dir
     from verify.web.session import session_secret
 
@@ -63,8 +65,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
         secret = key_encryption_key(settings)
     except WeakSecret as exc:  # refuse to start, saying why (flask commands; gunicorn checks in its master)
         raise SystemExit(f"verify refuses to start: {exc}") from None
-    keyring = Keyring.open(settings.keys_dir, secret)
     store = Store(settings.database, envelope=Envelope.from_secret(secret))  # personal data sealed at rest
+    keyring = Keyring(DatabaseShelf(store, legacy_dir=settings.keys_dir), secret)  # read on first use
     notify = None  # VERIFY_QUEUE=local: each serving process runs its own job runner (gunicorn.conf.py)
     if settings.queue == "celery":
         from verify.jobs.celery_queue import CeleryQueue
@@ -75,12 +77,13 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
         ocr=make_ocr_engine(settings.ocr_engine, settings.tessdata_dir),  # chosen once: a bad name never starts
         label_caches=label_caches(settings, store, keyring), lookup_keys=LookupKeys(store), clock=clock or utcnow,
         trust_roots=read_trust_roots(settings.trusted_signer_files), notify=notify,
+        metrics=NodeMetrics(settings.data_dir / "metrics"),
     )
     app.extensions[SERVICES] = services
     app.extensions[EDGE] = Edge(cursors=Cursors.from_secret(secret),  # list cursors bound to the caller's platform
                                 rate_limits=RateLimits(settings.limits), keys=KeyCache(settings.auth_cache_seconds))
     app.secret_key = session_secret(secret)  # signs the reviewers' console session cookie
-    anchor_store(store, HeadAnchor(settings.data_dir / ANCHOR_FILE, secret))
+    anchor_store(store, HeadAnchor(secret))
     register(app)
     register_commands(app)
     logging.getLogger("verify").setLevel(logging.INFO)

@@ -1,18 +1,20 @@
-"""The audit log: append-only and hash-chained, with its head anchored outside the database.
+"""The audit log: append-only and hash-chained, with its head sealed by the service secret.
 
 Every entry stores the hash of the one before it and its own hash over its content, so
 an edited, inserted or removed row breaks the chain (``verify_chain``). Entries are
 written in the same transaction as the change they record. Values must be JSON-safe and
 hold no personal data (masked ID numbers at most; free text only as a digest).
 
-A chain alone cannot show that its *last* entries were deleted, nor that someone with
-database access rewrote an entry and recomputed every hash after it. So after each
-commit that wrote entries, the newest entry's id and hash are written to a head anchor:
-a small file outside the database (``audit-head.json`` in the data dir), sealed with an
-HMAC under a key derived from the service secret. ``verify_chain`` then also reports an
-anchored entry that is gone or whose hash changed. The anchor is written after the
-commit, so a crash in between leaves it one step behind (never ahead): the newest
-entries are then covered by the chain only.
+A chain alone cannot show that someone with database access rewrote an entry and
+recomputed every hash after it, nor that its *last* entries were deleted. So each append
+also writes the newest entry's id and hash to the head row (``audit_head``), sealed with
+an HMAC under a key derived from the service secret, in the same transaction: every node
+of a cluster keeps it current and none needs a disk of its own for it. ``verify_chain``
+then reports an anchored entry that is gone or whose hash changed, and a head whose seal
+does not match. What the head cannot catch, being in the database too: someone who deletes
+the newest entries *and* puts back a head row they copied earlier (it was sealed by the
+service). Versions before kept the head in ``audit-head.json`` in the data dir;
+``adopt_anchor_file`` copies it in once (``flask setup`` and ``flask db upgrade``).
 
 >>> entry_hash("0" * 64, {"action": "label.revoke"})[:12]
 'd8dc642ec2e4'
@@ -20,12 +22,10 @@ entries are then covered by the chain only.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import hmac
 import json
 import logging
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,19 +34,17 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from verify.durable import replace_file
 from verify.store.db import Store
-from verify.store.models import AuditEvent
+from verify.store.models import AuditEvent, AuditHead
 
 log = logging.getLogger(__name__)
 GENESIS = "0" * 64
-ANCHOR_FILE = "audit-head.json"
+ANCHOR_FILE = "audit-head.json"  # where versions before kept the head (adopt_anchor_file)
+_HEAD_ROW = "head"
 _PG_LOCK = 0x7665726966794100  # pg_advisory_xact_lock key serialising appends on PostgreSQL
-_SESSION_HEAD = "verify.audit.head"  # session.info: the newest entry this transaction wrote
-_SESSION_HOOKED = "verify.audit.hooked"
 
 
 def entry_hash(prev_hash: str, content: dict[str, Any]) -> str:
@@ -82,52 +80,37 @@ class Head:
 
 
 class HeadAnchor:
-    """The sealed head of the chain in a file; only ever moves forward.
+    """Seals the chain's head under a key derived from the service secret; reads and writes the head row.
 
-    >>> import tempfile
-    >>> anchor = HeadAnchor(Path(tempfile.mkdtemp()) / ANCHOR_FILE, b"secret")
-    >>> anchor.advance(Head(2, "ab" * 32)); anchor.advance(Head(1, "cd" * 32))
-    >>> anchor.read()
-    Head(id=2, hash='abababababababababababababababababababababababababababababababab')
+    >>> anchor = HeadAnchor(b"secret")
+    >>> anchor.opens(Head(2, "ab" * 32), anchor.seal(Head(2, "ab" * 32))), anchor.opens(Head(1, "ab" * 32), "00")
+    (True, False)
     """
 
-    def __init__(self, path: Path, secret: bytes) -> None:
-        self.path = path
+    def __init__(self, secret: bytes) -> None:
         self._key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"verify audit head").derive(secret)
-        self._lock = threading.Lock()
 
-    def _seal(self, head: Head) -> str:
+    def seal(self, head: Head) -> str:
         return hmac.new(self._key, f"{head.id}:{head.hash}".encode(), hashlib.sha256).hexdigest()
 
-    def read(self) -> Head | None:
-        """The anchored head, None when nothing was anchored; ValueError when the file was tampered with."""
-        try:
-            data = json.loads(self.path.read_text())
-        except FileNotFoundError:
+    def opens(self, head: Head, mac: str) -> bool:
+        return hmac.compare_digest(self.seal(head), mac)
+
+    def read(self, session: Session) -> Head | None:
+        """The anchored head, None when nothing was anchored; ValueError when its seal does not match."""
+        row = session.get(AuditHead, _HEAD_ROW)
+        if row is None:
             return None
-        except (OSError, ValueError) as exc:
-            raise ValueError("the head anchor cannot be read") from exc
-        try:
-            head = Head(int(data["id"]), str(data["hash"]))
-            sealed = hmac.compare_digest(self._seal(head), str(data["mac"]))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError("the head anchor is malformed") from exc
-        if not sealed:
+        head = Head(row.entry_id, row.hash)
+        if not self.opens(head, row.mac):
             raise ValueError("the head anchor's seal does not match")
         return head
 
-    def advance(self, head: Head) -> None:
-        """Anchor ``head`` unless a newer one is already anchored (atomic replace, locked across processes)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock, open(self.path.with_suffix(".lock"), "a") as lock_file:
-            fcntl.flock(lock_file, fcntl.LOCK_EX)
-            try:
-                current = self.read()
-            except ValueError:
-                return  # verify_chain reports a damaged anchor; rewriting it would hide that
-            if current is not None and current.id >= head.id:
-                return
-            replace_file(self.path, json.dumps({"id": head.id, "hash": head.hash, "mac": self._seal(head)}).encode())
+    def write(self, session: Session, head: Head) -> None:
+        """Anchor ``head`` in ``session``'s transaction."""
+        row = session.get(AuditHead, _HEAD_ROW) or AuditHead(name=_HEAD_ROW)
+        row.entry_id, row.hash, row.mac = head.id, head.hash, self.seal(head)
+        session.add(row)
 
 
 _anchors: dict[str, HeadAnchor] = {}
@@ -142,19 +125,25 @@ def _anchor_for(session: Session) -> HeadAnchor | None:
     return _anchors.get(session.get_bind().url.render_as_string(hide_password=False))
 
 
-def _after_commit(session: Session) -> None:
-    head: Head | None = session.info.pop(_SESSION_HEAD, None)
-    anchor = _anchor_for(session) if head is not None else None
-    if anchor is None or head is None:
-        return
+def adopt_anchor_file(store: Store, path: Path, secret: bytes) -> bool:
+    """Copy the head an older version anchored in ``path`` into the database, if it has none; True if copied.
+
+    The file's seal is checked first (the same key): a file that does not open is left for an operator.
+    """
     try:
-        anchor.advance(head)
-    except OSError:  # the change is committed: a stale anchor only narrows what it vouches for
-        log.warning("could not anchor the audit log's head at entry %d", head.id, exc_info=True)
-
-
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_SESSION_HEAD, None)
+        data = json.loads(path.read_text())
+        head = Head(int(data["id"]), str(data["hash"]))
+        mac = str(data["mac"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    anchor = HeadAnchor(secret)
+    if not anchor.opens(head, mac):
+        return False
+    with store.write() as session:
+        if session.get(AuditHead, _HEAD_ROW) is not None:
+            return False
+        anchor.write(session, head)
+    return True
 
 
 def _lock_tail(session: Session) -> None:
@@ -178,11 +167,9 @@ def record(
     entry.hash = entry_hash(entry.prev_hash, _content(entry))
     session.add(entry)
     session.flush()
-    if not session.info.get(_SESSION_HOOKED):
-        session.info[_SESSION_HOOKED] = True
-        event.listen(session, "after_commit", _after_commit)
-        event.listen(session, "after_rollback", _after_rollback)
-    session.info[_SESSION_HEAD] = Head(entry.id, entry.hash)
+    anchor = _anchor_for(session)
+    if anchor is not None:
+        anchor.write(session, Head(entry.id, entry.hash))
     return entry
 
 
@@ -212,9 +199,9 @@ def verify_chain(session: Session, anchor: HeadAnchor | None = None) -> Iterator
     if anchor is None:
         return
     try:
-        head = anchor.read()
+        head = anchor.read(session)
     except ValueError as exc:
-        yield ChainBreak(0, f"{exc} ({anchor.path})")
+        yield ChainBreak(0, str(exc))
         return
     if head is None:
         return

@@ -142,7 +142,7 @@ def keys_rotate_secret(new_secret_file: Path | None) -> None:
         audit.record(session, actor="cli", action="secret.rotate", subject_type="service_secret",
                      subject_id=kek_id(derive_kek(new)).hex(), now=ctx.clock(),
                      before={"kek": kek_id(derive_kek(old)).hex()})
-    report = rotation.rotate_secret(ctx.store, settings.keys_dir, settings.data_dir, old, new)
+    report = rotation.rotate_secret(ctx.store, old, new)
     for stale in report.stale:
         click.echo(f"does not open with the new secret: {stale}", err=True)
     if not report.complete:
@@ -163,10 +163,10 @@ def signing_rotate() -> None:
     """Make a new current signing key; old public keys stay in the JWKS while their labels live."""
     ctx = _services()
     now = ctx.clock()
-    with ctx.store.write() as session:  # the audit entry commits only if the rotation succeeded
-        ctx.keyring.reload_if_changed()
-        old = ctx.keyring.current.kid
-        kid = ctx.keyring.rotate(now)
+    ctx.keyring.reload_if_changed()
+    old = ctx.keyring.current.kid
+    kid = ctx.keyring.rotate(now)  # commits on its own (the keys' shelf), then the audit entry
+    with ctx.store.write() as session:
         audit.record(session, actor="cli", action="signing.rotate", subject_type="signing_key", subject_id=kid,
                      now=now, before={"current": old}, after={"current": kid, "retired": old})
     click.echo(f"New signing key {kid}.")
@@ -183,6 +183,9 @@ def signing_compromised(kid: str) -> None:
 def _upgrade(ctx: Services) -> None:
     """Apply the migrations, then seal the field values older versions stored in the clear."""
     upgrade(ctx.settings.database)
+    if audit.adopt_anchor_file(ctx.store, ctx.settings.data_dir / audit.ANCHOR_FILE,
+                               key_encryption_key(ctx.settings)):
+        click.echo(f"The audit head kept in {audit.ANCHOR_FILE} is now kept in the database.")
     assert ctx.store.envelope is not None
     sealed = legacy.seal_clear_fields(ctx.store, ctx.store.envelope)
     if sealed:
@@ -219,6 +222,7 @@ def setup() -> None:
     ctx = _services()
     check_database(ctx.store.engine)  # refuses (DurabilityError) a database that could lose a commit
     _upgrade(ctx)
+    ctx.keyring.load()  # the first signing key, or the one an older version kept in the data dir
     click.echo(f"Database ready; signing key {ctx.keyring.current.kid}.")
     path = ctx.settings.first_admin_key_path
     if not keys.has_admin_key(ctx.store):
@@ -383,7 +387,7 @@ def claims_scan(source: Path, target: TextIO, platform: str | None) -> None:
 def worker(threads: int | None) -> None:
     """Process submitted verifications until stopped (SIGTERM or Ctrl-C); a Celery worker when VERIFY_QUEUE=celery."""
     ctx = _services()
-    check_database(ctx.store.engine)
+    ctx.prepare()
     if ctx.settings.queue == "celery":
         from verify.jobs.celery_queue import run_worker
 

@@ -81,7 +81,7 @@ class Settings:
     database_url: str = ""  # default: sqlite file under data_dir
     issuer: str = "https://verify.example"  # label ``iss``
     label_lifetime_days: int = 180
-    label_status_refresh_seconds: float = 5.0  # a label change on another machine reaches label checks within this
+    label_status_refresh_seconds: float = 5.0  # label checks read label changes this often whatever the counters say
     label_cache_size: int = 10_000  # verified label tokens remembered per process
     status_list_ttl_seconds: int = 300  # status list ``ttl``: how stale a served list may be
     status_list_valid_seconds: int = 86_400  # status list ``exp`` = ``iat`` + this
@@ -92,6 +92,7 @@ class Settings:
     redis_url: str = "redis://127.0.0.1:6379/0"  # Celery's broker when queue is celery
     queue_sweep_seconds: float = 30.0  # how often a Celery worker re-sends jobs whose message was lost
     worker_grace_seconds: float = 10.0  # `flask worker` on SIGTERM: running jobs finish within this or are released
+    worker_metrics_port: int = 0  # `flask worker` in Celery mode serves its node's /metrics on this port; 0: none
     workers: int = 1  # background jobs per serving process
     job_lease_seconds: float = 30.0
     job_max_attempts: int = 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -9,10 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from sqlalchemy import event
 
-from tests.conftest import bearer, make_app, new_key
+from tests.certificates import make_certificate
+from tests.conftest import bearer, make_app, new_key, process_all
+from tests.uploads import holder_form, signed_pdf, submit
+from verify.jobs.metrics_server import serve_metrics
+from verify.node_metrics import NodeMetrics
 from verify.store.models import Platform, Verification
 
 TOKEN = "metrics-token-for-the-tests-0123456789"
@@ -95,3 +102,51 @@ def test_metrics_count_the_waiting_work_from_the_status_index_and_cache_it(app: 
     with _statements(app) as again:
         assert client.get("/metrics", headers=bearer(TOKEN)).status_code == 200
     assert again == []  # a scrape within the cache's lifetime asks nothing
+
+
+def test_label_checks_and_job_durations_are_counted_per_node(app: Flask) -> None:
+    client, services = app.test_client(), app.extensions["verify"]
+    key = new_key(services, "acme-video", "platform")
+    cert = make_certificate("teacher_qualification", seed=4)
+    answer = submit(client, key, signed_pdf(cert), profession="teacher", account_id="teach-1", **holder_form(cert))
+    assert answer.status_code == 202 and process_all(services) == 1
+    token = client.get(answer.headers["Location"], headers=bearer(key)).json["label"]["token"]
+    for body in ({"token": token}, {"token": token}, {"token": "junk"}):
+        client.post("/v1/labels/check", json=body, headers=bearer(key))
+    text = client.get("/metrics", headers=bearer(TOKEN)).text
+    assert 'verify_label_checks_total{result="valid"} 2' in text
+    assert 'verify_label_checks_total{result="malformed"} 1' in text
+    assert 'verify_job_duration_seconds_count 1' in text
+    assert 'verify_job_duration_seconds_bucket{le="+Inf"} 1' in text
+    assert "# TYPE verify_job_duration_seconds histogram" in text
+
+
+def _count_in_a_child(directory: str) -> None:
+    NodeMetrics(Path(directory)).label_checked("revoked")
+
+
+def test_every_process_of_a_node_adds_to_what_any_of_them_reports(tmp_path: Path) -> None:
+    metrics = NodeMetrics(tmp_path / "metrics")
+    metrics.label_checked("revoked")
+    for _ in range(2):  # other gunicorn workers of the node (each a process of its own)
+        child = multiprocessing.get_context("fork").Process(target=_count_in_a_child, args=(str(tmp_path / "metrics"),))
+        child.start()
+        child.join(10)
+    assert metrics.totals()['verify_label_checks_total{result="revoked"}'] == 3  # the ended ones still count
+
+
+def test_a_worker_serves_its_nodes_counters_to_the_token_only(app: Flask) -> None:
+    services = app.extensions["verify"]
+    services.metrics.job_finished(4.0)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = serve_metrics(services, port, host="127.0.0.1")
+    try:
+        url = f"http://127.0.0.1:{port}/metrics"
+        assert requests.get(url, headers=bearer("wrong"), timeout=5).status_code == 401
+        answer = requests.get(url, headers=bearer(TOKEN), timeout=5)
+        assert answer.status_code == 200 and 'verify_job_duration_seconds_bucket{le="5"} 1' in answer.text
+    finally:
+        server.shutdown()
+        server.server_close()

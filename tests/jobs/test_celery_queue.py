@@ -11,13 +11,10 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -28,7 +25,9 @@ from flask.testing import FlaskClient
 from standardwebhooks import Webhook
 
 from tests.certificates import make_certificate, render_image, to_png
+from tests.cluster.harness import RedisServer, wait_for
 from tests.conftest import bearer, make_app, new_key
+from tests.serving import free_port
 from tests.signing import trusted_signers_file
 from tests.uploads import holder_form, signed_pdf
 from tests.webhooks.receiver import Receiver
@@ -43,45 +42,14 @@ LEASE_SECONDS, SWEEP_SECONDS = 2.0, 0.5
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A redis-server of our own on a free port; missing is a failure, never a skip (make test installs it)."""
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is missing: `make test` installs it (Debian package redis-server)"
-    port = _free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path_factory.mktemp("redis")),
-         "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-
-    def answers() -> bool:
-        try:
-            return bool(client.ping())
-        except redis.ConnectionError:
-            return False
-
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
     try:
-        _wait(answers, 10, "redis-server to answer")
-        yield url
+        yield server.url
     finally:
-        client.close()
-        process.terminate()
-        process.wait(10)
+        server.stop()
 
 
 @pytest.fixture
@@ -175,7 +143,7 @@ def _wait_final(client: FlaskClient, key: str, verification_id: str, workers: Wo
         return client.get(f"/v1/verifications/{verification_id}", headers=bearer(key)).json["status"] in FINAL
 
     try:
-        _wait(final, seconds, "an end state")
+        wait_for(final, seconds, "an end state")
     except AssertionError as exc:
         raise AssertionError(f"{exc}; worker logs:\n{workers.logs()}") from None
     return client.get(f"/v1/verifications/{verification_id}", headers=bearer(key)).json["status"]
@@ -196,7 +164,7 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_job_finishes(
     first = workers.start()
     photo = to_png(render_image(make_certificate("physician_practice", seed=32)))  # OCR: seconds, not ms
     verification_id = _submit(client, platform_key, (photo, "doctor.png", "image/png"))
-    _wait(lambda: _row(services, verification_id).status == "processing", 30, "the first worker to claim the job")
+    wait_for(lambda: _row(services, verification_id).status == "processing", 30, "the first worker to claim the job")
     workers.kill(first)
     killed = _row(services, verification_id)
     assert (killed.status, killed.attempts) == ("processing", 1), "the job ended before the kill"
@@ -211,7 +179,7 @@ def test_sigterm_past_the_grace_releases_the_running_job_to_another_worker(
     first = workers.start()
     photo = to_png(render_image(make_certificate("physician_practice", seed=33)))
     verification_id = _submit(client, platform_key, (photo, "doctor.png", "image/png"))
-    _wait(lambda: _row(services, verification_id).status == "processing", 30, "the worker to claim the job")
+    wait_for(lambda: _row(services, verification_id).status == "processing", 30, "the worker to claim the job")
     first.send_signal(signal.SIGTERM)  # grace 0.2 s: far shorter than the job
     first.wait(20)
     released = _row(services, verification_id)
@@ -254,7 +222,7 @@ def test_a_duplicate_delivery_is_processed_once(
     assert broker.llen("celery") == 3
     workers.start(threads=2)
     assert _wait_final(client, platform_key, verification_id, workers) == "approved"
-    _wait(lambda: broker.llen("celery") == 0 and not broker.hlen("unacked"), 15, "every copy to be consumed")
+    wait_for(lambda: broker.llen("celery") == 0 and not broker.hlen("unacked"), 15, "every copy to be consumed")
     assert _row(services, verification_id).attempts == 1
     with services.store.read() as session:
         assert session.query(Label).filter_by(verification_id=verification_id).count() == 1
@@ -263,7 +231,7 @@ def test_a_duplicate_delivery_is_processed_once(
 def test_redis_out_of_reach_at_submit_still_answers_202_and_a_sweep_sends_the_job(
     tmp_path: Path, redis_url: str, workers: Workers, broker: redis.Redis
 ) -> None:
-    unreachable = make_app(tmp_path / "data", queue="celery", redis_url=f"redis://127.0.0.1:{_free_port()}/0",
+    unreachable = make_app(tmp_path / "data", queue="celery", redis_url=f"redis://127.0.0.1:{free_port()}/0",
                            job_lease_seconds=LEASE_SECONDS)
     services = unreachable.extensions["verify"]
     key = new_key(services, "acme-video", "platform")

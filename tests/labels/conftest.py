@@ -9,6 +9,7 @@ import pytest
 
 from tests.labels.helpers import NOW, SECRET, issue
 from verify.labels import Keyring
+from verify.labels.key_files import DirectoryShelf
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def keys_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def keyring(keys_dir: Path) -> Keyring:
-    return Keyring.open(keys_dir, SECRET, now=NOW - timedelta(days=1))
+    return Keyring.open(DirectoryShelf(keys_dir), SECRET, now=NOW - timedelta(days=1))
 
 
 @pytest.fixture

@@ -18,9 +18,8 @@ from cryptography.hazmat.primitives import serialization
 
 from tests.labels.helpers import ISSUER, LIFETIME, NOW, SECRET, forge, good_claims, good_header
 from verify.labels import Keyring, KeyringError, WrongSecret, check_label
-from verify.labels import keyring as keyring_module
 from verify.labels.jwk import b64url_decode, thumbprint
-from verify.labels.keyring import LOCK, MANIFEST
+from verify.labels.key_files import LOCK, MANIFEST, DirectoryShelf
 
 
 def mode(path: Path) -> int:
@@ -32,7 +31,7 @@ def manifest(directory: Path) -> dict:
 
 
 def test_first_open_creates_one_key_with_private_files(keys_dir: Path) -> None:
-    ring = Keyring.open(keys_dir, SECRET, now=NOW)
+    ring = Keyring.open(DirectoryShelf(keys_dir), SECRET, now=NOW)
     (record,) = ring.records
     assert ring.encrypted
     assert record.kid == ring.current.kid == thumbprint(record.x)
@@ -47,7 +46,7 @@ def test_first_open_creates_one_key_with_private_files(keys_dir: Path) -> None:
 
 
 def test_reopening_loads_the_same_key(keyring: Keyring, keys_dir: Path) -> None:
-    again = Keyring.open(keys_dir, SECRET)
+    again = Keyring.open(DirectoryShelf(keys_dir), SECRET)
     assert again.current.kid == keyring.current.kid
     assert again.records == keyring.records
 
@@ -68,25 +67,25 @@ def test_private_key_is_encrypted_at_rest(keyring: Keyring, keys_dir: Path) -> N
 
 def test_wrong_secret_fails_clearly(keyring: Keyring, keys_dir: Path) -> None:
     with pytest.raises(WrongSecret, match="does not decrypt"):
-        Keyring.open(keys_dir, b"another secret")
+        Keyring.open(DirectoryShelf(keys_dir), b"another secret")
 
 
 def test_encrypted_keys_need_the_secret(keyring: Keyring, keys_dir: Path) -> None:
     with pytest.raises(KeyringError, match="VERIFY_SECRET_KEY"):
-        Keyring.open(keys_dir, None)
+        Keyring.open(DirectoryShelf(keys_dir), None)
 
 
 def test_development_keyring_is_unencrypted_and_flagged(keys_dir: Path) -> None:
-    ring = Keyring.open(keys_dir, None, now=NOW)
+    ring = Keyring.open(DirectoryShelf(keys_dir), None, now=NOW)
     assert not ring.encrypted
     assert (keys_dir / f"{ring.current.kid}.pem").read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
     with pytest.raises(KeyringError, match="unencrypted"):
-        Keyring.open(keys_dir, SECRET)
+        Keyring.open(DirectoryShelf(keys_dir), SECRET)
 
 
 def test_empty_secret_is_refused(keys_dir: Path) -> None:
     with pytest.raises(KeyringError, match="empty"):
-        Keyring.open(keys_dir, b"")
+        Keyring.open(DirectoryShelf(keys_dir), b"")
 
 
 def test_rotation_retires_the_old_key_and_deletes_its_private_file(keyring: Keyring, keys_dir: Path) -> None:
@@ -98,7 +97,7 @@ def test_rotation_retires_the_old_key_and_deletes_its_private_file(keyring: Keyr
     assert by_kid[new].retired_at is None and by_kid[new].created_at == NOW
     assert not (keys_dir / f"{old}.pem").exists()
     assert keyring.public_key(old) is not None and keyring.public_key(new) is not None
-    assert Keyring.open(keys_dir, SECRET).current.kid == new
+    assert Keyring.open(DirectoryShelf(keys_dir), SECRET).current.kid == new
     assert not [p for p in keys_dir.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -126,7 +125,7 @@ def test_jwks_members_are_public_only(keyring: Keyring) -> None:
 
 def test_reload_notices_rotation_by_another_process(keyring: Keyring, keys_dir: Path) -> None:
     assert keyring.reload_if_changed() is False
-    other = Keyring.open(keys_dir, SECRET)
+    other = Keyring.open(DirectoryShelf(keys_dir), SECRET)
     new = other.rotate(NOW)
     assert keyring.reload_if_changed() is True
     assert keyring.current.kid == new
@@ -134,7 +133,7 @@ def test_reload_notices_rotation_by_another_process(keyring: Keyring, keys_dir: 
 
 
 def test_public_key_lookup_finds_a_key_made_elsewhere(keyring: Keyring, keys_dir: Path) -> None:
-    new = Keyring.open(keys_dir, SECRET).rotate(NOW)
+    new = Keyring.open(DirectoryShelf(keys_dir), SECRET).rotate(NOW)
     assert keyring.public_key(new) is not None
 
 
@@ -146,7 +145,7 @@ def test_public_key_is_only_a_dictionary_lookup(keyring: Keyring, kid: object) -
 def test_damaged_manifest_is_a_keyring_error(keyring: Keyring, keys_dir: Path) -> None:
     (keys_dir / MANIFEST).write_text("{not json")
     with pytest.raises(KeyringError, match="damaged"):
-        Keyring.open(keys_dir, SECRET)
+        Keyring.open(DirectoryShelf(keys_dir), SECRET)
 
 
 @pytest.mark.parametrize(
@@ -158,7 +157,7 @@ def test_manifest_entries_are_validated(keyring: Keyring, keys_dir: Path, member
     document["keys"][0][member] = value
     (keys_dir / MANIFEST).write_text(json.dumps(document))
     with pytest.raises(KeyringError):
-        Keyring.open(keys_dir, SECRET)
+        Keyring.open(DirectoryShelf(keys_dir), SECRET)
 
 
 def test_naive_times_are_refused(keyring: Keyring) -> None:
@@ -169,7 +168,7 @@ def test_naive_times_are_refused(keyring: Keyring) -> None:
 def _open_and_report(directory: str, barrier: Any, results: Any) -> None:
     """Run in a spawned process: open the keyring as soon as every process is ready."""
     barrier.wait()
-    results.put(Keyring.open(Path(directory), SECRET, now=datetime.now(UTC)).current.kid)
+    results.put(Keyring.open(DirectoryShelf(Path(directory)), SECRET, now=datetime.now(UTC)).current.kid)
 
 
 def test_concurrent_first_creation_makes_one_key(keys_dir: Path) -> None:
@@ -192,7 +191,7 @@ def test_concurrent_first_creation_makes_one_key(keys_dir: Path) -> None:
 def test_files_are_private_even_with_a_permissive_umask(keys_dir: Path) -> None:
     previous = os.umask(0)
     try:
-        ring = Keyring.open(keys_dir, SECRET, now=NOW)
+        ring = Keyring.open(DirectoryShelf(keys_dir), SECRET, now=NOW)
         ring.rotate(NOW)
     finally:
         os.umask(previous)
@@ -212,18 +211,18 @@ def test_a_damaged_manifest_does_not_unload_keys_in_use(keyring: Keyring, keys_d
 def test_54_ten_thousand_unknown_kids_read_no_key_set_and_open_no_socket(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    keyring = Keyring.open(tmp_path / "keys", None, now=NOW - timedelta(days=1))
+    keyring = Keyring.open(DirectoryShelf(tmp_path / "keys"), None, now=NOW - timedelta(days=1))
     loads = []
-    real_load = keyring_module._load
+    real_read = DirectoryShelf.read
 
-    def counting_load(*args: Any) -> Any:
-        loads.append(args)
-        return real_load(*args)
+    def counting_read(shelf: DirectoryShelf) -> Any:
+        loads.append(shelf)
+        return real_read(shelf)
 
     def no_network(*_args: Any, **_kwargs: Any) -> None:
         raise AssertionError("network access during a label check")
 
-    monkeypatch.setattr(keyring_module, "_load", counting_load)
+    monkeypatch.setattr(DirectoryShelf, "read", counting_read)
     for name in ("socket", "create_connection", "getaddrinfo"):
         monkeypatch.setattr(socket, name, no_network)
     rng = random.Random(54)
@@ -237,7 +236,7 @@ def test_54_ten_thousand_unknown_kids_read_no_key_set_and_open_no_socket(
 
     flood(5_000)
     assert loads == []  # nothing changed on disk: no key-set reload at all
-    Keyring.open(tmp_path / "keys", None).rotate(NOW)  # `flask signing rotate` in another process
+    Keyring.open(DirectoryShelf(tmp_path / "keys"), None).rotate(NOW)  # `flask signing rotate` in another process
     loads.clear()
     flood(5_000)
     assert len(loads) == 1  # one reload for the one change, however many unknown kids follow

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from tests.labels.helpers import ACCOUNT, ISSUER, LIFETIME, NOW, PLATFORM, issue
 from verify.labels import Keyring, check_label
 from verify.labels.jwk import b64url_decode, b64url_encode, public_jwk, public_x, thumbprint
-from verify.labels.keyring import MANIFEST
+from verify.labels.key_files import MANIFEST, DirectoryShelf
 
 # RFC 8037 Appendix A (https://www.rfc-editor.org/rfc/rfc8037#appendix-A)
 A1_D = "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"
@@ -60,7 +60,7 @@ def _vector_keyring(directory: Path) -> Keyring:
     record = {"kid": A3_THUMBPRINT, "x": A2_X, "created_at": NOW.isoformat(), "retired_at": None,
               "file": f"{A3_THUMBPRINT}.pem", "encrypted": False}
     (directory / MANIFEST).write_text(json.dumps({"format": 1, "keys": [record]}))
-    return Keyring.open(directory, None)
+    return Keyring.open(DirectoryShelf(directory), None)
 
 
 def test_keyring_kid_and_jwks_follow_the_vectors(tmp_path: Path) -> None:

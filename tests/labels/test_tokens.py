@@ -44,6 +44,7 @@ from verify.labels import (
     label_text,
 )
 from verify.labels.jwk import b64url_decode, b64url_encode
+from verify.labels.key_files import DirectoryShelf
 
 ED25519_ORDER = 2**252 + 27742317777372353535851937790883648493
 
@@ -140,8 +141,8 @@ def test_rotation_keeps_old_labels_valid_and_signs_with_the_new_key(keyring: Key
 
 
 def test_a_worker_issues_and_checks_with_a_key_rotated_elsewhere(keyring: Keyring, keys_dir: Path) -> None:
-    issuing_worker = Keyring.open(keys_dir, b"test-secret-not-for-production")
-    new = Keyring.open(keys_dir, b"test-secret-not-for-production").rotate(NOW)  # `flask signing rotate`
+    issuing_worker = Keyring.open(DirectoryShelf(keys_dir), b"test-secret-not-for-production")
+    new = Keyring.open(DirectoryShelf(keys_dir), b"test-secret-not-for-production").rotate(NOW)  # `signing rotate`
     fresh = issue(issuing_worker)
     assert jwt.get_unverified_header(fresh)["kid"] == new
     assert check(keyring, fresh).valid  # the checking worker had not reloaded yet
@@ -477,7 +478,7 @@ def test_reasons_are_the_contract_list() -> None:
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Keyring, str]:
     """One keyring and label for the property tests (hypothesis runs many examples per test)."""
-    ring = Keyring.open(tmp_path_factory.mktemp("shared") / "keys", None, now=NOW)
+    ring = Keyring.open(DirectoryShelf(tmp_path_factory.mktemp("shared") / "keys"), None, now=NOW)
     return ring, issue(ring)
 
 
@@ -506,7 +507,7 @@ def test_check_of_a_standard_base64_signature_is_refused(keyring: Keyring, label
 
 # --- 64: structure ----------------------------------------------------------------------------------
 def test_64_every_malformed_structure_is_refused_as_malformed(tmp_path: Path) -> None:
-    keyring = Keyring.open(tmp_path / "keys", None, now=NOW - timedelta(days=1))
+    keyring = Keyring.open(DirectoryShelf(tmp_path / "keys"), None, now=NOW - timedelta(days=1))
     label = issue(keyring)
     assert check_label(keyring, label, issuer=ISSUER, now=NOW).valid
     reasons = {name: check_label(keyring, token, issuer=ISSUER, now=NOW).reason

@@ -346,7 +346,13 @@ def build_spec() -> dict[str, Any]:
     _console_paths(spec)
     spec.path("/.well-known/jwks.json", operations={"get": _op(
         "Public keys that sign labels", ("200", "A JWK set", None), secured=False)})
-    spec.path("/healthz", operations={"get": _op("Health", ("200", "Healthy", None), "503", secured=False)})
+    spec.path("/healthz", operations={"get": _op(
+        "Ready: the database answers and the OCR engine is there (Redis reported in Celery mode: degraded without it)",
+        ("200", "Ready (status ok or degraded)", None), "503", secured=False)})
+    spec.path("/healthz/ready", operations={"get": _op("Ready: the same as /healthz", ("200", "Ready", None), "503",
+                                                       secured=False)})
+    spec.path("/healthz/live", operations={"get": _op("Live: this process answers (no dependency asked)",
+                                                      ("200", "Live", None), secured=False)})
     spec.path("/metrics", operations={"get": _op(
         "Prometheus metrics: requests answered by this process, verifications waiting (bearer: VERIFY_METRICS_TOKEN "
         "or an admin key)", ("200", "Text format", None))})

@@ -1,15 +1,18 @@
-"""Operations: health, the JWKS and the OpenAPI document (no auth), and metrics (the scraper's token).
+"""Operations: health (ready and live), the JWKS and the OpenAPI document (no auth), and metrics (the scraper's token).
 
 ``/metrics`` answers the bearer token ``VERIFY_METRICS_TOKEN`` (what Prometheus sends with
 ``authorization: {credentials_file: ...}``) or an admin API key; anything else is 401 (a wrong
 token counts as a failed authentication of its address) and a platform or reviewer key 403. Its
-numbers are the requests this process answered (counted in memory) and the verifications waiting
-(pending, processing, needs_review), read from the status index and kept ``METRICS_CACHE_SECONDS``;
-decided verifications are not counted (that would read every row).
+numbers are the requests this process answered (counted in memory), this node's label checks by
+result and job durations (every process of the node, verify.node_metrics: sum them across nodes),
+and the verifications waiting (pending, processing, needs_review: the queue's depth, the same on
+every node, so take one node's or the max), read from the status index and kept
+``METRICS_CACHE_SECONDS``; decided verifications are not counted (that would read every row).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import threading
 import time
@@ -17,13 +20,16 @@ from collections import Counter
 from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from verify.api.auth import bearer_token, principal_for
 from verify.api.common import services
 from verify.api.openapi import build_spec
 from verify.domain import VerificationStatus
 from verify.errors import Forbidden, Unauthorized
+from verify.labels.errors import KeyringError
+from verify.node_metrics import NodeMetrics
+from verify.services.health import readiness
 from verify.store.models import Verification, WebhookDelivery
 
 bp = Blueprint("ops", __name__)
@@ -45,20 +51,22 @@ def count_request(response: Response) -> Response:
 
 
 @bp.get("/healthz")
+@bp.get("/healthz/ready")
 def healthz() -> Response:
-    """200 only when the database answers and the OCR engine (with chi_sim) is there."""
-    ctx = services()
-    checks: dict[str, str] = {}
-    try:
-        with ctx.store.read() as session:
-            session.execute(text("select 1"))
-        checks["database"] = "ok"
-    except Exception:
-        checks["database"] = "unavailable"
-    checks["ocr"] = "ok" if services().ocr.check_available() else "unavailable"
-    healthy = all(value == "ok" for value in checks.values())
-    response = jsonify({"status": "ok" if healthy else "unavailable", "checks": checks})
-    response.status_code = 200 if healthy else 503
+    """Ready: 200 when the database answers and the OCR engine (with chi_sim) is there; Redis reported in Celery
+    mode (verify.services.health). 503 otherwise."""
+    health = readiness(services())
+    return _no_store(jsonify({"status": health.status, "checks": health.checks}), 200 if health.ready else 503)
+
+
+@bp.get("/healthz/live")
+def live() -> Response:
+    """Live: this process answers (no dependency is asked)."""
+    return _no_store(jsonify({"status": "ok"}), 200)
+
+
+def _no_store(response: Response, status: int) -> Response:
+    response.status_code = status
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -80,9 +88,24 @@ def metrics() -> Response:
               "# TYPE verify_webhook_deliveries gauge"]
     lines += [f'verify_webhook_deliveries{{state="{state}"}} {counts.get("delivery:" + state, 0)}'
               for state in WAITING_DELIVERIES]
+    lines += node_metrics_lines(services().metrics)
     response = Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def node_metrics_lines(metrics: NodeMetrics | None) -> list[str]:
+    """This node's counters (every process of it, verify.node_metrics) in the text format."""
+    if metrics is None:
+        return []
+    totals = metrics.totals()
+    lines = ["# HELP verify_label_checks_total Label checks answered by this node, by result.",
+             "# TYPE verify_label_checks_total counter"]
+    lines += [f"{name} {value:g}" for name, value in totals.items() if name.startswith("verify_label_checks_total")]
+    lines += ["# HELP verify_job_duration_seconds Jobs read and decided by this node, claim to completion.",
+              "# TYPE verify_job_duration_seconds histogram"]
+    lines += [f"{name} {value:g}" for name, value in totals.items() if name.startswith("verify_job_duration")]
+    return lines
 
 
 def _allow_scraper() -> None:
@@ -115,7 +138,8 @@ def _waiting() -> dict[str, int]:
 @bp.get("/.well-known/jwks.json")
 def jwks() -> Response:
     ctx = services()
-    ctx.keyring.reload_if_changed()
+    with contextlib.suppress(KeyringError):  # the database does not answer: the keys this process knows
+        ctx.keyring.reload_if_changed()
     lifetime = timedelta(days=ctx.settings.label_lifetime_days)
     response = jsonify(ctx.keyring.jwks(ctx.clock(), lifetime))
     response.headers["Cache-Control"] = "public, max-age=300"

@@ -10,8 +10,8 @@ audit log's head anchor. Rotation, with the service stopped:
    the service's own keys (``service_keys``: the lookup key of the keyed digests, which so
    stay comparable across the rotation) and the webhook endpoints' secrets (which so sign as
    before: the platforms keep the secrets they were shown);
-2. re-encrypts the current signing key's private file (retired keys have none);
-3. re-seals the audit head anchor;
+2. re-encrypts the current signing key's private part (retired keys have none), in the database;
+3. re-seals the audit head (a row in the database);
 4. checks that every wrapped key now opens with the new KEK *alone* and reports any that
    does not (catalogue 75: found by the rotation, not at read time).
 
@@ -26,24 +26,21 @@ cursors handed out before are refused.
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select, update
 
-from verify.audit import ANCHOR_FILE, HeadAnchor
+from verify.audit import HeadAnchor
 from verify.crypto.at_rest import FIELD_PARTS, SEALED_COLUMNS, document_aad, field_attribute, value_aad
 from verify.crypto.envelope import Envelope, SealBroken, is_sealed_text
 from verify.crypto.lookup import service_key_aad
-from verify.durable import fsync_dir, replace_file
-from verify.labels.errors import WrongSecret
-from verify.labels.keyring import Keyring, _locked, _password
+from verify.durable import replace_file
+from verify.labels.keyring import Keyring
 from verify.store.db import Store
+from verify.store.key_table import DatabaseShelf
 from verify.store.models import Document, ServiceKey, Verification, WebhookEndpoint
 from verify.webhooks.signing import secret_aad
 
@@ -67,7 +64,7 @@ class RotationReport:
         return not self.stale
 
 
-def rotate_secret(store: Store, keys_dir: Path, data_dir: Path, old: bytes, new: bytes) -> RotationReport:
+def rotate_secret(store: Store, old: bytes, new: bytes) -> RotationReport:
     """Re-wrap everything protected by ``old`` under ``new``; safe to run again after an interruption."""
     if old == new:
         raise ValueError("the new secret is the old one")
@@ -77,8 +74,8 @@ def rotate_secret(store: Store, keys_dir: Path, data_dir: Path, old: bytes, new:
     report.values = _rewrap_values(store, rotating)
     report.service_keys = _rewrap_service_keys(store, rotating)
     report.webhook_secrets = _rewrap_webhook_secrets(store, rotating)
-    report.signing_keys = _reencrypt_signing_key(keys_dir, old, new)
-    report.anchor = _reseal_anchor(data_dir / ANCHOR_FILE, old, new)
+    report.signing_keys = _reencrypt_signing_key(store, old, new)
+    report.anchor = _reseal_anchor(store, old, new)
     report.stale = stale_keys(store, Envelope.from_secret(new))
     return report
 
@@ -246,40 +243,21 @@ def stale_keys(store: Store, envelope: Envelope) -> list[str]:
 
 
 # --- signing key and audit anchor ---------------------------------------------------------------
-def _reencrypt_signing_key(keys_dir: Path, old: bytes, new: bytes) -> int:
-    """Re-encrypt the current signing key's PKCS8 file under ``new``; 0 if it already is."""
-    try:
-        Keyring.open(keys_dir, new)
-        return 0
-    except WrongSecret:
-        pass
-    ring = Keyring.open(keys_dir, old)  # raises WrongSecret if it opens with neither
-    password = _password(new)
-    assert password is not None
-    pem = ring.current.private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(password))
-    target = keys_dir / f"{ring.current.kid}.pem"
-    with _locked(keys_dir, fcntl.LOCK_EX):
-        replace_file(target, pem)
-    Keyring.open(keys_dir, new)  # proves it
-    return 1
+def _reencrypt_signing_key(store: Store, old: bytes, new: bytes) -> int:
+    """Re-encrypt the current signing key's private part under ``new``; 0 if it already is."""
+    return int(Keyring(DatabaseShelf(store), old).reseal(new))
 
 
-def _reseal_anchor(path: Path, old: bytes, new: bytes) -> bool:
-    """Re-seal the audit head anchor under ``new``; False if there is none or it already is."""
-    if not path.exists():
-        return False
-    with contextlib.suppress(ValueError):
-        HeadAnchor(path, new).read()
-        return False
-    head = HeadAnchor(path, old).read()  # ValueError if it opens with neither: verify_chain reports that
-    if head is None:
-        return False
-    staged = HeadAnchor(path.with_name(path.name + ".rotating"), new)
-    staged.path.unlink(missing_ok=True)
-    staged.advance(head)
-    os.replace(staged.path, path)
-    fsync_dir(path.parent)
+def _reseal_anchor(store: Store, old: bytes, new: bytes) -> bool:
+    """Re-seal the audit head under ``new``; False if there is none or it already is."""
+    with store.write() as session:
+        with contextlib.suppress(ValueError):
+            HeadAnchor(new).read(session)
+            return False
+        head = HeadAnchor(old).read(session)  # ValueError if it opens with neither: verify_chain reports that
+        if head is None:
+            return False
+        HeadAnchor(new).write(session, head)
     return True
 
 

@@ -41,6 +41,7 @@ from kombu.exceptions import KombuError
 from verify.config import Settings
 from verify.jobs.dispatcher import Dispatcher
 from verify.jobs.isolate import sweep_scratch
+from verify.jobs.metrics_server import serve_metrics
 from verify.services.context import Services
 from verify.services.privacy import purge_expired
 from verify.services.processing import claimable_ids, process_next
@@ -174,6 +175,8 @@ def run_worker(services: Services, concurrency: int) -> int:
         log.info("removed scratch directories left by a killed job process")
     sweeper = Sweeper(services, queue).start()
     dispatcher = Dispatcher(services).start()
+    if services.settings.worker_metrics_port:
+        serve_metrics(services, services.settings.worker_metrics_port)
     worker = queue.celery.Worker(
         concurrency=concurrency, pool="threads", loglevel="INFO", optimization="fair",
         hostname=f"verify-{os.getpid()}@{socket.gethostname()}", without_gossip=True, without_mingle=True,

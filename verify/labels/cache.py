@@ -7,10 +7,10 @@ it is bounded, dropping the oldest entry first.
 
 :class:`StatusBoard` knows which labels are revoked or suspended. It loads them once, then
 asks its change feed for what changed since its watermark (the service reads the audit log,
-written in the same transaction as every label change) whenever the machine's change counter
-(:class:`~verify.labels.changes.ChangeCounter`, bumped after every committed change) has moved
-since its last read, and every ``interval`` seconds in any case (for changes the counter does
-not carry: a process on another machine). A change made in this process is applied at once
+written in the same transaction as every label change) whenever the change counters it is given
+(the machine's :class:`~verify.labels.changes.ChangeCounter`, and on PostgreSQL the database's, see
+verify.services.labels.freshness) have moved since its last read, and every ``interval`` seconds in
+any case. A change made in this process is applied at once
 with :meth:`StatusBoard.note`.
 
 >>> board = StatusBoard(lambda: ({"l1": (Status.INVALID, 4)}, 1), lambda mark: ({}, mark), interval=5,
@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,14 +106,14 @@ class StatusBoard:
     """
 
     def __init__(self, load_all: LoadAll, load_changes: LoadChanges, interval: float,
-                 changes: Callable[[], int]) -> None:
+                 changes: Callable[[], Hashable]) -> None:
         self._load_all = load_all
         self._load_changes = load_changes
         self._changes = changes
         self.interval = interval
         self._entries: Entries = {}
         self._watermark: int | None = None
-        self._seen: int | None = None  # the counter as it was before the last read
+        self._seen: Hashable | None = None  # the counters as they were before the last read
         self._loaded_at = float("-inf")
         self._retry_at = float("-inf")
         self._lock = threading.Lock()

@@ -9,9 +9,9 @@ system call), and reads the database only when it moved. So a change is seen by 
 that starts after the change call has answered, in every process that maps the same file.
 
 The file is ``label-changes`` in the data dir: 8 bytes, a little-endian unsigned counter. Only
-processes that map the same file on the same machine see each other's changes at once;
-services on other machines (Celery workers elsewhere) reach checks through the board's timed
-refresh instead. The value means nothing on its own and is never reset; a lost file only
+processes that map the same file on the same machine see each other's changes through it;
+other machines learn of them from the database's ``label_changes`` counter
+(verify.services.labels.freshness). The value means nothing on its own and is never reset; a lost file only
 costs one extra refresh in each process.
 
 >>> import tempfile

@@ -34,10 +34,11 @@ and :func:`judge_claims` (issuer, time, account, platform: per request).
 >>> import tempfile
 >>> from datetime import UTC, datetime, timedelta
 >>> from pathlib import Path
+>>> from verify.labels.key_files import DirectoryShelf
 >>> from verify.labels.table import label_text
 >>> at = datetime(2025, 6, 1, tzinfo=UTC)
 >>> with tempfile.TemporaryDirectory() as d:
-...     ring = Keyring.open(Path(d), None, now=at)
+...     ring = Keyring.open(DirectoryShelf(Path(d)), None, now=at)
 ...     text = label_text(CredentialKind.LAWYER_PRACTICE, {"category": "专职律师"})
 ...     token = issue_label(ring, issuer="https://verify.example", platform="p", account_id="a1",
 ...                         label_id="l1", kind=CredentialKind.LAWYER_PRACTICE, text=text,

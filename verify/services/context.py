@@ -16,9 +16,11 @@ from datetime import UTC, datetime
 from verify.config import Settings
 from verify.crypto.lookup import LookupKey, load_lookup_key
 from verify.labels.keyring import Keyring
+from verify.node_metrics import NodeMetrics
 from verify.reading.ocr import OcrEngine
 from verify.services.labels.caches import LabelCaches
 from verify.store.db import Store
+from verify.store.selfcheck import check_database
 
 
 def utcnow() -> datetime:
@@ -85,8 +87,16 @@ class Services:
     clock: Callable[[], datetime] = utcnow
     trust_roots: tuple[bytes, ...] = ()  # PEM of the trusted PDF signers (VERIFY_TRUSTED_SIGNERS), read at start
     notify: Callable[[str], None] | None = None  # hands a submitted job to outside workers (VERIFY_QUEUE=celery)
+    metrics: NodeMetrics | None = None  # this node's counters (label checks, job durations), summed by /metrics
     work_waiting: threading.Event = field(default_factory=threading.Event)
     deliveries_waiting: Doorbell = field(default_factory=lambda: Doorbell())  # rung after an event commits
+
+    def prepare(self) -> None:
+        """What a process does before it serves or works, once the database is there: refuse a database that
+        could lose a commit (``DurabilityError``) and load the signing keys, making the first one if there is
+        none (never later, inside a transaction that issues a label)."""
+        check_database(self.store.engine)
+        self.keyring.load()
 
     def lookup_key(self) -> LookupKey:
         """The key of the keyed digests (verify.crypto.lookup)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import time
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -269,11 +270,13 @@ def process_next(services: Services, verification_id: str | None = None, *, turn
     claim = claim_next(services, verification_id, turns=turns)
     if claim is None:
         return False
+    started = time.monotonic()
     try:
         result = run_job(services, claim, cancel)
     except Cancelled:
         released = release(services, claim)
         log.info("job released unfinished at shutdown" if released else "job cancelled after its lease was lost")
         return True
-    complete(services, claim, result)
+    if complete(services, claim, result) and services.metrics is not None:
+        services.metrics.job_finished(time.monotonic() - started)
     return True

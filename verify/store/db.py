@@ -10,6 +10,7 @@ A database that does not answer becomes ``DatabaseUnavailable`` (503) and a full
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import logging
@@ -195,6 +196,7 @@ class Store:
         info = {ENVELOPE: envelope} if envelope is not None else {}
         self._reads = sessionmaker(self.engine, expire_on_commit=False, info=info)
         self._writes = sessionmaker(writer, expire_on_commit=False, info=info)
+        self._dedicated: list[Any] = []
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -216,7 +218,21 @@ class Store:
         with _problems(), self._writes() as session, session.begin():
             yield session
 
+    def dedicated_connection(self) -> Any:
+        """A driver connection of its own, outside the pool, in autocommit: no checkout, ping or rollback around
+        each statement (for one hot query). Closed by :meth:`dispose`; whoever drops it closes it."""
+        pooled = self.engine.raw_connection()
+        connection = pooled.driver_connection
+        pooled.detach()
+        connection.autocommit = True
+        self._dedicated.append(connection)
+        return connection
+
     def dispose(self) -> None:
+        for connection in self._dedicated:
+            with contextlib.suppress(Exception):
+                connection.close()
+        self._dedicated.clear()
         self.engine.dispose()
 
 

@@ -11,6 +11,8 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -204,6 +206,41 @@ class ServiceKey(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     wrapped: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
+
+
+class SigningKeyRow(Base):
+    """A label signing key (verify.labels.keyring): the current one's private part is a PKCS8 PEM encrypted with
+    a password derived from the service secret; retired keys keep only their public value."""
+
+    __tablename__ = "signing_keys"
+
+    kid: Mapped[str] = mapped_column(String(43), primary_key=True)
+    x: Mapped[str] = mapped_column(String(43))
+    created_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+    compromised_at: Mapped[datetime | None]
+    encrypted: Mapped[bool] = mapped_column(Boolean)
+    private_pem: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class Counter(Base):
+    """A number every node reads to learn that something changed elsewhere (verify.store.counters)."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class AuditHead(Base):
+    """The audit log's newest entry, sealed with an HMAC under a key derived from the service secret (one row)."""
+
+    __tablename__ = "audit_head"
+
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    entry_id: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
 
 
 class ReviewItem(Base):

@@ -19,15 +19,16 @@ The check hot path reads no database: the signature step is cached per token
 (:class:`~verify.labels.cache.VerifiedTokens`), the label shown comes from the token's claims,
 and revoked or suspended labels come from an in-process
 :class:`~verify.labels.cache.StatusBoard`. Every label change (and a withdrawn signing key)
-bumps the machine's :class:`~verify.labels.changes.ChangeCounter` after its commit and before
-the call that made it answers; each check compares that counter with what its board last read
-and reads the audit log's label events (and reloads the keyring) only when it moved. So a
-change is answered by every process on the machine as soon as its call has answered. Changes
-the counter cannot carry (made on another machine) arrive with the board's timed read, every
-``label_status_refresh_seconds``. A suspended label is answered ``revoked`` (the contract's
+moves the database's ``label_changes`` counter in its transaction and the machine's
+:class:`~verify.labels.changes.ChangeCounter` after its commit, both before the call that made it
+answers; each check compares them with what its board last read (the database's only on
+PostgreSQL, through one shared query: ``freshness``) and reads the audit log's label events (and
+reloads the keyring) only when they moved. So a change is answered by every process of every node
+as soon as its call has answered. A suspended label is answered ``revoked`` (the contract's
 reasons are fixed); its state shows as ``suspended`` in the account's labels.
 
 Modules: ``issuing`` (issue, supersede, status index), ``checking`` (the hot path), ``caches`` (this
-process's label state), ``changes`` (revoke, suspend, resume), ``compromise`` (a withdrawn signing
-key), ``status_lists``, ``reading`` (an account's labels), ``state`` and ``views`` (the label as shown).
+process's label state), ``freshness`` (how every node learns of a change), ``changes`` (revoke,
+suspend, resume), ``compromise`` (a withdrawn signing key), ``status_lists``, ``reading`` (an
+account's labels), ``state`` and ``views`` (the label as shown).
 """

@@ -1,10 +1,10 @@
 """This process's label state, made once by ``create_app``: verified tokens, the status board, built status lists.
 
-Every label change (and a withdrawn signing key) bumps the machine's
-:class:`~verify.labels.changes.ChangeCounter` after its commit and before the call that made it
-answers; each check compares that counter with what its board last read and reads the audit
-log's label events (and reloads the keyring) only when it moved. Changes the counter cannot carry
-(made on another machine) arrive with the board's timed read, every ``label_status_refresh_seconds``.
+Every label change (and a withdrawn signing key) moves the change counters (the database's in its
+transaction, the machine's after its commit) before the call that made it answers; each check
+compares them with what its board last read and reads the audit log's label events (and reloads
+the keyring) only when they moved (verify.services.labels.freshness). The board also reads every
+``label_status_refresh_seconds`` whatever the counters say.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from verify.labels.changes import FILE_NAME as CHANGES_FILE
 from verify.labels.changes import ChangeCounter
 from verify.labels.keyring import Keyring
 from verify.labels.status_list import Status
+from verify.services.labels.freshness import announce_label_changes, change_signal
 from verify.services.labels.state import SUBJECT, status_of
 from verify.store.db import Store
 from verify.store.models import AuditEvent, Label
@@ -65,12 +66,13 @@ def label_caches(settings: Settings, store: Store, keyring: Keyring) -> LabelCac
     """Empty caches over ``store``, with the machine's change counter in the data dir (read nothing yet)."""
     counter = ChangeCounter(settings.data_dir / CHANGES_FILE)
     board = StatusBoard(lambda: _load_all(store), lambda mark: _load_changes(store, keyring, mark),
-                        settings.label_status_refresh_seconds, changes=counter.value)
+                        settings.label_status_refresh_seconds, changes=change_signal(store, counter))
     return LabelCaches(VerifiedTokens(settings.label_cache_size), board, counter)
 
 
 def after_commit(session: Session, caches: LabelCaches, label: Label) -> None:
-    """Tell this process's caches about ``label``'s new state once (and only if) the transaction commits."""
+    """Tell every node that ``label`` changes when ``session`` commits, and this process's caches once it has."""
+    announce_label_changes(session)
     change = (label.id, status_of(label.revoked_at, label.suspended_at), label.status_index)
 
     def apply(_session: Session) -> None:

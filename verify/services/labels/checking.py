@@ -30,6 +30,14 @@ class LabelCheck:
 
 
 def check(services: Services, principal: Principal, token: str, account_id: str | None) -> LabelCheck:
+    """Is this label valid for the calling platform (and the account, if given)? Counted in the node's metrics."""
+    answer = _check(services, principal, token, account_id)
+    if services.metrics is not None:
+        services.metrics.label_checked("valid" if answer.valid else str(answer.reason))
+    return answer
+
+
+def _check(services: Services, principal: Principal, token: str, account_id: str | None) -> LabelCheck:
     """Is this label valid for the calling platform (and the account, if given)? No database read.
 
     First the board catches up with any change announced on this machine (a withdrawn signing key
