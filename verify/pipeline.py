@@ -41,8 +41,9 @@ from verify.reasons import Reason
 def make_ocr_engine(name: str, tessdata: str = Settings.tessdata_dir) -> OcrEngine:
     """The OCR engine ``name`` (one of ``verify.config.OCR_ENGINES``), Tesseract's data in ``tessdata``.
 
-    ``tesseract`` (default): Tesseract reads the page; PP-OCR's recogniser, then Tesseract
-    as a single line, re-read the doubtful decisive fields from their regions. ``ppocr``:
+    ``tesseract`` (default): Tesseract reads the page (a page it reads poorly, PP-OCR reads
+    again); PP-OCR's recogniser, then Tesseract as a single line, re-read the doubtful
+    decisive fields from their regions. ``ppocr``:
     PP-OCR detection and recognition on the whole page (2-3x slower). ``none``: no OCR.
     ``ValueError`` for another name (``load_settings`` refuses one before this is reached).
 
@@ -53,7 +54,8 @@ def make_ocr_engine(name: str, tessdata: str = Settings.tessdata_dir) -> OcrEngi
         return NullEngine()
     if name == "tesseract":
         return TesseractEngine(tessdata=tessdata,
-                               rereaders=(PpOcrRecogniser(), TesseractEngine(tessdata=tessdata, prepare=False)))
+                               rereaders=(PpOcrRecogniser(), TesseractEngine(tessdata=tessdata, prepare=False)),
+                               fallback=PpOcrEngine())
     if name == "ppocr":
         return PpOcrEngine()
     raise ValueError(f"unknown OCR engine {name!r}")

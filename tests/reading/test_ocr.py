@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from tests.certificates import FONTS
+from tests.certificates import FONTS, make_certificate, make_upload
 from verify.errors import OcrTimeout, OcrUnavailable, ParseError
-from verify.reading.ocr import FailingEngine, NullEngine, OcrLine, OcrWord, TesseractEngine, page_from_data
+from verify.reading.ocr import (
+    FALLBACK_CONFIDENCE,
+    FailingEngine,
+    NullEngine,
+    OcrLine,
+    OcrPage,
+    OcrWord,
+    TesseractEngine,
+    page_confidence,
+    page_from_data,
+)
+from verify.reading.ppocr import PpOcrEngine
 
 
 def line_image(text: str, size: int = 44) -> Image.Image:
@@ -103,3 +116,42 @@ def test_the_fakes() -> None:
         FailingEngine().read(image, timeout=1)
     with pytest.raises(ParseError):
         FailingEngine(ParseError()).read(image, timeout=1)
+
+
+class _Counted:
+    """The real PP-OCR page engine, counting the pages it is given."""
+
+    name = "ppocr"
+    rereaders = ()
+
+    def __init__(self) -> None:
+        self.engine, self.pages = PpOcrEngine(), 0
+
+    def read(self, image: Image.Image, *, timeout: float) -> OcrPage:
+        self.pages += 1
+        return self.engine.read(image, timeout=timeout)
+
+    def check_available(self) -> bool:
+        return self.engine.check_available()
+
+    def load(self) -> None:
+        self.engine.load()
+
+
+def test_a_page_tesseract_reads_well_is_not_read_again() -> None:
+    fallback = _Counted()
+    page = TesseractEngine(fallback=fallback).read(line_image("证书编码：110320000126955"), timeout=20)
+    assert fallback.pages == 0
+    assert page_confidence(page) >= FALLBACK_CONFIDENCE
+
+
+def test_a_page_tesseract_reads_poorly_is_read_again_by_the_fallback() -> None:
+    """A lawyer's licence photographed and forwarded through a chat app (1280 px, JPEG q50), Kai face."""
+    cert = make_certificate("lawyer", 0)
+    upload = make_upload(cert, "chat", 0, layout="below", font="ukai")
+    page_image = Image.open(io.BytesIO(upload.data)).convert("RGB")
+    assert page_confidence(TesseractEngine().read(page_image, timeout=30)) < FALLBACK_CONFIDENCE
+    fallback = _Counted()
+    page = TesseractEngine(fallback=fallback).read(page_image, timeout=30)
+    assert fallback.pages == 1
+    assert cert.fields["number"] in page.text.replace(" ", "")
