@@ -5,7 +5,8 @@ in. A label backs a claim of its profession (medical: doctor, legal: lawyer, edu
 unless one of these gaps remains:
 
 - ``rank_not_shown`` (review): a rank or honour (主任医师, 教授, 特级教师) that the label's title does not
-  show. Vocabulary 1 shows no rank, so every rank claim waits for a person until title evidence exists;
+  show. Vocabulary 1 shows no rank; vocabulary 2 shows a title certificate's (``主任医师``, ``教授``), which
+  covers a claim of that rank and no other;
 - ``qualification_only`` (review): a 医师资格 label; a qualification grants no practice;
 - ``scope_differs`` (review): 中医师 or 牙医 against another 执业类别; 公职律师 against a 专职律师 label;
 - ``level_differs`` (require_verification): a teacher's qualification below the level claimed
@@ -69,7 +70,7 @@ def _teacher_level(label: LabelView) -> int:
 def gap(need: Need, label: LabelView) -> str | None:
     """What ``label`` leaves unbacked of ``need`` (None: it backs the claim). The label is of the same domain."""
     if need.rank and label.title == need.title:
-        return None  # a label that shows the rank itself (none does in vocabulary 1)
+        return None  # a label that shows the rank itself (a title certificate's, vocabulary 2)
     if need.profession is Profession.DOCTOR:
         if label.kind == CredentialKind.PHYSICIAN_QUALIFICATION:
             return "qualification_only"

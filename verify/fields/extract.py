@@ -37,9 +37,10 @@ from verify.kinds import DOCUMENTS
 from verify.reading import PageText
 
 #: Fields whose value may run on to the next printed line.
-FREE_TEXT_FIELDS = frozenset({"institution", "issuer", "scope", "subject"})
+FREE_TEXT_FIELDS = frozenset({"institution", "issuer", "scope", "subject", "committee", "specialty"})
 #: Fields whose value has a shape (verify.fields.values) that tells a value from debris.
-SHAPED_FIELDS = frozenset({"gender", "birth_date", "issue_date", "id_number", "number", "qualification_number"})
+SHAPED_FIELDS = frozenset({"gender", "birth_date", "issue_date", "approval_date", "id_number", "number",
+                           "qualification_number"})
 _SEPARATORS = re.compile(r"[\s:：|丨]*")
 _COLUMN = re.compile(r"\S+(?: \S+)*")  # text between column gaps (two or more spaces)
 _CONTINUATION = re.compile(r"[\u3400-\u9fff（）()、·]{1,20}")

@@ -16,7 +16,7 @@ together with ``LABEL_TABLE_VERSION``: every label carries the version it was is
 >>> label_text(CredentialKind.LAWYER_PRACTICE, {"category": "律师助理"})
 Traceback (most recent call last):
 ...
-verify.labels.errors.UnknownLabel: No label in vocabulary 1 for lawyer_practice with category '律师助理'.
+verify.labels.errors.UnknownLabel: No label in vocabulary 2 for lawyer_practice with category '律师助理'.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from verify.kinds.kind import DOMAIN_WORDS, EarnedLabel, Kind
 from verify.labels.errors import UnknownLabel
 
 #: The table's version, carried by every label (claim ``vocab``).
-LABEL_TABLE_VERSION = "1"
+LABEL_TABLE_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,11 @@ class LabelRow:
 
 
 def _row(kind: Kind, earned: EarnedLabel) -> LabelRow:
-    assert kind.domain is not None, f"{kind.kind} earns labels but names no domain"
+    domain = earned.domain or kind.domain
+    assert domain is not None, f"{kind.kind} earns labels but names no domain"
     shown = f"{earned.title}（{earned.scope}）" if earned.scope else earned.title
-    text = LabelText(kind.domain.value, earned.title, f"{DOMAIN_WORDS[kind.domain]} · {shown}", earned.scope)
+    word = earned.domain_word or DOMAIN_WORDS[domain]
+    text = LabelText(domain.value, earned.title, f"{word} · {shown}", earned.scope)
     return LabelRow(kind.kind, earned.level, earned.category, text)
 
 
@@ -82,18 +84,20 @@ LABEL_TABLE: tuple[LabelRow, ...] = tuple(_row(kind, earned) for kind in KINDS.v
 _INDEX: dict[tuple[str, str | None, str], LabelText] = {
     (row.kind.value, row.level, row.category): row.text for row in LABEL_TABLE
 }
+_KIND_VALUES = frozenset(kind.value for kind in CredentialKind)
 _LEVELLED = frozenset(row.kind.value for row in LABEL_TABLE if row.level is not None)
 
 
 def label_text(kind: CredentialKind | str, fields: Mapping[str, str]) -> LabelText:
     """The label for a credential of ``kind`` with these canonical field values.
 
-    Reads ``level`` (physician kinds only) and ``category``; raises :class:`UnknownLabel`
-    when the table has no matching row.
+    Reads ``level`` (physician kinds only) and the kind's ``label_field`` (``category``; a title
+    certificate's ``rank``); raises :class:`UnknownLabel` when the table has no matching row.
     """
     kind_value = str(kind)
     level = _field(fields, "level") if kind_value in _LEVELLED else None
-    category = _field(fields, "category")
+    words = KINDS[CredentialKind(kind_value)] if kind_value in _KIND_VALUES else None
+    category = _field(fields, words.label_field if words else "category")
     text = _INDEX.get((kind_value, level, category or ""))
     if text is None:
         described = f"level {level!r} and category {category!r}" if kind_value in _LEVELLED else (
