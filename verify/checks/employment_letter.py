@@ -25,16 +25,18 @@ PARTS = ("format", "checksum", "category", "region", "org_code")
 EMPLOYER_TYPES = ("12", "52")
 #: A letter older than this is stale (a policy choice: about six months).
 MAX_AGE_DAYS = 183
-_NOISE = re.compile(r"[\s（）()盖章]")
+_NOT_CJK = re.compile(r"[^\u3400-\u9fff]")
 
 
 def same_organisation(a: str, b: str) -> bool:
-    """Two printed organisation names are the same, apart from spaces and a ``（盖章）`` mark.
+    """Two printed organisation names are the same, apart from spaces, marks and a ``（盖章）`` read with them.
 
     >>> same_organisation("浙江大学医学院附属第一医院（盖章）", "浙江大学医学院附属第一医院")
     True
+    >>> same_organisation("〈盖章)”中南大学", "中南大学"), same_organisation("中南大学分院", "中南大学")
+    (True, False)
     """
-    return _NOISE.sub("", a) == _NOISE.sub("", b)
+    return _NOT_CJK.sub("", a).replace("盖章", "") == _NOT_CJK.sub("", b).replace("盖章", "")
 
 
 def number_facts(number: Uscc, holder: Holder, today: date) -> list[Check]:

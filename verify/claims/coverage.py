@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from verify.claims.model import Action, LabelView
 from verify.domain import CredentialKind, Profession
+from verify.kinds.title_certificate import SERIES_OF
 
 DOMAINS = {Profession.DOCTOR: "medical", Profession.LAWYER: "legal", Profession.TEACHER: "education"}
 #: 教师资格 levels, lowest first; 中等职业学校 stands beside 高级中学. The 实习指导 qualification covers
@@ -64,7 +65,17 @@ class Cover:
 
 
 def _teacher_level(label: LabelView) -> int:
+    """The 教师资格 level a label shows; a university rank (教授, 讲师 …) stands for 高等学校."""
+    if label.kind == CredentialKind.TITLE_CERTIFICATE and SERIES_OF.get(label.title) == "高等学校教师":
+        return TEACHER_LEVELS["高等学校"]
     return TEACHER_LEVELS.get(label.title.removesuffix("教师资格"), -1)
+
+
+def _physician_level(label: LabelView) -> int:
+    """The 医师级别 a label shows; a physician's rank (主治医师 and above) is held by an 执业医师 only."""
+    if label.kind in (CredentialKind.TITLE_CERTIFICATE, CredentialKind.HEALTH_TITLE_QUALIFICATION):
+        return _PHYSICIAN_LEVELS["执业医师"]
+    return _PHYSICIAN_LEVELS.get(label.title, 0)
 
 
 def gap(need: Need, label: LabelView) -> str | None:
@@ -76,7 +87,7 @@ def gap(need: Need, label: LabelView) -> str | None:
             return "qualification_only"
         if need.scope and label.scope != need.scope:
             return "scope_differs"
-        if need.title in _PHYSICIAN_LEVELS and _PHYSICIAN_LEVELS.get(label.title, 0) < _PHYSICIAN_LEVELS[need.title]:
+        if need.title in _PHYSICIAN_LEVELS and _physician_level(label) < _PHYSICIAN_LEVELS[need.title]:
             return "level_differs"
     elif need.profession is Profession.LAWYER:
         if need.scope and label.title != need.scope:

@@ -27,7 +27,7 @@ FIELD_NAMES: dict[str, str] = {
     "issuer": "发证机关", "issue_date": "发证日期", "qualification_number": "法律职业资格或律师资格证号",
     "subject": "任教学科", "ethnicity": "民族", "series": "系列", "specialty": "专业", "rank": "资格名称",
     "grade": "级别", "committee": "评审委员会", "approval_number": "批准文号", "approval_date": "批准日期",
-    "department": "所在科室", "position": "职务",
+    "department": "所在科室", "position": "职务", "employer": "在职单位",
 }
 
 ETHNICITIES = Vocabulary((

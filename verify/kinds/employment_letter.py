@@ -18,7 +18,8 @@ import re
 
 from verify.domain import CredentialKind
 from verify.kinds.certificate import PERSON_CAPTIONS
-from verify.kinds.kind import Kind
+from verify.kinds.kind import Kind, Vocabulary
+from verify.kinds.title_certificate import RANK_WORDS
 
 #: 诊疗科目 of 《医疗机构诊疗科目名录》 (一级 and the 二级 of 内科, 外科, 妇产科), without 专业/科 suffix variants.
 CLINICAL_DEPARTMENTS = (
@@ -54,12 +55,15 @@ KIND = Kind(
         **PERSON_CAPTIONS,
         "institution": ("工作单位", "单位名称", "用人单位"),
         "number": ("统一社会信用代码", "单位统一社会信用代码", "信用代码"),
-        "department": ("所在科室", "科室", "所在部门", "所在院系", "部门"),
+        "department": ("所在科室", "所在部门", "所在院系", "科室名称"),
         "position": ("职务", "现任职务", "岗位"),
         "rank": ("职称", "专业技术职务"),
         "issue_date": ("出具日期", "开具日期", "证明日期"),
         "issuer": ("出具单位（盖章）", "单位（盖章）", "出具单位", "盖章单位"),
     },
     uncaptured=("入职时间", "入职日期", "联系电话", "备注"),
+    # A letter may name any 职称 (研究员, 工程师 …): the ladders' ranks only repair near misses.
+    vocabularies={"rank": Vocabulary(RANK_WORDS.words, closed=False,
+                                     source="docs/registry-rules.md#title-certificate-ladders")},
     approves_alone=False,
 )

@@ -84,6 +84,8 @@ class Kind:
     per field its printed ``captions``, the usual one first (a document printing several is read
     by the earlier: ``主要执业机构`` over ``执业地点``); ``uncaptured`` are captions printed on some
     versions but not extracted (knowing them stops their text running into a neighbour's value).
+    ``value_phrases`` are phrases printed inside values that hold a caption (``专业`` in a committee's
+    ``…专业技术资格评审委员会``): found as a whole, they keep that caption from being read there.
     ``vocabularies`` are the closed or open word lists of its fields; ``labels`` what it earns,
     in ``domain``. ``opaque_number``: the number has no national structure (a 职称证书编号, a
     管理号), so only its characters and length are checked and the validate endpoint does not
@@ -98,6 +100,7 @@ class Kind:
     fields: tuple[str, ...] = ()
     captions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     uncaptured: tuple[str, ...] = ()
+    value_phrases: tuple[str, ...] = ()
     vocabularies: Mapping[str, Vocabulary] = field(default_factory=dict)
     domain: Domain | None = None
     labels: tuple[EarnedLabel, ...] = ()

@@ -76,6 +76,7 @@ KIND = Kind(
     },
     # The printed title holds 专业 and 资格: knowing it stops it being read as their captions.
     uncaptured=("专业技术职务任职资格证书", "职称证书", "备注", "主管部门"),
+    value_phrases=("专业技术资格评审委员会", "专业技术职务评审委员会"),
     vocabularies={"series": SERIES_WORDS, "rank": RANK_WORDS, "grade": GRADE_VOCABULARY},
     labels=tuple(EarnedLabel(None, rank, rank, domain=domain, domain_word=word)
                  for rank, (domain, word) in LABEL_RANKS.items()),

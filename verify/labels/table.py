@@ -22,11 +22,12 @@ verify.labels.errors.UnknownLabel: No label in vocabulary 2 for lawyer_practice 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from verify.domain import CredentialKind
 from verify.kinds import KINDS
+from verify.kinds.employment_letter import department_word
 from verify.kinds.kind import DOMAIN_WORDS, EarnedLabel, Kind
 from verify.labels.errors import UnknownLabel
 
@@ -39,12 +40,15 @@ class LabelText:
     """What a label says: ``display`` is the text platforms show.
 
     ``scope`` is the qualifier in brackets (a physician's 执业类别 such as ``临床``), or None.
+    ``department`` and ``institution``: the workplace an employment letter backs (``with_workplace``).
     """
 
     domain: str
     title: str
     display: str
     scope: str | None = None
+    department: str | None = None
+    institution: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,3 +119,22 @@ def table_document() -> dict[str, Any]:
 def _field(fields: Mapping[str, str], name: str) -> str | None:
     value = fields.get(name)
     return value.strip() if isinstance(value, str) else None
+
+
+def with_workplace(text: LabelText, fields: Mapping[str, str]) -> LabelText:
+    """``text`` with the workplace an employment letter backs: its ``department`` shown after the title
+    when it is a 诊疗科目 (``verify.kinds.employment_letter.department_word``, a closed list), and its
+    ``employer`` as the separate ``institution``. Without a letter's fields, ``text`` itself.
+
+    >>> rank = label_text(CredentialKind.TITLE_CERTIFICATE, {"rank": "主任医师"})
+    >>> with_workplace(rank, {"department": "心血管内科", "employer": "杭州市第一人民医院"}).display
+    '医疗卫生 · 主任医师 · 心血管内科'
+    >>> with_workplace(rank, {"department": "党委办公室", "employer": "杭州市第一人民医院"}).display
+    '医疗卫生 · 主任医师'
+    """
+    department = department_word(_field(fields, "department") or "")
+    institution = _field(fields, "employer") or None
+    if department is None and institution is None:
+        return text
+    display = f"{text.display} · {department}" if department else text.display
+    return replace(text, display=display, department=department, institution=institution)
