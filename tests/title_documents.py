@@ -35,13 +35,15 @@ from tests.certificates import (
     make_certificate,
 )
 from tests.registry.build import make_uscc
-from verify.domain import CredentialKind
+from verify.domain import CredentialKind, Profession
 
 __all__ = [
+    "BENCH_DOSSIERS",
     "DOSSIER_KINDS",
     "FORGED_DOSSIERS",
     "TITLE_KINDS",
     "Dossier",
+    "bench_document",
     "make_dossier",
     "make_title_document",
 ]
@@ -272,3 +274,21 @@ def make_title_document(kind: CredentialKind | str, seed: int = 0) -> Certificat
     resolved = CredentialKind(kind)
     dossier = DOSSIER_KINDS[2] if resolved is K.HEALTH_TITLE_QUALIFICATION else DOSSIER_KINDS[seed % 2 * 3]
     return make_dossier(dossier, seed).of(resolved)
+
+
+#: The document of each kind a benchmark reads on its own, and the profession it is sent for: a
+#: professor's title (which approves alone), a 主治医师's exam certificate and a hospital's letter (which,
+#: alone, go to a person by design: ``practice_certificate_needed``, ``employment_letter_review``).
+BENCH_DOSSIERS = {K.TITLE_CERTIFICATE: ("professor", Profession.TEACHER),
+                  K.HEALTH_TITLE_QUALIFICATION: ("attending_physician", Profession.DOCTOR),
+                  K.EMPLOYMENT_LETTER: ("chief_physician", Profession.DOCTOR)}
+
+
+def bench_document(kind: CredentialKind, seed: int) -> tuple[Certificate, Profession]:
+    """The document of ``kind`` (one of ``TITLE_KINDS``) a benchmark reads, and its profession.
+
+    >>> bench_document(CredentialKind.TITLE_CERTIFICATE, 1)[0].fields["rank"]
+    '教授'
+    """
+    dossier, profession = BENCH_DOSSIERS[kind]
+    return make_dossier(dossier, seed).of(kind), profession
