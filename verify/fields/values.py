@@ -119,6 +119,19 @@ def _id_number(raw: str) -> Reading:
     return _shaped(raw, lambda v: is_id_number(v) or bool(LEGACY_ID_SHAPE.fullmatch(v)))
 
 
+#: What is left of a ``（盖章）`` caption mark OCR read apart from its caption, before the seal's text.
+_SEAL_MARK = re.compile(r"^\W*盖章\W*")
+
+
+def _issuer(raw: str) -> Reading:
+    """An issuer's name, without the remains of a ``（盖章）`` mark read before it.
+
+    >>> _issuer("〈盖章):上海市徐汇区中心医院").value, _issuer("浙江省卫生健康委员会").value
+    ('上海市徐汇区中心医院', '浙江省卫生健康委员会')
+    """
+    return _words(_SEAL_MARK.sub("", strip_edges(raw)))
+
+
 def _words(raw: str) -> Reading:
     value = squeeze(strip_edges(raw))
     return Reading(value, bool(re.search(r"[\u3400-\u9fff]", value)))
@@ -203,4 +216,5 @@ _READERS: dict[str, Callable[[str], Reading]] = {
     "issue_date": _dated,
     "approval_date": _dated,
     "id_number": _id_number,
+    "issuer": _issuer,
 }

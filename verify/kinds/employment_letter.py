@@ -59,7 +59,8 @@ KIND = Kind(
         "position": ("职务", "现任职务", "岗位"),
         "rank": ("职称", "专业技术职务"),
         "issue_date": ("出具日期", "开具日期", "证明日期"),
-        "issuer": ("出具单位（盖章）", "单位（盖章）", "出具单位", "盖章单位"),
+        # OCR reads the full-width brackets half-width or as 〈: the mixed forms catch those within one misread.
+        "issuer": ("出具单位（盖章）", "出具单位（盖章)", "出具单位(盖章)", "单位（盖章）", "出具单位", "盖章单位"),
     },
     uncaptured=("入职时间", "入职日期", "联系电话", "备注"),
     # A letter may name any 职称 (研究员, 工程师 …): the ladders' ranks only repair near misses.
