@@ -86,7 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{condition:<12}{pages:>6}{right / pages:>8.1%}{statistics.median(outline_s):>11.3f}"
               f"{statistics.median(turns_s):>9.3f}  {' '.join(wrong[:8])}")
     share = right_all / total_all
-    print(f"all: {right_all}/{total_all} right ({share:.1%}; target {TARGET:.0%}): {'met' if share >= TARGET else 'MISSED'}")
+    verdict = "met" if share >= TARGET else "MISSED"
+    print(f"all: {right_all}/{total_all} right ({share:.1%}; target {TARGET:.0%}): {verdict}")
     return 0 if share >= TARGET else 1
 
 

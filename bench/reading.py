@@ -25,7 +25,13 @@ on the forged set per forgery type; median seconds per page of the pipeline next
 tesseract CLI, their ratio and pages per minute with ``--jobs`` processes; example misreads; then
 each target with met/MISSED.
 
-    .venv/bin/python bench/reading.py [--seeds 10] [--first-seed 0] [--conditions pdf_text ...] [--jobs 2] [--quick]
+    .venv/bin/python bench/reading.py [--seeds 10] [--first-seed 0] [--conditions pdf_text ...] [--jobs 2]
+                                      [--quick] [--titles]
+
+``--titles`` reads the rank and workplace kinds instead (tests/title_documents.py: a professor's title
+certificate, a 主治医师's 卫生资格 certificate, a hospital's employment letter, each alone), with the same
+exact-match targets (the rank stands for the category); the certificate and the letter must never be
+approved alone.
 
 (not part of ``make bench``; run it by hand after ``make test`` has installed the fonts). The
 default size takes about 10 minutes on 2 cores, ``--quick`` (2 seeds, one kind per forgery type)
@@ -67,13 +73,13 @@ from tests.certificates import (  # noqa: E402
     FORGERY_TYPES,
     LAYOUTS,
     UPLOAD_CONDITIONS,
-    Certificate,
     installed_fonts,
     make_certificate,
     make_forgery,
     make_upload,
 )
 from tests.signing import sign_pdf, trusted_signers_file  # noqa: E402
+from tests.title_documents import BENCH_DOSSIERS, TITLE_KINDS, bench_document  # noqa: E402
 from verify.config import load_settings  # noqa: E402
 from verify.domain import CredentialKind, Holder, Profession  # noqa: E402
 from verify.pipeline import make_ocr_engine, run_pipeline  # noqa: E402
@@ -89,9 +95,15 @@ PROFESSIONS = {CredentialKind.PHYSICIAN_PRACTICE: Profession.DOCTOR,
 HEADLINE = ("name", "number", "gender", "issue_date", "category")
 OTHERS = ("birth_date", "id_number", "level", "scope", "ethnicity", "subject", "institution", "issuer",
           "qualification_number")
+TITLE_COLUMNS = ("rank", "specialty", "department")
 SHORT = {"name": "name", "number": "number", "gender": "sex", "issue_date": "issued", "category": "categ",
          "birth_date": "born", "id_number": "id", "level": "level", "scope": "scope", "ethnicity": "ethn",
-         "subject": "subj", "institution": "instit", "issuer": "issuer", "qualification_number": "qual#"}
+         "subject": "subj", "institution": "instit", "issuer": "issuer", "qualification_number": "qual#",
+         "rank": "rank", "specialty": "spec", "department": "dept"}
+#: ``--titles``: the rank and workplace kinds (tests/title_documents.py), read alone; their fifth headline
+#: field is the rank (资格名称, a letter's 职称) in place of the category. The exam certificate and the
+#: letter go to a person alone by design, so their target is never to be approved.
+HELD_ALONE = frozenset(kind for kind in BENCH_DOSSIERS if kind is not CredentialKind.TITLE_CERTIFICATE)
 #: Conditions whose pages are all images (the tesseract comparison is made on these).
 IMAGE_CONDITIONS = ("pdf_image", "clean", "scan", "photo", "lowres", "rotated", "rotated_exif", "chat", "heic",
                     "desk", "screenshot")
@@ -137,16 +149,22 @@ class Result:
     error: str | None = None
 
 
+def headline_fields(kind: CredentialKind) -> tuple[str, ...]:
+    """The five headline fields of ``kind``: a rank kind's rank stands for the category."""
+    return HEADLINE if kind in KINDS else (*HEADLINE[:4], "rank")
+
+
 def style(kind: CredentialKind, seed: int, fonts: Sequence[str]) -> tuple[str, str]:
     """The layout and font of a certificate: both rotate with the seed (and the kind)."""
-    k = KINDS.index(kind)
+    k = (*KINDS, *TITLE_KINDS).index(kind)
     return LAYOUTS[(seed + k) % len(LAYOUTS)], fonts[(seed + seed // len(LAYOUTS) + k) % len(fonts)]
 
 
-def valid_cases(seeds: Iterable[int], conditions: Sequence[str], fonts: Sequence[str]) -> list[Case]:
+def valid_cases(seeds: Iterable[int], conditions: Sequence[str], fonts: Sequence[str],
+                kinds: Sequence[CredentialKind] = KINDS) -> list[Case]:
     """Every kind × seed × condition, interleaved so that slow and fast conditions mix."""
     return [Case(kind, seed, condition, *style(kind, seed, fonts))
-            for seed in seeds for kind in KINDS for condition in conditions]
+            for seed in seeds for kind in kinds for condition in conditions]
 
 
 def forged_cases(conditions: Sequence[str], fonts: Sequence[str], *, one_kind: bool = False) -> list[Case]:
@@ -173,10 +191,15 @@ def run_case(case: Case, today: date | None = None, *, compare_cli: bool = True)
     holder data only) and, for OCR'd pages, the tesseract CLI."""
     today = today or date.today()
     settings = load_settings()
-    if case.forgery is None:
-        cert: Certificate = make_certificate(case.kind, case.seed)
+    profession = PROFESSIONS.get(case.kind)
+    if case.kind in TITLE_KINDS:
+        cert, profession = bench_document(case.kind, case.seed)
         real_name = Holder(cert.fields["name"], cert.fields["id_number"])
         setting_names: tuple[str, ...] = SETTINGS
+    elif case.forgery is None:
+        cert = make_certificate(case.kind, case.seed)
+        real_name = Holder(cert.fields["name"], cert.fields["id_number"])
+        setting_names = SETTINGS
     else:
         forgery = make_forgery(case.kind, case.forgery, case.seed, today=today)
         cert, setting_names = forgery.cert, ("holder",)
@@ -193,7 +216,7 @@ def run_case(case: Case, today: date | None = None, *, compare_cli: bool = True)
         holder = real_name if setting == "holder" else Holder()
         started = time.perf_counter()
         try:
-            ran = run_pipeline([data], PROFESSIONS[case.kind], holder, ocr=ocr, limits=settings.limits,
+            ran = run_pipeline([data], profession, holder, ocr=ocr, limits=settings.limits,
                                today=today, confidence_floor=settings.ocr_confidence_floor, trust_roots=trust_roots)
         except Exception as exc:  # a crash is a finding of the benchmark, not the end of it
             result.error = f"{type(exc).__name__}: {exc}"
@@ -235,14 +258,15 @@ def verdict(met: bool) -> str:
 
 def field_exactness(results: Sequence[Result], conditions: Sequence[str]) -> dict[str, tuple[int, int]]:
     """Print per condition and kind the exact rate of each field; return headline (exact, total) per condition."""
-    columns = HEADLINE + OTHERS
+    titled = any(r.case.kind in TITLE_KINDS for r in results)
+    columns = HEADLINE + (TITLE_COLUMNS if titled else ()) + OTHERS
     print("\n== Fields read exactly, % (per condition and kind; '-' = the kind has no such field)")
     print(f"{'condition':13}{'kind':25}{'n':>3} " + " ".join(f"{SHORT[f]:>6}" for f in columns)
           + f" {'all5':>6} {'page':>6}")
     headline: dict[str, tuple[int, int]] = {}
     for condition in conditions:
         rows = [r for r in results if r.case.condition == condition]
-        for kind in (*KINDS, None):
+        for kind in (*dict.fromkeys(r.case.kind for r in rows), None):
             group = [r for r in rows if kind is None or r.case.kind is kind]
             if not group:
                 continue
@@ -251,14 +275,15 @@ def field_exactness(results: Sequence[Result], conditions: Sequence[str]) -> dic
                 have = [r for r in group if f in r.truth]
                 exact = sum(r.read.get(f) == r.truth[f] for r in have)
                 cells.append(f"{100 * exact / len(have):6.0f}" if have else f"{'-':>6}")
-            five = sum(r.read.get(f) == r.truth[f] for r in group for f in HEADLINE)
+            five = sum(r.read.get(f) == r.truth[f] for r in group for f in headline_fields(r.case.kind))
             whole_page = sum(all(r.read.get(f) == v for f, v in r.truth.items()) for r in group)
             label = kind.value if kind else "ALL"
             print(f"{condition:13}{label:25}{len(group):>3} " + " ".join(cells)
                   + f" {100 * five / (5 * len(group)):6.1f} {100 * whole_page / len(group):6.0f}")
             if kind is None:
                 headline[condition] = (five, 5 * len(group))
-    print("all5 = the five headline fields (name number sex issued category); page = every field of the page exact")
+    print("all5 = the five headline fields (name number sex issued category; a rank kind's rank for the category); "
+          "page = every field of the page exact")
     return headline
 
 
@@ -269,7 +294,10 @@ def decisions(results: Sequence[Result], conditions: Sequence[str]) -> dict[tupl
     print(f"{'condition':13}{'n':>4}  {'(a) approved':>13} {'review':>7} {'rejected':>8}  "
           f"{'(b) approved':>13} {'review':>7} {'rejected':>8}   top review reasons (b)")
     for condition in conditions:
-        group = [r for r in results if r.case.condition == condition]
+        held = [r for r in results if r.case.condition == condition and r.case.kind in HELD_ALONE]
+        if held:
+            counts[condition, "held"] = (sum(r.outcomes.get("holder") == "approved" for r in held), 0, len(held))
+        group = [r for r in results if r.case.condition == condition and r.case.kind not in HELD_ALONE]
         line = f"{condition:13}{len(group):>4}  "
         for setting in SETTINGS:
             outcomes = Counter(r.outcomes.get(setting) for r in group)
@@ -404,6 +432,11 @@ def targets(headline: dict[str, tuple[int, int]], counts: dict[tuple[str, str], 
             else:
                 line(f"auto-approved {condition}, {name}: {pct(approved, total)} (target >= {target:.0%})",
                      approved >= target * total)
+    held = [counts[c, "held"] for c in headline if (c, "held") in counts]
+    if held:
+        approved = sum(count[0] for count in held)
+        line(f"exam certificates and employment letters approved alone: {approved} of {sum(c[2] for c in held)} "
+             "(target 0: a person decides)", approved == 0)
     if alarms[1]:
         line(f"text_layer_mismatch on genuine typed PDFs {alarms[0]} of {alarms[1]} (target <= 5%)",
              alarms[0] <= 0.05 * alarms[1])
@@ -423,15 +456,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
     parser.add_argument("--quick", action="store_true", help="2 seeds; one kind per forgery type")
     parser.add_argument("--no-forged", action="store_true", help="skip the forged set")
+    parser.add_argument("--titles", action="store_true",
+                        help="the rank and workplace kinds instead (title, 卫生资格, employment letter; no forged set: "
+                             "their forged combinations are tests/test_submissions.py's)")
     args = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # in order with the progress on stderr
     seeds = 2 if args.quick else args.seeds
     fonts = installed_fonts()
     settings = load_settings()
     today = date.today()
-    cases = valid_cases(range(args.first_seed, args.first_seed + seeds), args.conditions, fonts)
-    forged_set = [] if args.no_forged else forged_cases(args.conditions, fonts, one_kind=args.quick)
-    print(f"bench/reading.py: {seeds} seeds (from {args.first_seed}) × {len(KINDS)} kinds × "
+    kinds = TITLE_KINDS if args.titles else KINDS
+    cases = valid_cases(range(args.first_seed, args.first_seed + seeds), args.conditions, fonts, kinds)
+    forged_set = [] if args.no_forged or args.titles else forged_cases(args.conditions, fonts, one_kind=args.quick)
+    print(f"bench/reading.py: {seeds} seeds (from {args.first_seed}) × {len(kinds)} kinds × "
           f"{len(args.conditions)} conditions = {len(cases)} "
           f"valid uploads, {len(forged_set)} forged; {args.jobs} process(es); OCR engine {settings.ocr_engine!r}, "
           f"confidence floor {settings.ocr_confidence_floor}; today {today}")

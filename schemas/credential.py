@@ -4,9 +4,10 @@ from marshmallow import Schema, fields, validate
 
 from schemas.verification import CheckSchema
 from verify.checks import ERROR_CODES, Verdict
-from verify.domain import CredentialKind
+from verify.kinds import KINDS
 
-VALIDATE_KINDS = [k.value for k in CredentialKind]
+#: The kinds whose number has a structure to check (an opaque number, a 职称证书编号, has none).
+VALIDATE_KINDS = [kind.value for kind, words in KINDS.items() if not words.opaque_number]
 VERDICTS = [v.value for v in Verdict]
 
 

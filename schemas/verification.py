@@ -9,15 +9,17 @@ from marshmallow import Schema, validate
 from marshmallow import fields as ma
 
 from schemas import PAGE_SIZE, PAGE_SIZE_MAX
-from verify.domain import Profession, VerificationStatus
+from verify.domain import CredentialKind, Profession, VerificationStatus
 from verify.masking import mask_field, mask_number
 from verify.services.labels.views import describe
 from verify.services.review.reasons import applicant_review
 from verify.services.verifications import Record
 from verify.stored import checks_from_stored, fields_from_stored
+from verify.submission import BACKS
 
 _PROFESSIONS = [p.value for p in Profession]
 _STATUSES = [s.value for s in VerificationStatus]
+_DOCUMENT_KINDS = frozenset(kind.value for kind in BACKS)
 
 
 class VerificationFormSchema(Schema):
@@ -55,6 +57,16 @@ class CredentialSchema(Schema):
     confidence = ma.Float(allow_none=True)
 
 
+class DocumentSchema(Schema):
+    """One document of the submission and the claim it backs."""
+
+    kind = ma.Str(required=True)
+    backs = ma.Str(required=True, validate=validate.OneOf(sorted(set(BACKS.values()))), metadata={
+        "description": "qualification, practice (the right to practise), rank (a 职称) or workplace (an employer's "
+                       "letter: the department and institution, approved by a person)"})
+    primary = ma.Bool(required=True, metadata={"description": "The document the credential and the label rest on"})
+
+
 class LabelSummarySchema(Schema):
     id = ma.Str(required=True)
     token = ma.Str(required=True)
@@ -79,6 +91,9 @@ class VerificationSchema(Schema):
     profession = ma.Str(required=True, validate=validate.OneOf(_PROFESSIONS))
     status = ma.Str(required=True, validate=validate.OneOf(_STATUSES))
     credential = ma.Nested(CredentialSchema, allow_none=True)
+    documents = ma.List(ma.Nested(DocumentSchema), metadata={
+        "description": "Each document the submission held (several: a practising certificate, a title certificate, "
+                       "an employment letter), the primary first; empty when none was recognised"})
     checks = ma.List(ma.Nested(CheckSchema))
     reasons = ma.List(ma.Str())
     label = ma.Nested(LabelSummarySchema, allow_none=True)
@@ -110,9 +125,12 @@ def verification_view(record: Record, *, now: datetime, reveal: bool = False) ->
             "confidence": v.confidence,
         }
     label = describe(record.label, now)
+    documents = v.documents or ([{"kind": v.kind, "backs": BACKS[CredentialKind(v.kind)], "primary": True}]
+                                if v.kind in _DOCUMENT_KINDS else [])
     return VerificationSchema().dump({
         "id": v.id, "account_id": v.account_id, "profession": v.profession, "status": v.status,
-        "credential": credential, "checks": checks_from_stored(v.checks), "reasons": v.reasons or [],
+        "credential": credential, "documents": documents, "checks": checks_from_stored(v.checks),
+        "reasons": v.reasons or [],
         "label": label, "review": applicant_review(record.review), "created_at": v.created_at,
         "updated_at": v.updated_at, "redacted_at": v.redacted_at,
     })

@@ -29,15 +29,21 @@ class CredentialKind(StrEnum):
     TEACHER_QUALIFICATION = "teacher_qualification"  # 教师资格证书
     RESIDENT_ID = "resident_id"  # 居民身份证号码
     USCC = "uscc"  # 统一社会信用代码
+    TITLE_CERTIFICATE = "title_certificate"  # 专业技术职务任职资格证书 / 职称证书
+    HEALTH_TITLE_QUALIFICATION = "health_title_qualification"  # 卫生专业技术资格证书
+    EMPLOYMENT_LETTER = "employment_letter"  # 在职证明
 
 
-#: The certificate kinds a document upload can prove, per profession.
+#: The certificate kinds a document upload can prove, per profession: the qualification
+#: documents first, then those backing a rank (职称) or a workplace (在职证明).
 DOCUMENT_KINDS: dict[Profession, tuple[CredentialKind, ...]] = {
-    Profession.DOCTOR: (CredentialKind.PHYSICIAN_PRACTICE, CredentialKind.PHYSICIAN_QUALIFICATION),
+    Profession.DOCTOR: (CredentialKind.PHYSICIAN_PRACTICE, CredentialKind.PHYSICIAN_QUALIFICATION,
+                        CredentialKind.TITLE_CERTIFICATE, CredentialKind.HEALTH_TITLE_QUALIFICATION,
+                        CredentialKind.EMPLOYMENT_LETTER),
     Profession.LAWYER: (CredentialKind.LAWYER_PRACTICE,),
-    Profession.TEACHER: (CredentialKind.TEACHER_QUALIFICATION,),
+    Profession.TEACHER: (CredentialKind.TEACHER_QUALIFICATION, CredentialKind.TITLE_CERTIFICATE,
+                         CredentialKind.EMPLOYMENT_LETTER),
 }
-
 
 
 class CheckStatus(StrEnum):

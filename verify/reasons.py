@@ -54,6 +54,9 @@ class Reason(StrEnum):
     # Issuing and policy
     LABEL_UNKNOWN = "label_unknown"
     REVIEW_ALL_POLICY = "review_all_policy"
+    # Ranks and workplaces (several documents in one submission)
+    EMPLOYMENT_LETTER_REVIEW = "employment_letter_review"
+    PRACTICE_CERTIFICATE_NEEDED = "practice_certificate_needed"
 
 
 #: What each reason means, in the reviewers' words.
@@ -86,6 +89,9 @@ REVIEWER_TEXT: dict[Reason, str] = {
     Reason.DOCUMENT_IN_USE: "同一证书图片已被本平台其他账号或其他平台的不同持证人使用",
     Reason.LABEL_UNKNOWN: "标签词表中没有该证书的类别，无法自动签发",
     Reason.REVIEW_ALL_POLICY: "本平台设置为所有案件人工审核",
+    Reason.EMPLOYMENT_LETTER_REVIEW: (
+        "含在职证明：单位出具的证明只能由人工核实（核对单位、科室与印章），通过后标签才显示科室和单位"),
+    Reason.PRACTICE_CERTIFICATE_NEEDED: "医师职称须与其所依据的医师执业证书一并提交，方可自动签发显示职称的标签",
 }
 
 _IN_REVIEW = "您的材料已提交人工审核，请耐心等待结果。"
@@ -120,4 +126,6 @@ APPLICANT_TEXT: dict[Reason, str] = {
     Reason.DOCUMENT_IN_USE: _IN_REVIEW,
     Reason.LABEL_UNKNOWN: _IN_REVIEW,
     Reason.REVIEW_ALL_POLICY: _IN_REVIEW,
+    Reason.EMPLOYMENT_LETTER_REVIEW: _IN_REVIEW,
+    Reason.PRACTICE_CERTIFICATE_NEEDED: "职称证书请与您的医师执业证书一并上传。",
 }

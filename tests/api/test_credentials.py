@@ -27,6 +27,7 @@ VALID = {
     "teacher_qualification": "20103300142001234",
     "resident_id": ID_NUMBER,
     "uscc": "31440000MD0123454E",
+    "employment_letter": "12110108MA01ABCD50",  # the employer's code: a 事业单位
 }
 INVALID = {  # (number, the one error code)
     "physician_qualification": ("201233110330106198501150021", "number.embedded_id"),
@@ -36,7 +37,10 @@ INVALID = {  # (number, the one error code)
     "teacher_qualification": ("20103300182001234", "number.category"),
     "resident_id": ("330106198501150021", "number.checksum"),
     "uscc": ("31440000MD0123454F", "number.checksum"),
+    "employment_letter": ("12110108MA01ABCD51", "number.checksum"),
 }
+#: Kinds whose number has no national structure: the endpoint has nothing to check.
+OPAQUE = ("title_certificate", "health_title_qualification")
 OTHER_PERSON = {"id_number": "110105197804120046", "gender": "男", "birth_date": "1978-04-12"}
 
 
@@ -60,8 +64,20 @@ def statuses(data: dict[str, Any]) -> dict[str, str]:
     return {c["code"]: c["status"] for c in data["checks"]}
 
 
-def test_every_kind_is_accepted() -> None:
-    assert set(VALID) == {k.value for k in CredentialKind}
+def test_every_kind_with_a_structured_number_is_accepted() -> None:
+    assert set(VALID) | set(OPAQUE) == {k.value for k in CredentialKind}
+
+
+@pytest.mark.parametrize("kind", OPAQUE)
+def test_a_kind_with_an_opaque_number_is_422(client: FlaskClient, platform_key: str, kind: str) -> None:
+    answer = post(client, platform_key, {"kind": kind, "number": "2019440100123"})
+    assert answer.status_code == 422 and "kind" in answer.json["errors"]
+
+
+def test_an_employment_letters_number_is_its_employers_code_and_type(client: FlaskClient, platform_key: str) -> None:
+    data = valid_answer(post(client, platform_key, {"kind": "employment_letter", "number": VALID["uscc"]}))
+    assert data["valid"] and data["verdict"] == "needs_review"  # a 律师执业机构, not a hospital's type
+    assert data["parsed"]["org_type"]["name"] == "律师执业机构"
 
 
 @pytest.mark.parametrize("kind", sorted(VALID))

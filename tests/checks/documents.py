@@ -29,4 +29,19 @@ DOCUMENTS: dict[CredentialKind, dict[str, str]] = {
         "ethnicity": "汉族", "birth_date": "1985-01-15", "category": "高级中学教师资格", "subject": "数学",
         "number": "20103300142001234", "issuer": "杭州市教育局", "issue_date": "2010-07-01",
     },
+    CredentialKind.TITLE_CERTIFICATE: PERSON | {
+        "birth_date": "1985-01-15", "institution": "杭州市第一人民医院", "series": "卫生", "specialty": "心血管内科",
+        "rank": "主任医师", "grade": "正高级", "committee": "浙江省卫生高级专业技术资格评审委员会",
+        "approval_number": "浙人社发〔2023〕12号", "approval_date": "2023-12-20", "number": "2023330012345",
+        "issuer": "浙江省人力资源和社会保障厅", "issue_date": "2024-01-15",
+    },
+    CredentialKind.HEALTH_TITLE_QUALIFICATION: PERSON | {
+        "birth_date": "1985-01-15", "specialty": "心血管内科学", "rank": "主治医师", "grade": "中级",
+        "approval_date": "2016-05-22", "number": "2016330000123456", "issuer": "中华人民共和国人力资源和社会保障部",
+        "issue_date": "2016-09-01",
+    },
+    CredentialKind.EMPLOYMENT_LETTER: PERSON | {
+        "institution": "杭州市第一人民医院", "number": "12330100MA01ABCD52", "department": "心血管内科",
+        "position": "科室主任", "rank": "主任医师", "issue_date": "2025-05-10", "issuer": "杭州市第一人民医院",
+    },
 }

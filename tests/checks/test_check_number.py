@@ -22,6 +22,9 @@ VALID = {
     K.TEACHER_QUALIFICATION: "20103300142001234",
     K.RESIDENT_ID: "330106198501150020",
     K.USCC: "31440000MD0123454E",
+    K.TITLE_CERTIFICATE: "2019440100123",
+    K.HEALTH_TITLE_QUALIFICATION: "2021310000123456",
+    K.EMPLOYMENT_LETTER: "12110108MA01ABCD50",  # a 事业单位's code
 }
 INVALID = {
     K.PHYSICIAN_QUALIFICATION: ("201233110330106198501150021", "number.embedded_id"),
@@ -31,6 +34,9 @@ INVALID = {
     K.TEACHER_QUALIFICATION: ("20103300182001234", "number.category"),
     K.RESIDENT_ID: ("330106198501150021", "number.checksum"),
     K.USCC: ("31440000MD0123454F", "number.checksum"),
+    K.TITLE_CERTIFICATE: ("12345", "number.format"),  # an opaque number: 6-30 characters
+    K.HEALTH_TITLE_QUALIFICATION: ("主治医师2021310000", "number.format"),  # letters and digits only
+    K.EMPLOYMENT_LETTER: ("12110108MA01ABCD51", "number.checksum"),
 }
 
 
@@ -98,6 +104,18 @@ def test_doubtful_findings_warn_and_stay_valid(kind: CredentialKind, number: str
     report = check_number(kind, number, Holder(), TODAY)
     assert report.valid and report.errors == []
     assert {c.code: c.status for c in report.checks}[code] is CheckStatus.WARN
+
+
+def test_an_employer_of_another_type_than_12_or_52_warns() -> None:
+    report = check_number(K.EMPLOYMENT_LETTER, make_uscc("91"), Holder(), TODAY)
+    assert report.valid
+    assert {c.code: c.status for c in report.checks}["number.employer_type"] is CheckStatus.WARN
+    assert check_number(K.EMPLOYMENT_LETTER, make_uscc("52"), Holder(), TODAY).verdict.value == "valid"
+
+
+def test_an_opaque_number_says_only_its_characters_were_checked() -> None:
+    [only] = check_number(K.TITLE_CERTIFICATE, "粤高职证字第1701234567890号", Holder(), TODAY).checks
+    assert only.code == "number.format" and "no national layout" in only.message
 
 
 def test_uscc_with_letter_department() -> None:

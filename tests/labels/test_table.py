@@ -9,6 +9,7 @@ import pytest
 from verify.domain import CredentialKind
 from verify.kinds import DOCUMENTS
 from verify.kinds.kind import DOMAIN_WORDS, Domain
+from verify.kinds.title_certificate import SERIES_OF
 from verify.labels import LABEL_TABLE, LABEL_TABLE_VERSION, LabelText, UnknownLabel, label_text
 from verify.labels.table import table_document
 
@@ -72,10 +73,12 @@ def test_every_row_is_consistent() -> None:
     assert len(keys) == len(set(keys))
     for row in LABEL_TABLE:
         domain = Domain(row.text.domain)
-        assert row.text.display.startswith(f"{DOMAIN_WORDS[domain]} · {row.text.title}")
+        words = {DOMAIN_WORDS[domain], *(e.domain_word for e in DOCUMENTS[row.kind].labels if e.domain_word)}
+        assert any(row.text.display.startswith(f"{word} · {row.text.title}") for word in words)
         assert row.kind in DOCUMENTS
         assert ("level" in DOCUMENTS[row.kind].fields) == (row.level is not None)
-        assert label_text(row.kind, {"level": row.level or "", "category": row.category}) == row.text
+        field = DOCUMENTS[row.kind].label_field
+        assert label_text(row.kind, {"level": row.level or "", field: row.category}) == row.text
 
 
 def test_a_qualification_never_claims_practice_rights() -> None:
@@ -86,7 +89,10 @@ def test_a_qualification_never_claims_practice_rights() -> None:
 def test_domains_follow_the_kind() -> None:
     expected = {K.PHYSICIAN_PRACTICE: "medical", K.PHYSICIAN_QUALIFICATION: "medical",
                 K.LAWYER_PRACTICE: "legal", K.TEACHER_QUALIFICATION: "education"}
-    assert all(row.text.domain == expected[row.kind] for row in LABEL_TABLE)
+    assert all(row.text.domain == expected[row.kind] for row in LABEL_TABLE if row.kind in expected)
+    by_series = {"卫生": "medical", "高等学校教师": "education", "中小学教师": "education"}
+    titled = [row for row in LABEL_TABLE if row.kind in (K.TITLE_CERTIFICATE, K.HEALTH_TITLE_QUALIFICATION)]
+    assert titled and all(row.text.domain == by_series[SERIES_OF[row.category]] for row in titled)
 
 
 def test_table_document_is_json() -> None:

@@ -33,6 +33,7 @@ from tests.labels.helpers import (
 )
 from verify.domain import CredentialKind
 from verify.labels import (
+    LABEL_TABLE_VERSION,
     LABEL_TYP,
     LABEL_VCT,
     MAX_TOKEN_BYTES,
@@ -79,10 +80,17 @@ def test_header_and_claims(keyring: Keyring, label: str) -> None:
     assert claims == {
         "iss": ISSUER, "sub": ACCOUNT, "aud": PLATFORM, "platform": PLATFORM, "jti": "lbl_01",
         "iat": iat, "nbf": iat, "exp": iat + int(LIFETIME.total_seconds()),
-        "vct": LABEL_VCT, "kind": "physician_practice", "vocab": "1", "domain": "medical",
+        "vct": LABEL_VCT, "kind": "physician_practice", "vocab": LABEL_TABLE_VERSION, "domain": "medical",
         "title": "执业医师", "display": "医疗卫生 · 执业医师（临床）", "scope": "临床",
     }
     assert check(keyring, label).claims == claims
+
+
+def test_a_label_of_vocabulary_1_keeps_verifying_under_a_later_table(keyring: Keyring) -> None:
+    assert LABEL_TABLE_VERSION != "1"
+    old = forge(good_header(keyring), good_claims(vocab="1"), keyring.current.private_key)
+    result = check(keyring, old)
+    assert result.valid and result.claims is not None and result.claims["vocab"] == "1"
 
 
 def test_scope_is_left_out_when_there_is_none(keyring: Keyring) -> None:

@@ -23,6 +23,9 @@ VALID = {
     "verify.registry.teacher_qualification": "20184412342001234",
     "verify.registry.resident_id": "330106198501150020",
     "verify.registry.uscc": "31440000MD0123454E",
+    "verify.registry.title_certificate": "2019440100123",
+    "verify.registry.health_title_qualification": "2021310000123456",
+    "verify.registry.employment_letter": "12110108MA01ABCD50",
 }
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 JUNK: list[object] = [

@@ -79,7 +79,8 @@ def check_number(kind: CredentialKind, number: str | None, holder: Holder, today
     """
     words = KINDS[kind]
     parsed, checks = common.parse_number(
-        words.number_rules, number, today, words.check_rules.PARTS, field="number", caption=words.number_caption
+        words.number_rules, number, today, words.check_rules.PARTS, field="number", caption=words.number_caption,
+        opaque=words.opaque_number,
     )
     if parsed is not None:
         checks += words.check_rules.number_facts(parsed, holder, today)

@@ -34,6 +34,8 @@ PART_PASSES = {
     "embedded_id": "The ID number inside the credential number is valid.",
     "org_code": "The embedded organisation code's check character is correct.",
 }
+#: What the one check of an opaque number (no national layout) says when it passes.
+OPAQUE_PASS = "{caption} has no national layout: only its characters and length are checked, and they are plausible."
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
 
 
@@ -81,11 +83,13 @@ def printed_date(value: str) -> tuple[date, bool] | None:
 
 
 def parse_number(
-    module: ModuleType, number: object, today: date, parts: tuple[str, ...], *, field: str, caption: str
+    module: ModuleType, number: object, today: date, parts: tuple[str, ...], *, field: str, caption: str,
+    opaque: bool = False,
 ) -> tuple[Any, list[Check]]:
     """Validate a number: one check per part (PASS or WARN from a flag), or one FAIL.
 
-    Returns the parsed value (``None`` when missing or invalid) and the checks.
+    Returns the parsed value (``None`` when missing or invalid) and the checks. An ``opaque``
+    number's passing ``format`` check says that nothing but its characters was checked.
     """
     if number is None or (isinstance(number, str) and not number.strip()):
         return None, [check(f"{field}.format", WARN, f"{caption} not found on the document.", (field,))]
@@ -101,7 +105,8 @@ def parse_number(
         if part in flagged:
             checks.append(check(f"{field}.{part}", WARN, " ".join(flagged[part]), (field,)))
         else:
-            checks.append(check(f"{field}.{part}", PASS, PART_PASSES[part].format(caption=caption), (field,)))
+            message = OPAQUE_PASS if opaque and part == "format" else PART_PASSES[part]
+            checks.append(check(f"{field}.{part}", PASS, message.format(caption=caption), (field,)))
     return parsed, checks
 
 

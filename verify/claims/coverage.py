@@ -5,7 +5,8 @@ in. A label backs a claim of its profession (medical: doctor, legal: lawyer, edu
 unless one of these gaps remains:
 
 - ``rank_not_shown`` (review): a rank or honour (主任医师, 教授, 特级教师) that the label's title does not
-  show. Vocabulary 1 shows no rank, so every rank claim waits for a person until title evidence exists;
+  show. Vocabulary 1 shows no rank; vocabulary 2 shows a title certificate's (``主任医师``, ``教授``), which
+  covers a claim of that rank and no other;
 - ``qualification_only`` (review): a 医师资格 label; a qualification grants no practice;
 - ``scope_differs`` (review): 中医师 or 牙医 against another 执业类别; 公职律师 against a 专职律师 label;
 - ``level_differs`` (require_verification): a teacher's qualification below the level claimed
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 
 from verify.claims.model import Action, LabelView
 from verify.domain import CredentialKind, Profession
+from verify.kinds.title_certificate import SERIES_OF
 
 DOMAINS = {Profession.DOCTOR: "medical", Profession.LAWYER: "legal", Profession.TEACHER: "education"}
 #: 教师资格 levels, lowest first; 中等职业学校 stands beside 高级中学. The 实习指导 qualification covers
@@ -63,19 +65,29 @@ class Cover:
 
 
 def _teacher_level(label: LabelView) -> int:
+    """The 教师资格 level a label shows; a university rank (教授, 讲师 …) stands for 高等学校."""
+    if label.kind == CredentialKind.TITLE_CERTIFICATE and SERIES_OF.get(label.title) == "高等学校教师":
+        return TEACHER_LEVELS["高等学校"]
     return TEACHER_LEVELS.get(label.title.removesuffix("教师资格"), -1)
+
+
+def _physician_level(label: LabelView) -> int:
+    """The 医师级别 a label shows; a physician's rank (主治医师 and above) is held by an 执业医师 only."""
+    if label.kind in (CredentialKind.TITLE_CERTIFICATE, CredentialKind.HEALTH_TITLE_QUALIFICATION):
+        return _PHYSICIAN_LEVELS["执业医师"]
+    return _PHYSICIAN_LEVELS.get(label.title, 0)
 
 
 def gap(need: Need, label: LabelView) -> str | None:
     """What ``label`` leaves unbacked of ``need`` (None: it backs the claim). The label is of the same domain."""
     if need.rank and label.title == need.title:
-        return None  # a label that shows the rank itself (none does in vocabulary 1)
+        return None  # a label that shows the rank itself (a title certificate's, vocabulary 2)
     if need.profession is Profession.DOCTOR:
         if label.kind == CredentialKind.PHYSICIAN_QUALIFICATION:
             return "qualification_only"
         if need.scope and label.scope != need.scope:
             return "scope_differs"
-        if need.title in _PHYSICIAN_LEVELS and _PHYSICIAN_LEVELS.get(label.title, 0) < _PHYSICIAN_LEVELS[need.title]:
+        if need.title in _PHYSICIAN_LEVELS and _physician_level(label) < _PHYSICIAN_LEVELS[need.title]:
             return "level_differs"
     elif need.profession is Profession.LAWYER:
         if need.scope and label.title != need.scope:

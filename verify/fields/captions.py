@@ -23,7 +23,7 @@ def caption_fields(kind: CredentialKind) -> dict[str, str | None]:
     """Every printed caption of ``kind`` -> its canonical field (``None``: printed, not extracted)."""
     words = DOCUMENTS[kind]
     fields = set(words.fields)
-    mapping: dict[str, str | None] = dict.fromkeys(words.uncaptured)
+    mapping: dict[str, str | None] = dict.fromkeys((*words.uncaptured, *words.value_phrases))
     for name, synonyms in words.captions.items():
         if name in fields:
             mapping.update(dict.fromkeys(synonyms, name))
@@ -89,6 +89,7 @@ class _CaptionFinder:
     """
 
     def __init__(self, kind: CredentialKind) -> None:
+        self._inside_values = frozenset(DOCUMENTS[kind].value_phrases)
         captions = sorted(caption_fields(kind), key=len, reverse=True)
         alphabet = sorted(set("".join(captions)))
         assert not _NOT_A_MARK.search("".join(alphabet)) and _OTHER_MARK not in alphabet
@@ -137,7 +138,7 @@ class _CaptionFinder:
             if start >= position:
                 found.append(CaptionMatch(caption, start, end))
                 position = end
-        return found
+        return [match for match in found if match.caption not in self._inside_values]
 
 
 def _squeeze(text: str) -> tuple[str, Sequence[int]]:

@@ -37,9 +37,10 @@ from verify.kinds import DOCUMENTS
 from verify.reading import PageText
 
 #: Fields whose value may run on to the next printed line.
-FREE_TEXT_FIELDS = frozenset({"institution", "issuer", "scope", "subject"})
+FREE_TEXT_FIELDS = frozenset({"institution", "issuer", "scope", "subject", "committee", "specialty"})
 #: Fields whose value has a shape (verify.fields.values) that tells a value from debris.
-SHAPED_FIELDS = frozenset({"gender", "birth_date", "issue_date", "id_number", "number", "qualification_number"})
+SHAPED_FIELDS = frozenset({"gender", "birth_date", "issue_date", "approval_date", "id_number", "number",
+                           "qualification_number"})
 _SEPARATORS = re.compile(r"[\s:：|丨]*")
 _COLUMN = re.compile(r"\S+(?: \S+)*")  # text between column gaps (two or more spaces)
 _CONTINUATION = re.compile(r"[\u3400-\u9fff（）()、·]{1,20}")
@@ -76,11 +77,7 @@ def detect_kind(pages: Sequence[PageText], profession: Profession | None) -> Cre
 def _kind_score(kind: CredentialKind, text: str, every_kind: tuple[CredentialKind, ...]) -> int:
     """10 for the printed title (5 with one character misread); per field found, 2 if by
     the kind's usual caption, else 1; 2 more per caption no other kind prints."""
-    printed = DOCUMENTS[kind].title
-    title = 2 * (re.search(re.escape(printed) + "(?![编号])", text) is not None) or any(
-        re.search(re.escape(printed[:i]) + "[\u3400-\u9fff]" + re.escape(printed[i + 1:]) + "(?![编号])", text)
-        for i in range(len(printed))
-    )
+    title = _title_score(kind, text)
     found = {m.caption for m in find_captions(kind, text)}
     mapping = caption_fields(kind)
     fields: dict[str, int] = {}
@@ -89,6 +86,31 @@ def _kind_score(kind: CredentialKind, text: str, every_kind: tuple[CredentialKin
         if field is not None:
             fields[field] = max(fields.get(field, 0), 2 if preference(kind, caption) == 0 else 1)
     return 5 * title + sum(fields.values()) + 2 * len(found & distinctive_captions(kind, every_kind))
+
+
+def _title_score(kind: CredentialKind, text: str) -> int:
+    """2 when ``text`` (without whitespace) prints the kind's title, 1 with one character misread, else 0."""
+    printed = DOCUMENTS[kind].title
+    return 2 * (re.search(re.escape(printed) + "(?![编号])", text) is not None) or any(
+        re.search(re.escape(printed[:i]) + "[\u3400-\u9fff]" + re.escape(printed[i + 1:]) + "(?![编号])", text)
+        for i in range(len(printed))
+    )
+
+
+#: What a printed title's line may hold besides the title (a mark, a character of a border read by OCR).
+TITLE_LINE_SLACK = 4
+
+
+def shows_title(kind: CredentialKind, pages: Sequence[PageText]) -> bool:
+    """Whether ``pages`` print the title of ``kind`` (or it with one character misread) as a line of its own.
+
+    A page that names a kind by its captions alone may be anything asking for them (an application
+    form's 姓名, 性别, 日期), and one that names it in a sentence (``所附材料：医师执业证书``) is about it;
+    a document prints its title on a line of its own.
+    """
+    limit = len(DOCUMENTS[kind].title) + TITLE_LINE_SLACK
+    lines = (re.sub(r"\s+", "", line) for page in pages for line in page_text(page).splitlines())
+    return any(len(line) <= limit and _title_score(kind, line) > 0 for line in lines)
 
 
 def extract_fields(kind: CredentialKind, pages: Sequence[PageText]) -> Extraction:

@@ -65,12 +65,13 @@ def fill_date(
 def _fits_strictly(kind: CredentialKind, name: str, value: str, raw: str) -> bool:
     """Uncaptioned numbers need the full shape as read: an 18-character ID, the kind's number
     layout, a legal qualification number with its letter (a digit taken for the letter
-    beside a caption is a guess that a 15-digit ID must not be mistaken for)."""
+    beside a caption is a guess that a 15-digit ID must not be mistaken for). An opaque number
+    (``Kind.opaque_number``) has no shape to be told by: it is read beside its caption only."""
     if name == "id_number":
         return len(value) == 18
     if name == "qualification_number":
         return bool(LEGAL_QUALIFICATION_SHAPE.fullmatch(compact_lettered_number(raw.strip())))
-    return bool(NUMBER_SHAPES[kind].fullmatch(value))
+    return not DOCUMENTS[kind].opaque_number and bool(NUMBER_SHAPES[kind].fullmatch(value))
 
 
 def _number_runs(lines: Sequence[SourcedLine]) -> Iterator[tuple[SourcedLine, str, int]]:

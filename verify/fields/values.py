@@ -31,6 +31,11 @@ NUMBER_SHAPES: dict[CredentialKind, re.Pattern[str]] = {
     CredentialKind.PHYSICIAN_PRACTICE: re.compile(r"\d{15}", re.ASCII),
     CredentialKind.LAWYER_PRACTICE: re.compile(r"1\d{16}", re.ASCII),
     CredentialKind.TEACHER_QUALIFICATION: re.compile(r"\d{17}", re.ASCII),
+    # Opaque numbers (no national layout): read as their letters and digits, 6-30 of them.
+    CredentialKind.TITLE_CERTIFICATE: re.compile(r"[0-9A-Z]{6,30}", re.ASCII),
+    CredentialKind.HEALTH_TITLE_QUALIFICATION: re.compile(r"[0-9A-Z]{6,30}", re.ASCII),
+    # The employer's 统一社会信用代码.
+    CredentialKind.EMPLOYMENT_LETTER: re.compile(r"[0-9A-HJ-NP-RTUWXY]{2}\d{6}[0-9A-HJ-NP-RTUWXY]{10}", re.ASCII),
 }
 LEGAL_QUALIFICATION_SHAPE = re.compile(r"[ABC]\d{14}", re.ASCII)
 LEGACY_ID_SHAPE = re.compile(r"\d{15}", re.ASCII)
@@ -112,6 +117,19 @@ def _dated(raw: str) -> Reading:
 
 def _id_number(raw: str) -> Reading:
     return _shaped(raw, lambda v: is_id_number(v) or bool(LEGACY_ID_SHAPE.fullmatch(v)))
+
+
+#: What is left of a ``（盖章）`` caption mark OCR read apart from its caption, before the seal's text.
+_SEAL_MARK = re.compile(r"^\W*盖章\W*")
+
+
+def _issuer(raw: str) -> Reading:
+    """An issuer's name, without the remains of a ``（盖章）`` mark read before it.
+
+    >>> _issuer("〈盖章):上海市徐汇区中心医院").value, _issuer("浙江省卫生健康委员会").value
+    ('上海市徐汇区中心医院', '浙江省卫生健康委员会')
+    """
+    return _words(_SEAL_MARK.sub("", strip_edges(raw)))
 
 
 def _words(raw: str) -> Reading:
@@ -196,5 +214,7 @@ _READERS: dict[str, Callable[[str], Reading]] = {
     "gender": _gender,
     "birth_date": _date,
     "issue_date": _dated,
+    "approval_date": _dated,
     "id_number": _id_number,
+    "issuer": _issuer,
 }

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 from verify.domain import CredentialKind
 from verify.kinds import (
+    employment_letter,
+    health_title_qualification,
     lawyer_practice,
     legal_qualification,
     physician_practice,
     physician_qualification,
     resident_id,
     teacher_qualification,
+    title_certificate,
     uscc,
 )
 from verify.kinds.certificate import FIELD_NAMES
@@ -32,7 +35,8 @@ from verify.kinds.kind import Kind
 KINDS: dict[CredentialKind, Kind] = {
     module.KIND.kind: module.KIND
     for module in (physician_practice, physician_qualification, lawyer_practice, legal_qualification,
-                   teacher_qualification, resident_id, uscc)
+                   teacher_qualification, resident_id, uscc, title_certificate, health_title_qualification,
+                   employment_letter)
 }
 #: The kinds a document upload can prove: certificates that print fields.
 DOCUMENTS: dict[CredentialKind, Kind] = {kind: words for kind, words in KINDS.items() if words.is_document}

@@ -25,7 +25,9 @@ FIELD_NAMES: dict[str, str] = {
     "name": "姓名", "gender": "性别", "birth_date": "出生日期", "id_number": "身份证号", "number": "证书编码",
     "level": "医师级别", "category": "类别", "scope": "执业范围", "institution": "执业机构",
     "issuer": "发证机关", "issue_date": "发证日期", "qualification_number": "法律职业资格或律师资格证号",
-    "subject": "任教学科", "ethnicity": "民族",
+    "subject": "任教学科", "ethnicity": "民族", "series": "系列", "specialty": "专业", "rank": "资格名称",
+    "grade": "级别", "committee": "评审委员会", "approval_number": "批准文号", "approval_date": "批准日期",
+    "department": "所在科室", "position": "职务", "employer": "在职单位",
 }
 
 ETHNICITIES = Vocabulary((

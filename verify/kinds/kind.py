@@ -60,12 +60,18 @@ DOMAIN_WORDS: dict[Domain, str] = {Domain.MEDICAL: "医疗卫生", Domain.LEGAL:
 @dataclass(frozen=True)
 class EarnedLabel:
     """A label a credential earns: the printed ``level`` (None for kinds without one) and
-    ``category`` it needs, the ``title`` it shows, and the bracketed ``scope`` (or None)."""
+    ``category`` it needs, the ``title`` it shows, and the bracketed ``scope`` (or None).
+
+    ``domain`` and ``domain_word`` replace the kind's domain and its word for a kind whose labels
+    fall in several domains (a 职称证书's series: 卫生 or 高等学校教师).
+    """
 
     level: str | None
     category: str
     title: str
     scope: str | None = None
+    domain: Domain | None = None
+    domain_word: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,8 +84,14 @@ class Kind:
     per field its printed ``captions``, the usual one first (a document printing several is read
     by the earlier: ``主要执业机构`` over ``执业地点``); ``uncaptured`` are captions printed on some
     versions but not extracted (knowing them stops their text running into a neighbour's value).
+    ``value_phrases`` are phrases printed inside values that hold a caption (``专业`` in a committee's
+    ``…专业技术资格评审委员会``): found as a whole, they keep that caption from being read there.
     ``vocabularies`` are the closed or open word lists of its fields; ``labels`` what it earns,
-    in ``domain``.
+    in ``domain``. ``opaque_number``: the number has no national structure (a 职称证书编号, a
+    管理号), so only its characters and length are checked and the validate endpoint does not
+    offer the kind. A kind that does not ``approves_alone`` (an employer's letter) never
+    approves without a person. ``label_field`` is the field whose word picks the label (``category``;
+    a title certificate's ``rank``).
     """
 
     kind: CredentialKind
@@ -88,9 +100,13 @@ class Kind:
     fields: tuple[str, ...] = ()
     captions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     uncaptured: tuple[str, ...] = ()
+    value_phrases: tuple[str, ...] = ()
     vocabularies: Mapping[str, Vocabulary] = field(default_factory=dict)
     domain: Domain | None = None
     labels: tuple[EarnedLabel, ...] = ()
+    opaque_number: bool = False
+    approves_alone: bool = True
+    label_field: str = "category"
 
     @property
     def is_document(self) -> bool:

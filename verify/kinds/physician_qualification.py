@@ -8,8 +8,8 @@ docs/registry-rules.md#physician-qualification-layout (the 级别 and 类别 cod
 
 >>> CATEGORIES["41"], FAMILIES["4"], PRACTICE_CATEGORIES["民族医"]
 ('中医', '中医', '中医')
->>> KIND.labels[0]
-EarnedLabel(level='执业医师', category='临床', title='医师资格', scope='临床')
+>>> KIND.labels[0].level, KIND.labels[0].title, KIND.labels[0].scope
+('执业医师', '医师资格', '临床')
 """
 
 from __future__ import annotations

@@ -16,22 +16,23 @@ together with ``LABEL_TABLE_VERSION``: every label carries the version it was is
 >>> label_text(CredentialKind.LAWYER_PRACTICE, {"category": "律师助理"})
 Traceback (most recent call last):
 ...
-verify.labels.errors.UnknownLabel: No label in vocabulary 1 for lawyer_practice with category '律师助理'.
+verify.labels.errors.UnknownLabel: No label in vocabulary 2 for lawyer_practice with category '律师助理'.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from verify.domain import CredentialKind
 from verify.kinds import KINDS
+from verify.kinds.employment_letter import department_word
 from verify.kinds.kind import DOMAIN_WORDS, EarnedLabel, Kind
 from verify.labels.errors import UnknownLabel
 
 #: The table's version, carried by every label (claim ``vocab``).
-LABEL_TABLE_VERSION = "1"
+LABEL_TABLE_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,15 @@ class LabelText:
     """What a label says: ``display`` is the text platforms show.
 
     ``scope`` is the qualifier in brackets (a physician's 执业类别 such as ``临床``), or None.
+    ``department`` and ``institution``: the workplace an employment letter backs (``with_workplace``).
     """
 
     domain: str
     title: str
     display: str
     scope: str | None = None
+    department: str | None = None
+    institution: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,9 +74,11 @@ class LabelRow:
 
 
 def _row(kind: Kind, earned: EarnedLabel) -> LabelRow:
-    assert kind.domain is not None, f"{kind.kind} earns labels but names no domain"
+    domain = earned.domain or kind.domain
+    assert domain is not None, f"{kind.kind} earns labels but names no domain"
     shown = f"{earned.title}（{earned.scope}）" if earned.scope else earned.title
-    text = LabelText(kind.domain.value, earned.title, f"{DOMAIN_WORDS[kind.domain]} · {shown}", earned.scope)
+    word = earned.domain_word or DOMAIN_WORDS[domain]
+    text = LabelText(domain.value, earned.title, f"{word} · {shown}", earned.scope)
     return LabelRow(kind.kind, earned.level, earned.category, text)
 
 
@@ -82,18 +88,20 @@ LABEL_TABLE: tuple[LabelRow, ...] = tuple(_row(kind, earned) for kind in KINDS.v
 _INDEX: dict[tuple[str, str | None, str], LabelText] = {
     (row.kind.value, row.level, row.category): row.text for row in LABEL_TABLE
 }
+_KIND_VALUES = frozenset(kind.value for kind in CredentialKind)
 _LEVELLED = frozenset(row.kind.value for row in LABEL_TABLE if row.level is not None)
 
 
 def label_text(kind: CredentialKind | str, fields: Mapping[str, str]) -> LabelText:
     """The label for a credential of ``kind`` with these canonical field values.
 
-    Reads ``level`` (physician kinds only) and ``category``; raises :class:`UnknownLabel`
-    when the table has no matching row.
+    Reads ``level`` (physician kinds only) and the kind's ``label_field`` (``category``; a title
+    certificate's ``rank``); raises :class:`UnknownLabel` when the table has no matching row.
     """
     kind_value = str(kind)
     level = _field(fields, "level") if kind_value in _LEVELLED else None
-    category = _field(fields, "category")
+    words = KINDS[CredentialKind(kind_value)] if kind_value in _KIND_VALUES else None
+    category = _field(fields, words.label_field if words else "category")
     text = _INDEX.get((kind_value, level, category or ""))
     if text is None:
         described = f"level {level!r} and category {category!r}" if kind_value in _LEVELLED else (
@@ -111,3 +119,22 @@ def table_document() -> dict[str, Any]:
 def _field(fields: Mapping[str, str], name: str) -> str | None:
     value = fields.get(name)
     return value.strip() if isinstance(value, str) else None
+
+
+def with_workplace(text: LabelText, fields: Mapping[str, str]) -> LabelText:
+    """``text`` with the workplace an employment letter backs: its ``department`` shown after the title
+    when it is a 诊疗科目 (``verify.kinds.employment_letter.department_word``, a closed list), and its
+    ``employer`` as the separate ``institution``. Without a letter's fields, ``text`` itself.
+
+    >>> rank = label_text(CredentialKind.TITLE_CERTIFICATE, {"rank": "主任医师"})
+    >>> with_workplace(rank, {"department": "心血管内科", "employer": "杭州市第一人民医院"}).display
+    '医疗卫生 · 主任医师 · 心血管内科'
+    >>> with_workplace(rank, {"department": "党委办公室", "employer": "杭州市第一人民医院"}).display
+    '医疗卫生 · 主任医师'
+    """
+    department = department_word(_field(fields, "department") or "")
+    institution = _field(fields, "employer") or None
+    if department is None and institution is None:
+        return text
+    display = f"{text.display} · {department}" if department else text.display
+    return replace(text, display=display, department=department, institution=institution)

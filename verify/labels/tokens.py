@@ -3,7 +3,8 @@
 A label's header is ``{"alg": "EdDSA", "kid": <RFC 7638 thumbprint>, "typ": "vnd.verify.label+jwt"}``;
 its claims are ``iss, sub`` (account id), ``aud`` and ``platform`` (the platform), ``jti``
 (label id), ``iat, nbf, exp``, ``vct``, ``kind``, ``vocab``, ``domain``, ``title``, ``display``
-and ``scope`` when there is one. No personal data: no name, no ID number, no document text.
+and ``scope``, ``department`` and ``institution`` (an organisation, never a person) when there are. No
+personal data: no name, no ID number, no document text.
 Any standard JOSE library verifies it with the keys from the JWKS.
 
 :func:`check_label` is the hot path. It never raises on any token and refuses, in this
@@ -150,6 +151,10 @@ def issue_label(
     }
     if text.scope:
         claims["scope"] = text.scope
+    if text.department:
+        claims["department"] = text.department
+    if text.institution:
+        claims["institution"] = text.institution
     if status is not None:
         claims["status"] = dict(status)
     token = sign_jwt(keyring, LABEL_TYP, claims)

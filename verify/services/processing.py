@@ -238,6 +238,8 @@ def complete(services: Services, claim: Claim, result: PipelineResult) -> bool:
             else None
         verification.confidence = result.confidence
         verification.checks = checks_to_stored(result.checks)
+        verification.documents = [{"kind": document.kind.value, "backs": document.backs, "primary": document.primary}
+                                  for document in result.documents] or None
         if verification.number and verification.kind:
             verification.credential_digest = reuse.credential_digest(services.lookup_key(), verification.kind,
                                                                      verification.number)

@@ -123,6 +123,7 @@ class Verification(Base):
     holder_digest: Mapped[str | None] = mapped_column(String(64))
     image_prints: Mapped[list[Any] | None] = mapped_column(JSON)
     reuse: Mapped[list[Any] | None] = mapped_column(JSON)
+    documents: Mapped[list[Any] | None] = mapped_column(JSON)  # [{kind, backs, primary}] of several documents
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]

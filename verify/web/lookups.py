@@ -39,8 +39,25 @@ def _hospital(values: dict[str, str]) -> Lookup:
                   _inputs(values, ("医疗机构名称", "institution")), "需选择省份并输入图片验证码。")
 
 
+def _titles(values: dict[str, str]) -> Lookup:
+    return Lookup("全国职称评审信息查询（12333）", "https://www.12333.gov.cn",
+                  _inputs(values, ("姓名", "name"), ("证件号码", "id_number"), ("证书编号", "number")),
+                  "需以单位（法人）账号登录并输入图片验证码，持证人可看到查询记录；试运行，省级电子证书另有各省查询。")
+
+
 def lookups_for(kind: str | None, profession: str, values: dict[str, str]) -> list[Lookup]:
-    """The look-ups for a credential ``kind`` (or, unrecognised, the ``profession``) with ``values`` to enter."""
+    """The look-ups for a credential ``kind`` (or, unrecognised, the ``profession``) with ``values`` to enter.
+
+    >>> [l.service for l in lookups_for("employment_letter", "doctor", {"institution": "某医院"})]
+    ['国家卫生健康委 医疗机构查询', '全国组织机构统一社会信用代码数据服务中心']
+    """
+    if kind in ("title_certificate", "health_title_qualification"):
+        return [_titles(values)] + ([_doctor(values)] if profession == "doctor" else [])
+    if kind == "employment_letter":
+        employer = Lookup("全国组织机构统一社会信用代码数据服务中心", "https://www.cods.org.cn",
+                          _inputs(values, ("统一社会信用代码", "number"), ("机构名称", "institution")),
+                          "核对单位名称、类型（事业单位 12、民办非企业单位 52）与在职证明所盖印章是否一致。")
+        return ([_hospital(values)] if profession == "doctor" else []) + [employer]
     if kind == "physician_qualification":
         return [
             Lookup("医师资格证书", "", (),

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from verify import audit
 from verify.domain import CredentialKind
 from verify.labels.status_list import locate, status_list_uri
-from verify.labels.table import UnknownLabel, label_text
+from verify.labels.table import UnknownLabel, label_text, with_workplace
 from verify.labels.tokens import issue_label
 from verify.services import reuse, webhooks
 from verify.services.context import Services
@@ -48,7 +48,7 @@ def issue_for_verification(services: Services, session: Session, verification: V
     kind = CredentialKind(verification.kind)
     values = {name: field.value for name, field in fields_from_stored(verification.fields).items()}
     try:
-        text = label_text(kind, values)
+        text = with_workplace(label_text(kind, values), values)
     except UnknownLabel:
         return None
     platform = session.get(Platform, verification.platform_id)
