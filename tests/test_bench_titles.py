@@ -39,5 +39,5 @@ def test_each_rank_kind_is_read_and_decided_as_the_kind_allows(bench: ModuleType
 def test_main_with_titles(bench: ModuleType, capsys: pytest.CaptureFixture) -> None:
     assert bench.main(["--titles", "--seeds", "1", "--conditions", "pdf_signed", "--jobs", "1"]) == 0
     out = capsys.readouterr().out
-    assert "1 seeds × 3 kinds" in out and "pdf_signed   employment_letter" in out
+    assert "1 seeds (from 0) × 3 kinds" in out and "pdf_signed   employment_letter" in out
     assert "exam certificates and employment letters approved alone: 0 of 2 (target 0: a person decides): met" in out

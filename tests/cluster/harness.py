@@ -78,7 +78,7 @@ class Worker:
     """``flask --app wsgi worker`` (a Celery worker in this mode) over its own data dir; ``log`` keeps its output."""
 
     def __init__(self, data_dir: Path, env: Mapping[str, str]) -> None:
-        self.env = {**env, "VERIFY_DATA_DIR": str(data_dir)}
+        self.env = {**os.environ, **env, "VERIFY_DATA_DIR": str(data_dir)}
         self.log = data_dir.parent / f"{data_dir.name}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -134,8 +134,8 @@ class Cluster:
         """Start ``nodes`` web nodes (one after another: the first runs the migrations) and ``workers`` workers."""
         database_url = postgres.database(migrated=False)  # `flask setup` of the first node migrates it
         redis_server = RedisServer(root / "redis")
-        shared = {
-            **os.environ, "VERIFY_DATABASE_URL": database_url, "VERIFY_QUEUE": "celery",
+        shared = {  # the cluster's settings; each process adds the inherited environment and its own port and dir
+            "VERIFY_DATABASE_URL": database_url, "VERIFY_QUEUE": "celery",
             "VERIFY_REDIS_URL": redis_server.url, "VERIFY_SECRET_KEY": SECRET, "OMP_THREAD_LIMIT": "1",
             "VERIFY_TRUSTED_SIGNERS": str(trusted_signers_file()), "VERIFY_JOB_LEASE_SECONDS": "3",
             "VERIFY_QUEUE_SWEEP_SECONDS": "0.5", "VERIFY_WORKER_GRACE_SECONDS": "0.2", "VERIFY_WORKERS": "1",

@@ -170,7 +170,9 @@ def jpeg(size: tuple[int, int] = (640, 480), **save: object) -> bytes:
 
 
 def peak_memory_reading(data: bytes, cap: int) -> int:
-    """Read ``data`` with streams capped at ``cap`` bytes (in an isolated job process); the process's peak RSS.
+    """Read ``data`` with streams capped at ``cap`` bytes (in an isolated job process); how far the
+    process's peak RSS rose above its size when it began (the job process carries the OCR models it
+    was forked with, whatever the reading costs).
 
     It lives in this small module so that the job process, which imports it to run it, measures the
     reading and not the imports of a test module.
@@ -180,6 +182,13 @@ def peak_memory_reading(data: bytes, cap: int) -> int:
     from verify.reading import read_document
     from verify.reading.ocr import NullEngine
 
+    before = _resident_bytes()
     with contextlib.suppress(ResourceLimit):
         read_document([data], ocr=NullEngine(), limits=Limits(max_stream_bytes=cap))
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return max(0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before)
+
+
+def _resident_bytes() -> int:
+    """This process's resident set now (``/proc/self/statm``'s second field, in pages)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize()
