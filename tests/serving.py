@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
+import psutil
+
 from tests.signing import trusted_signers_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +35,18 @@ BIN = Path(sys.executable).parent
 
 class ServerError(RuntimeError):
     """The server did not start, or did not become healthy in time."""
+
+
+def kill_with_children(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL ``process``'s group and every process it started (job processes have groups of their own)."""
+    with contextlib.suppress(psutil.NoSuchProcess):
+        family = psutil.Process(process.pid).children(recursive=True)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        for child in family:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
+    process.wait(10)
 
 
 def free_port() -> int:

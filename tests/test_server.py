@@ -23,12 +23,13 @@ from tests.certificates import degrade, make_certificate, render_image, render_p
 from tests.conftest import make_app, new_key, process_all
 from tests.serving import Server
 from tests.uploads import holder_form, signed_pdf, submit
+from tests.walkthrough import submit as http_submit
+from tests.walkthrough import wait_final
 from verify.services.context import Services
 from verify.services.processing import claim_next
 from verify.store.models import AuditEvent, Document, Label, ReviewItem, Verification
 
 __all__ = ["Server"]  # tests.security.test_crashes imports it from here
-FINAL = {"approved", "rejected", "needs_review"}
 pytestmark = pytest.mark.slow
 
 
@@ -41,26 +42,6 @@ def server(tmp_path: Path) -> Iterator[Server]:
 
 def _key(server: Server, platform: str = "acme-video") -> dict[str, str]:
     return {"Authorization": f"Bearer {server.create_key(platform)}"}
-
-
-def _submit(server: Server, auth: dict[str, str], data: bytes, name: str, mime: str, **form: str) -> Any:
-    body = {"account_id": "acct-1", "profession": "doctor", **form}
-    answer = requests.post(server.url + "/v1/verifications", data=body, files={"document": (name, data, mime)},
-                           headers=auth, timeout=30)
-    assert answer.status_code == 202, answer.text
-    return answer.json()
-
-
-def _wait_final(server: Server, auth: dict[str, str], ids: list[str], seconds: float = 180) -> dict[str, Any]:
-    deadline, results = time.monotonic() + seconds, {}
-    while time.monotonic() < deadline and len(results) < len(ids):
-        for verification_id in ids:
-            body = requests.get(f"{server.url}/v1/verifications/{verification_id}", headers=auth, timeout=10).json()
-            if body["status"] in FINAL:
-                results[verification_id] = body
-        time.sleep(0.5)
-    assert len(results) == len(ids), f"only {len(results)} of {len(ids)} finished"
-    return results
 
 
 def test_setup_writes_the_first_admin_key_to_a_file_and_never_to_a_pipe(server: Server) -> None:
@@ -82,13 +63,13 @@ def test_sigkill_with_pending_work_loses_nothing(server: Server) -> None:
         cert = make_certificate(["physician_practice", "lawyer_practice", "teacher_qualification"][seed % 3], seed)
         profession = {"physician_practice": "doctor", "lawyer_practice": "lawyer"}.get(cert.kind.value, "teacher")
         photo = to_jpeg(degrade(render_image(cert), "scan", seed), 80)
-        ids.append(_submit(server, auth, photo, "scan.jpg", "image/jpeg", profession=profession,
+        ids.append(http_submit(server.url, auth, photo, "scan.jpg", "image/jpeg", profession=profession,
                            account_id=f"acct-{seed}")["id"])
-    ids.append(_submit(server, auth, render_pdf(make_certificate("physician_practice", 9)), "d.pdf",
+    ids.append(http_submit(server.url, auth, render_pdf(make_certificate("physician_practice", 9)), "d.pdf",
                        "application/pdf")["id"])
     server.kill(signal.SIGKILL)  # mid-processing: at most a job or two has started
     server.start()
-    results = _wait_final(server, auth, ids)
+    results = wait_final(server.url, auth, ids)
     assert set(results) == set(ids)
 
 

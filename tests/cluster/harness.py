@@ -11,7 +11,6 @@ in its own session, so one SIGKILL takes a node or a worker down with the job pr
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import signal
@@ -22,11 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-import psutil
 import redis
 
 from tests.postgres import PostgresServer
-from tests.serving import BIN, ROOT, Server, free_port
+from tests.serving import BIN, ROOT, Server, free_port, kill_with_children
 from tests.signing import trusted_signers_file
 
 SECRET = "cluster-secret-shared-by-every-node-0123456789-abcdefghij"
@@ -93,14 +91,7 @@ class Worker:
         if self.process is None:
             return
         process, self.process = self.process, None
-        with contextlib.suppress(psutil.NoSuchProcess):
-            family = psutil.Process(process.pid).children(recursive=True)
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            for child in family:
-                with contextlib.suppress(psutil.NoSuchProcess):
-                    child.kill()
-        process.wait(10)
+        kill_with_children(process)
 
     def stop(self) -> None:
         """SIGTERM (running jobs get the grace, then are given back), SIGKILL if it lingers."""

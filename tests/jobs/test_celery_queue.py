@@ -8,7 +8,6 @@ duplicate message finds nothing to claim.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import signal
@@ -17,7 +16,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 import redis
 from flask import Flask
@@ -27,7 +25,7 @@ from standardwebhooks import Webhook
 from tests.certificates import make_certificate, render_image, to_png
 from tests.cluster.harness import RedisServer, wait_for
 from tests.conftest import bearer, make_app, new_key
-from tests.serving import free_port
+from tests.serving import free_port, kill_with_children
 from tests.signing import trusted_signers_file
 from tests.uploads import holder_form, signed_pdf
 from tests.webhooks.receiver import Receiver
@@ -91,12 +89,7 @@ class Workers:
 
     def kill(self, process: subprocess.Popen[bytes]) -> None:
         """SIGKILL the worker and everything it started (its isolated job processes have their own group)."""
-        family = psutil.Process(process.pid).children(recursive=True)
-        os.killpg(process.pid, signal.SIGKILL)
-        for child in family:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                child.kill()
-        process.wait(10)
+        kill_with_children(process)
 
     def logs(self) -> str:
         return "\n".join(path.read_text(errors="replace")[-3000:] for path in sorted(self.log_dir.glob("*.log")))
