@@ -53,6 +53,8 @@ def test_health_title_rules(changes: dict[str, str], code: str, status: CheckSta
 @pytest.mark.parametrize(("changes", "code", "status"), [
     ({"issuer": "杭州市第二人民医院"}, "issuer.matches_institution", CheckStatus.FAIL),
     ({"issuer": "杭州市第一人民医院（盖章）"}, "issuer.matches_institution", CheckStatus.PASS),
+    # the seal line read with the date beside it (a grey scan): not a seal's text alone, a person compares
+    ({"issuer": "杭州市第一人民医院2025年11月29日主任医师"}, "issuer.matches_institution", CheckStatus.WARN),
     ({"number": make_uscc("91", "330100")}, "number.employer_type", CheckStatus.WARN),
     ({"number": make_uscc("52", "330100")}, "number.employer_type", CheckStatus.PASS),
     ({"number": "12330100MA01ABCD53"}, "number.checksum", CheckStatus.FAIL),
@@ -61,3 +63,4 @@ def test_health_title_rules(changes: dict[str, str], code: str, status: CheckSta
 ])
 def test_employment_letter_rules(changes: dict[str, str], code: str, status: CheckStatus) -> None:
     assert statuses(check_credential(K.EMPLOYMENT_LETTER, LETTER | changes, HOLDER, TODAY))[code] is status
+

@@ -39,6 +39,21 @@ def same_organisation(a: str, b: str) -> bool:
     return _NOT_CJK.sub("", a).replace("盖章", "") == _NOT_CJK.sub("", b).replace("盖章", "")
 
 
+def seal_names(seal: str, employer: str) -> bool | None:
+    """Whether the seal's text names the employer; ``None`` when it cannot be a seal's text alone: a
+    seal holds no digits, so a reading with a date or a number in it ran into the lines around the
+    seal (its value is doubtful, and a person compares them).
+
+    >>> seal_names("成都市第三人民医院", "成都市第三人民医院"), seal_names("成都市第二人民医院", "成都市第三人民医院")
+    (True, False)
+    >>> seal_names("成都市第三人民医院2025年11月29日主任医师", "成都市第三人民医院") is None
+    True
+    """
+    if any(char.isdigit() for char in seal):
+        return None
+    return same_organisation(seal, employer)
+
+
 def number_facts(number: Uscc, holder: Holder, today: date) -> list[Check]:
     """The employer's type, from its code."""
     usual = number.org_type.code in EMPLOYER_TYPES
@@ -52,7 +67,7 @@ def field_checks(
     """The seal's text vs the employer; the letter's date."""
     employer = common.text(fields, "institution") or ""
     checks = [common.Comparison("issuer.matches_institution", "The seal's text and 工作单位",
-                                ("issuer", "institution")).compare(fields, lambda v: same_organisation(v, employer))]
+                                ("issuer", "institution")).compare(fields, lambda v: seal_names(v, employer))]
     issued, dated = common.issue_date(fields, today)
     checks += dated
     if issued is not None and issued <= today:
