@@ -28,6 +28,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from verify.reading.prepare import _odd
+
 #: Long side of the copy the outline is looked for on, in pixels.
 SIDE = 800
 #: Smallest and largest share of the picture a page may cover (larger: the picture is the page).
@@ -72,7 +74,7 @@ def flatten(image: Image.Image) -> Image.Image:
     width, height = outline.size
     target = np.array([(0, 0), (width - 1, 0), (width - 1, height - 1), (0, height - 1)], np.float32)
     matrix = cv2.getPerspectiveTransform(outline.corners.astype(np.float32), target)
-    flat = cv2.warpPerspective(np.asarray(image.convert("RGB")), matrix, (width, height), flags=cv2.INTER_LINEAR,
+    flat = cv2.warpPerspective(np.asarray(_rgb(image)), matrix, (width, height), flags=cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_REPLICATE)
     out = Image.fromarray(flat)
     if "dpi" in image.info:
@@ -83,7 +85,7 @@ def flatten(image: Image.Image) -> Image.Image:
 def find_outline(image: Image.Image) -> Outline | None:
     """The page's outline in ``image`` (full-size coordinates), or None."""
     factor = max(1.0, max(image.size) / SIDE)
-    small = image.convert("RGB").resize((max(1, round(image.width / factor)), max(1, round(image.height / factor))),
+    small = _rgb(image).resize((max(1, round(image.width / factor)), max(1, round(image.height / factor))),
                                         Image.Resampling.BOX)
     smooth = cv2.medianBlur(np.asarray(small), _odd(max(small.size) / 120))
     lab = cv2.cvtColor(smooth, cv2.COLOR_RGB2LAB)
@@ -102,6 +104,11 @@ def find_outline(image: Image.Image) -> Outline | None:
         if support >= SIDE_SUPPORT and rank > best_rank:
             best, best_rank = Outline((quad + 0.5) * factor - 0.5, support), rank
     return best
+
+
+def _rgb(image: Image.Image) -> Image.Image:
+    """``image`` in RGB, without copying one that already is (a 12 MP photo is 36 MB)."""
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def _candidates(lightness: np.ndarray, lab: np.ndarray) -> list[np.ndarray]:
@@ -245,7 +252,3 @@ def _colours(lab: np.ndarray, points: np.ndarray) -> np.ndarray:
     """The colours at ``points`` (x, y; clipped to the picture)."""
     height, width = lab.shape[:2]
     return lab[points[:, 1].astype(int).clip(0, height - 1), points[:, 0].astype(int).clip(0, width - 1)]
-
-
-def _odd(value: float) -> int:
-    return max(3, int(value) // 2 * 2 + 1)
